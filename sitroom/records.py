@@ -1,0 +1,301 @@
+"""Typed records shared by every stage, the store, the API and the exports.
+
+Records are frozen: a stage returns new records and never mutates its input.
+Every mention carries its document id and character offsets into the
+document text, so any fact can be traced back to the words that carry it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum, StrEnum
+
+
+class EventType(StrEnum):
+    """Event types, aligned with PLOVER categories (comment gives the PLOVER name)."""
+
+    WITHDRAW = "withdraw"  # RETREAT (military withdrawal)
+    DEPLOY = "deploy"  # MOBILIZE
+    PRESENCE = "presence"  # (state, not an event in PLOVER: forces stationed somewhere)
+    ASSAULT = "assault"  # ASSAULT
+    FIGHT = "fight"  # FIGHT (armed clashes between organised forces)
+    CONTROL = "control"  # territory or a facility changes hands (ACLED "non-violent transfer" / "government regains")
+    STATEMENT = "statement"  # claims, announcements, refusals to comment
+
+
+class Status(StrEnum):
+    BEGAN = "began"
+    ONGOING = "ongoing"
+    COMPLETED = "completed"
+    EXPECTED = "expected"
+
+
+class Certainty(StrEnum):
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    EXPECTED = "expected"
+    UNCERTAIN = "uncertain"
+    DENIED = "denied"
+
+
+class Role(StrEnum):
+    AGENT = "agent"  # who acts: withdraws, deploys, attacks, takes control
+    TARGET = "target"  # who is acted on: attacked, loses control
+    PREVIOUS = "previous"  # previous holder of an area or facility
+    PARTNER = "partner"  # fights or operates alongside the agent
+    CLAIMANT = "claimant"  # claims responsibility
+
+
+class SourceKind(StrEnum):
+    OUTLET = "outlet"  # the outlet that published the document
+    NEWS_OUTLET = "news_outlet"  # another outlet cited in the text
+    NAMED_OFFICIAL = "named_official"
+    ANONYMOUS_OFFICIAL = "anonymous_official"
+    MILITARY_SOURCE = "military_source"
+    LOCAL_OFFICIAL = "local_official"
+    WITNESS = "witness"
+    RESIDENT = "resident"
+    FOOTAGE = "footage"
+    MEDICAL = "medical"
+    RIGHTS_GROUP = "rights_group"
+    GROUP_CLAIM = "group_claim"  # an armed group's own claim
+    GOVERNMENT = "government"  # a government, ministry or spokesperson statement
+    OTHER = "other"
+
+
+class Stance(StrEnum):
+    ASSERTS = "asserts"
+    DENIES = "denies"
+    DECLINED = "declined"  # declined or did not respond to a request for comment
+
+
+class DatePrecision(IntEnum):
+    """UCDP GED date_prec codes."""
+
+    DAY = 1  # exact day
+    DAYS = 2  # within a span of 2-6 days
+    WEEK = 3  # only the week is known
+    MONTH = 4  # only the month (or 8-30 days) is known
+    YEAR = 5  # only the year, or a longer span
+
+    @property
+    def acled(self) -> int:
+        """ACLED time_precision: 1 day, 2 week, 3 month or coarser."""
+        return {1: 1, 2: 2, 3: 2}.get(int(self), 3)
+
+
+class PlacePrecision(IntEnum):
+    """UCDP GED where_prec codes."""
+
+    SITE = 1  # the exact location
+    NEAR = 2  # within about 25 km of a known point (near a town)
+    ADMIN2 = 3  # second-order administrative division
+    ADMIN1 = 4  # first-order administrative division (province, governorate)
+    AREA = 5  # a linear feature or an area that is not an administrative unit
+    COUNTRY = 6
+    INTERNATIONAL = 7  # international waters or airspace
+
+    @property
+    def acled(self) -> int:
+        """ACLED geo_precision: 1 town or site, 2 near a town or part of a district, 3 region."""
+        return {1: 1, 2: 2, 3: 2}.get(int(self), 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    text: str
+    date: date  # the dateline: what relative dates are resolved against
+    content_hash: str
+    origin: str = ""  # file path, URL or "-" (stdin) the document was read from
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that was not ingested, and why. A rejection is a value, not an exception."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of a document's text."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Words of an evidence sentence that carry one fact (offsets into the document)."""
+
+    start: int
+    end: int
+    label: str  # trigger, actor, place, date, quantity, source, hedge
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    document: str
+    start: int
+    end: int
+    sentence: str
+    marks: tuple[Mark, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    start: date
+    end: date
+    precision: DatePrecision
+    text: str = ""  # the expression it was resolved from
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"time span ends before it starts: {self.start} > {self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    lat: float | None
+    lon: float | None
+    precision: PlacePrecision
+    country: str | None = None
+    country_code: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    admin2: str | None = None
+    feature: str | None = None  # base, city, town, admin1, country, crossing, ...
+    gazetteer_id: str | None = None  # "geonames:170794" or "sitroom:<site id>"
+    mention: str = ""  # the words in the text that named it
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    name: str  # canonical name
+    role: Role
+    mention: str  # the words in the text
+    id: str | None = None  # canonical id in sitroom's actor data; None when unresolved
+    kind: str | None = None  # state_force, armed_group, coalition, government, civilians, ...
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    kind: str  # troops, vehicles, fatalities, injured, ...
+    value: int  # the lowest figure of the expression
+    high: int | None = None  # upper bound where a range or "dozens" was given
+    category: str | None = None  # for fatalities: civilian, military, militant, unknown
+    approximate: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str  # "Reuters", "three Syrian military and security sources", "witnesses"
+    kind: SourceKind
+    count: int | None = None
+    stance: Stance = Stance.ASSERTS
+    via: str | None = None  # the outlet that cites this source
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A value that one source gives and others may dispute."""
+
+    field: str  # expected_duration, fatalities, troops, date, ...
+    value: str  # the value as stated
+    source: Source
+    certainty: Certainty
+    evidence: Evidence
+    low: float | None = None  # numeric form where there is one
+    high: float | None = None
+    span: TimeSpan | None = None  # date form where there is one (e.g. expected end)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: EventType
+    status: Status
+    certainty: Certainty
+    trigger: str
+    actors: tuple[ActorRef, ...] = ()
+    place: Place | None = None
+    date: TimeSpan | None = None
+    fatalities: int | None = None
+    quantities: tuple[Quantity, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    sources: tuple[Source, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    expected_end: TimeSpan | None = None
+    reported: date | None = None  # dateline of the first report: when sitroom could know it
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e.document for e in self.evidence))
+
+
+class PostureStatus(StrEnum):
+    PRESENT = "present"
+    WITHDRAWING = "withdrawing"
+    DEPARTED = "departed"
+    CONTROLS = "controls"
+
+
+@dataclass(frozen=True, slots=True)
+class SituationEntry:
+    """What one actor's relation to one place is, over an interval."""
+
+    place: Place
+    actor: str  # canonical actor name
+    actor_id: str | None
+    status: PostureStatus
+    since: date | None
+    until: date | None = None
+    expected_end: TimeSpan | None = None
+    contested: bool = False
+    events: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place: Place | None  # None: sitroom abstains
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    span: TimeSpan | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMention:
+    start: int
+    end: int
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What the pipeline sees in one document, without storing anything."""
+
+    document: Document
+    places: tuple[PlaceMention, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    sources: tuple[SourceMention, ...] = ()
+    events: tuple[Event, ...] = ()
