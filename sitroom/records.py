@@ -299,3 +299,43 @@ class Annotation:
     dates: tuple[DateMention, ...] = ()
     sources: tuple[SourceMention, ...] = ()
     events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor phrase found as an argument of an event, before resolution."""
+
+    mention: Mention
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCue:
+    """A place phrase found as an argument of an event, with what surrounds it, before resolution."""
+
+    mention: Mention
+    container: str | None = None  # an enclosing area named beside it ("in Hasakah province")
+    feature_hint: str | None = None  # the head noun: base, garrison, province, city, near, ...
+    alternate: str | None = None  # another name given for it ("also known as X")
+
+
+@dataclass(frozen=True, slots=True)
+class EventCandidate:
+    """An event as the extractor found it in one sentence: mentions, not yet resolved entities."""
+
+    document: str
+    type: EventType
+    trigger: Mention
+    sentence: Mention
+    status: Status
+    certainty: Certainty
+    actors: tuple[ActorMention, ...] = ()
+    places: tuple[PlaceCue, ...] = ()
+    times: tuple[Mention, ...] = ()  # time expressions for the event, best first
+    anchor_times: tuple[Mention, ...] = ()  # when the speaker said it ("reported last week that ...")
+    future: bool = False
+    quantities: tuple[Quantity, ...] = ()
+    sources: tuple[Source, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    marks: tuple[Mark, ...] = ()
+    nominal: bool = False  # the trigger is a noun ("the withdrawal"), which adds detail to a verbal mention

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up sitroom with its test dependencies and run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install --quiet -e '.[test]'
+python3 -m ruff check sitroom tests
+python3 -m pytest -q "$@"

@@ -1,0 +1,105 @@
+"""`sitroom bench`: whole-ingest throughput beside the bare spaCy pipeline on the same texts, in one run.
+
+Each measurement runs in a fresh process, so its peak memory (ru_maxrss) is its own. Model and gazetteer
+loading are timed separately from throughput. Texts are the bundled examples and test reports, cycled to
+the requested count with a numbered line so that every document is new to the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from sitroom.settings import Settings
+
+_ROOT = Path(__file__).resolve().parent.parent
+_TEXT_DIRS = (_ROOT / "examples", _ROOT / "tests" / "fixtures" / "reports")
+
+
+def bench_texts(count: int) -> list[tuple[str, str]]:
+    """(dateline, text) pairs: the repository's report texts, cycled, each made unique."""
+    from sitroom.ingest import read_inputs
+    from sitroom.records import Document
+
+    base = [d for d in read_inputs([str(p) for p in _TEXT_DIRS if p.is_dir()]) if isinstance(d, Document)]
+    if not base:
+        raise RuntimeError("no bundled texts found to benchmark on (examples/, tests/fixtures/reports/)")
+    return [(base[i % len(base)].date.isoformat(), f"{base[i % len(base)].text}\n\nCopy {i}.")
+            for i in range(count)]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _bare_spacy(settings: Settings, texts: list[tuple[str, str]]) -> dict:
+    import spacy
+
+    started = time.perf_counter()
+    nlp = spacy.load(settings.model)
+    loaded = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
+    done = time.perf_counter()
+    return {"load_s": loaded - started, "seconds": done - loaded, "tokens": tokens, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _whole_ingest(settings: Settings, texts: list[tuple[str, str]]) -> dict:
+    from datetime import date
+
+    from sitroom.ingest import make_document
+    from sitroom.jobs import ingest
+    from sitroom.pipeline import Pipeline
+    from sitroom.store import open_store
+
+    started = time.perf_counter()
+    pipeline = Pipeline(settings)
+    _ = (pipeline.nlp, pipeline.resolvers)  # load everything before timing throughput
+    loaded = time.perf_counter()
+    docs = [make_document(t, date.fromisoformat(d), name=f"bench-{i}") for i, (d, t) in enumerate(texts)]
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "bench.db")) as store:
+        report = ingest(docs, store, pipeline)
+    done = time.perf_counter()
+    tokens = sum(len(pipeline.nlp.tokenizer(t)) for _, t in texts)
+    return {"load_s": loaded - started, "seconds": done - loaded, "tokens": tokens, "events": report.events,
+            "documents": report.added, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _in_fresh_process(func, *args) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return pool.apply(func, args)
+
+
+def run_bench(settings: Settings, count: int) -> dict:
+    texts = bench_texts(count)
+    settings = replace(settings, db=":memory:")
+    bare = _in_fresh_process(_bare_spacy, settings, texts)
+    whole = _in_fresh_process(_whole_ingest, settings, texts)
+    for part in (bare, whole):
+        part["docs_per_s"] = count / part["seconds"]
+        part["tokens_per_s"] = part["tokens"] / part["seconds"]
+    return {
+        "documents": count,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "bare_spacy": bare,
+        "sitroom_ingest": whole,
+        "ratio": whole["docs_per_s"] / bare["docs_per_s"],
+    }
+
+
+def render_bench(r: dict) -> str:
+    lines = [f"sitroom bench: {r['documents']} documents on {r['machine']}",
+             f"{'':<16} {'docs/s':>8} {'tokens/s':>9} {'load s':>7} {'peak MB':>8}"]
+    for label, key in (("bare spaCy", "bare_spacy"), ("sitroom ingest", "sitroom_ingest")):
+        p = r[key]
+        lines.append(f"{label:<16} {p['docs_per_s']:>8.1f} {p['tokens_per_s']:>9.0f} {p['load_s']:>7.2f} "
+                     f"{p['peak_rss_mb']:>8.0f}")
+    lines.append(f"ratio (sitroom / bare spaCy docs/s): {r['ratio']:.2f}")
+    lines.append(f"events extracted: {r['sitroom_ingest']['events']}")
+    return "\n".join(lines)

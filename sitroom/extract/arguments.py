@@ -1,0 +1,249 @@
+"""Arguments of a trigger from the dependency parse: who acted, on whom, and where."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.parse import (
+    PLACE_LABELS,
+    children,
+    conjuncts,
+    entity_of,
+    noun_phrase,
+    prep_objects,
+    span_mention,
+    subject_of,
+)
+from sitroom.extract.triggers import Trigger, is_force_token, is_place_token
+from sitroom.records import ActorMention, EventType, PlaceCue, Role
+
+# Prepositions that introduce where an event of each type happened.
+PLACE_PREPS = {
+    EventType.WITHDRAW: ("from", "out"),
+    EventType.DEPLOY: ("to", "into", "in", "at", "toward", "towards", "near", "across"),
+    EventType.PRESENCE: ("in", "at", "from", "near", "across", "inside"),
+    EventType.ASSAULT: ("in", "on", "at", "near", "outside", "around", "against", "across", "inside", "into"),
+    EventType.FIGHT: ("in", "at", "near", "outside", "around", "for", "across", "inside", "on"),
+    EventType.CONTROL: ("of", "in", "at", "over", "near", "around"),
+    EventType.STATEMENT: (),
+}
+# Passive subjects: for these types the passive subject is the force itself ("troops were deployed").
+AGENTIVE_PASSIVE = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE})
+
+
+def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
+    if trigger.nominal:
+        return _nominal_actors(trigger, lex)
+    verb = trigger.token
+    found: list[ActorMention] = []
+    subject = subject_of(verb)
+    if subject is not None and _can_act(subject, lex):
+        passive = subject.dep_ == "nsubjpass"
+        role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
+        found += _actor_mentions(subject, role, lex)
+    for _, obj in prep_objects(verb, "by"):
+        found += _actor_mentions(obj, Role.AGENT, lex)
+    for obj in children(verb, "dobj"):
+        role = Role.TARGET if trigger.type in (EventType.ASSAULT, EventType.FIGHT) else Role.AGENT
+        if trigger.type in (EventType.ASSAULT, EventType.FIGHT) or _is_own_force(obj, lex):
+            found += _actor_mentions(obj, role, lex)
+    for prep, obj in prep_objects(verb, "against", "with", "alongside"):
+        role = Role.TARGET if prep == "against" or trigger.type == EventType.FIGHT else Role.PARTNER
+        found += _actor_mentions(obj, role, lex)
+    found += _previous_holders(verb, lex)
+    return _dedupe(found)
+
+
+def _can_act(subject: Token, lex: Lexicon) -> bool:
+    """A country can act ("the United States is withdrawing"); a town or a base cannot."""
+    if subject.ent_type_ == "GPE" and subject.dep_ != "nsubjpass":
+        return True
+    return not is_place_token(subject, lex)
+
+
+def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
+    noun = trigger.token
+    found: list[ActorMention] = []
+    for child in children(noun, "poss", "compound", "amod", "nmod"):
+        if is_force_token(child, lex) and not is_place_token(child, lex):
+            found += _actor_mentions(child, Role.AGENT, lex)
+    for prep, obj in prep_objects(noun, "of", "by", "against"):
+        if prep == "against":
+            found += _actor_mentions(obj, Role.TARGET, lex)
+        elif not is_place_token(obj, lex):
+            found += _actor_mentions(obj, Role.AGENT, lex)
+    claimant = _claimant(noun)
+    if claimant is not None:
+        found += _actor_mentions(claimant, Role.CLAIMANT, lex)
+        found += _actor_mentions(claimant, Role.AGENT, lex)
+    return _dedupe(found)
+
+
+def _claimant(noun: Token) -> Token | None:
+    """The subject of "claimed responsibility for <noun>"."""
+    for anc in noun.ancestors:
+        if anc.lemma_ == "claim":
+            return subject_of(anc)
+    return None
+
+
+def _previous_holders(verb: Token, lex: Lexicon) -> list[ActorMention]:
+    """"... areas previously held by the SDF": the agent of a "held/controlled" participle is the old holder."""
+    found: list[ActorMention] = []
+    for token in verb.subtree:
+        if token.dep_ == "acl" and token.lemma_ in ("hold", "control", "occupy"):
+            for _, obj in prep_objects(token, "by"):
+                found += _actor_mentions(obj, Role.PREVIOUS, lex)
+    return found
+
+
+def _is_own_force(obj: Token, lex: Lexicon) -> bool:
+    """ "withdrew its troops": an object that is a force noun belongs to the agent, and may name it."""
+    return obj.lower_ in lex.word_set("force_nouns") and obj.lower_ not in lex.word_set("vehicle_nouns")
+
+
+def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention]:
+    found = []
+    for tok in [token, *conjuncts(token)]:
+        if tok.lower_ in lex.word_set("vehicle_nouns") or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if tok.lemma_.lower() in ("dozen", "hundred", "thousand", "score") and tok.lower_.endswith("s"):
+            continue
+        phrase = noun_phrase(tok)
+        if phrase.text.strip():
+            found.append(ActorMention(span_mention(phrase), role))
+    return found
+
+
+def _dedupe(found: list[ActorMention]) -> list[ActorMention]:
+    seen: dict[tuple[int, int, Role], ActorMention] = {}
+    for item in found:
+        seen.setdefault((item.mention.start, item.mention.end, item.role), item)
+    return list(seen.values())
+
+
+def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
+    token = trigger.token
+    preps = PLACE_PREPS[trigger.type]
+    cues: list[PlaceCue] = []
+    objects = [(p, o) for p, o in prep_objects(token, *preps)]
+    if trigger.type in (EventType.CONTROL, EventType.WITHDRAW, EventType.ASSAULT) and not trigger.nominal:
+        objects += [("dobj", o) for o in children(token, "dobj", "nsubjpass")]
+        objects += [("dobj", c) for o in children(token, "dobj") for c in conjuncts(o)]
+    if trigger.type == EventType.CONTROL and not trigger.nominal:
+        for ctl in children(token, "dobj"):
+            objects += list(prep_objects(ctl, "of", "over"))
+    containers = _verb_containers(token, lex)
+    for prep, obj in objects:
+        cue = place_cue(obj, prep, lex, containers)
+        if cue is not None:
+            cues.append(cue)
+    return cues
+
+
+def _verb_containers(verb: Token, lex: Lexicon) -> list[str]:
+    """Areas named with "in" on the verb itself ("left the X base in Y province" puts the base in Y)."""
+    names = []
+    for _, obj in prep_objects(verb, "in", "inside"):
+        name = _place_name(obj, lex)
+        if name and obj.lemma_.lower() in lex.word_set("area_nouns") | {""} or obj.ent_type_ in PLACE_LABELS:
+            names.append(name)
+    return names
+
+
+def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -> PlaceCue | None:
+    """A place cue from the object of a preposition or verb: name, head noun, enclosing area, alternate name."""
+    if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
+        return None
+    head_noun = obj.lemma_.lower()
+    name_token = _name_token(obj, lex)
+    inner_container = _inner_container(obj, name_token, lex)
+    if name_token is None:
+        if inner_container is None:
+            return None
+        name_span, feature = inner_container, None
+        inner_container = None
+    else:
+        name_span = _name_span(name_token)
+        feature = _feature_hint(head_noun, prep, lex)
+    container = inner_container.text if inner_container is not None else next(iter(containers), None)
+    if container and container == name_span.text:
+        container = None
+    return PlaceCue(span_mention(name_span), container=container, feature_hint=feature,
+                    alternate=_alternate_name(obj))
+
+
+def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
+    if prep in ("near", "outside", "around"):
+        return "near"
+    if head_noun in lex.word_set("site_nouns") or head_noun in lex.word_set("area_nouns"):
+        return head_noun
+    return None
+
+
+def _name_token(obj: Token, lex: Lexicon) -> Token | None:
+    """The token carrying the proper name: the object itself, a compound, or "the city of X"."""
+    if obj.ent_type_ in PLACE_LABELS:
+        return obj
+    for child in children(obj, "compound", "amod", "nmod"):
+        if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
+            return child
+    for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
+        if prep == "of" and pobj.ent_type_ in PLACE_LABELS:
+            return pobj
+        if prep in ("in", "at") and obj.lemma_.lower() in lex.word_set("site_nouns"):
+            if pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN":
+                return pobj
+    return None
+
+
+def _inner_container(obj: Token, name_token: Token | None, lex: Lexicon) -> Span | None:
+    """An area inside the phrase after the name ("a base in X in Y province" -> Y)."""
+    start = name_token if name_token is not None and name_token is not obj else obj
+    for prep, pobj in prep_objects(start, "in", "inside"):
+        if pobj == name_token:
+            continue
+        if pobj.ent_type_ in PLACE_LABELS or _place_child(pobj) is not None:
+            target = pobj if pobj.ent_type_ in PLACE_LABELS else _place_child(pobj)
+            return _name_span(target)
+    if start != obj:
+        return _inner_container(obj, None, lex) if name_token != obj and start != obj else None
+    return None
+
+
+def _place_child(token: Token) -> Token | None:
+    for child in token.children:
+        if child.ent_type_ in PLACE_LABELS and child.dep_ in ("compound", "amod", "poss", "nmod"):
+            return child
+    return None
+
+
+def _name_span(token: Token) -> Span:
+    ent = entity_of(token)
+    if ent is not None and ent.label_ in PLACE_LABELS:
+        return ent
+    start = token.i
+    while start > 0 and not token.doc[start - 1].whitespace_ and token.doc[start - 1].is_alpha | (
+        token.doc[start - 1].text == "-"
+    ):
+        start -= 1  # "al-Shaddadi" is tokenised "al", "-", "Shaddadi"
+    return token.doc[start:token.i + 1]
+
+
+def _place_name(obj: Token, lex: Lexicon) -> str | None:
+    token = obj if obj.ent_type_ in PLACE_LABELS else _place_child(obj)
+    return _name_span(token).text if token is not None else None
+
+
+def _alternate_name(obj: Token) -> str | None:
+    """ "X, also known as Y": Y is another name of the same place."""
+    for tok in obj.subtree:
+        if tok.lemma_ == "know" and any(c.lower_ == "also" for c in tok.children):
+            for _, pobj in prep_objects(tok, "as"):
+                return _name_span(pobj).text
+    for tok in obj.head.subtree if obj.head != obj else ():
+        if tok.lemma_ == "know" and tok.head in (obj, obj.head) and any(c.lower_ == "also" for c in tok.children):
+            for _, pobj in prep_objects(tok, "as"):
+                return _name_span(pobj).text
+    return None

@@ -1,0 +1,182 @@
+"""Doc -> EventCandidates: triggers with their arguments, time, status, certainty, numbers and sources.
+
+Sentence by sentence; then two document-level passes that wire copy needs: speakers who declined to
+comment attach to the lead event, and a sentence that casts doubt ("could not be verified") hedges the
+events of the sentence before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from sitroom.extract.arguments import find_actors, find_places
+from sitroom.extract.claims import claims_in
+from sitroom.extract.dates import find_time_expressions
+from sitroom.extract.lexicon import Lexicon, load_lexicon
+from sitroom.extract.modality import certainty_of, governing_verbs, sentence_hedge, status_of
+from sitroom.extract.parse import span_mention
+from sitroom.extract.quantities import fatalities_in, quantities_in
+from sitroom.extract.sources import Attribution, attributions_in, source_mark
+from sitroom.extract.triggers import Trigger, find_triggers
+from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark, Source, SourceKind, Stance
+
+IsArmedGroup = Callable[[str], bool]
+_QUANTITY_TYPES = {
+    EventType.WITHDRAW: {"troops", "vehicles", "aircraft"},
+    EventType.DEPLOY: {"troops", "vehicles", "aircraft"},
+    EventType.PRESENCE: {"troops", "vehicles", "aircraft"},
+    EventType.ASSAULT: {"attacks", "aircraft"},
+    EventType.FIGHT: {"troops"},
+    EventType.CONTROL: {"troops"},
+    EventType.STATEMENT: set(),
+}
+
+
+def extract_events(doc: Doc, document: Document, lex: Lexicon | None = None,
+                   is_armed_group: IsArmedGroup = lambda text: False) -> list[EventCandidate]:
+    lex = lex or load_lexicon()
+    doc.user_data["doc_id"] = document.id
+    outlet = Source(document.outlet, SourceKind.OUTLET) if document.outlet else None
+    candidates: list[EventCandidate] = []
+    declined: list[Source] = []
+    for sent in doc.sents:
+        attributions = attributions_in(sent, lex, is_armed_group)
+        declined += [a.source for a in attributions if a.source.stance == Stance.DECLINED]
+        found = _sentence_events(sent, lex, attributions, outlet)
+        if not found and candidates and sentence_hedge(sent, lex):
+            candidates = _hedge_last_sentence(candidates)
+        candidates += found
+        candidates = claims_in(sent, lex, candidates, attributions, outlet)
+    if declined and candidates:
+        candidates[0] = replace(candidates[0], sources=candidates[0].sources + tuple(declined))
+    return candidates
+
+
+def _sentence_events(sent: Span, lex: Lexicon, attributions: list[Attribution],
+                     outlet: Source | None) -> list[EventCandidate]:
+    triggers = find_triggers(sent, lex)
+    times = time_spans(sent)
+    deaths = fatalities_in(sent, lex)
+    found = []
+    for trigger in triggers:
+        if trigger.type == EventType.STATEMENT and not _statement_has_speaker(trigger):
+            continue
+        candidate = _candidate(trigger, sent, lex, times, triggers, attributions, outlet, deaths)
+        if candidate.type == EventType.PRESENCE and not candidate.places:
+            continue  # a presence is a force at a place; without the place it is only talk about posture
+        found.append(candidate)
+    return _keep_first_for_deaths(found)
+
+
+def _statement_has_speaker(trigger: Trigger) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.token.children)
+
+
+def _candidate(trigger: Trigger, sent: Span, lex: Lexicon, times: list[Span], triggers: list[Trigger],
+               attributions: list[Attribution], outlet: Source | None, deaths) -> EventCandidate:
+    status, future = status_of(trigger, sent, lex)
+    certainty, hedge_marks = certainty_of(trigger, sent, status, lex)
+    own_times, anchor_times = _times_for(trigger, times, triggers)
+    sources = _sources_for(trigger, attributions, outlet)
+    if certainty == Certainty.REPORTED and any(s.kind == SourceKind.GROUP_CLAIM for s in sources):
+        certainty = Certainty.CLAIMED
+    quantities = [q for q in quantities_in(list(trigger.token.subtree) + _subject_tokens(trigger), lex)
+                  if q.kind in _QUANTITY_TYPES[trigger.type]]
+    if trigger.type in (EventType.ASSAULT, EventType.FIGHT):
+        quantities += deaths
+    marks = [Mark(trigger.token.idx, trigger.token.idx + len(trigger.token), "trigger"), *hedge_marks]
+    marks += [source_mark(a) for a in attributions]
+    places = find_places(trigger, lex)
+    actors = find_actors(trigger, lex)
+    marks += [Mark(p.mention.start, p.mention.end, "place") for p in places]
+    marks += [Mark(a.mention.start, a.mention.end, "actor") for a in actors]
+    marks += [Mark(t.start_char, t.end_char, "date") for t in own_times]
+    return EventCandidate(
+        document=sent.doc.user_data.get("doc_id", ""), type=trigger.type,
+        trigger=span_mention(trigger.token), sentence=span_mention(sent), status=status, certainty=certainty,
+        actors=tuple(actors), places=tuple(places), times=tuple(span_mention(t) for t in own_times),
+        anchor_times=tuple(span_mention(t) for t in anchor_times), future=future,
+        quantities=tuple(dict.fromkeys(quantities)), sources=tuple(sources), marks=tuple(dict.fromkeys(marks)),
+        nominal=trigger.nominal,
+    )
+
+
+def _subject_tokens(trigger: Trigger) -> list[Token]:
+    verbs = [trigger.token, *governing_verbs(trigger.token)[:1]]
+    return [t for v in verbs for c in v.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+
+
+def _keep_first_for_deaths(found: list[EventCandidate]) -> list[EventCandidate]:
+    """A toll belongs to one event of a sentence: the first violent one (later ones are its parts)."""
+    seen_toll = False
+    kept = []
+    for cand in found:
+        has_toll = any(q.kind in ("fatalities", "injured") for q in cand.quantities)
+        if has_toll and seen_toll and cand.type in (EventType.ASSAULT, EventType.FIGHT):
+            cand = replace(cand, quantities=tuple(q for q in cand.quantities
+                                                  if q.kind not in ("fatalities", "injured")))
+            if cand.trigger.text.lower().startswith(("kill", "die")):
+                continue  # "an attack that killed two": the killing == the attack's toll, not a second event
+        seen_toll = seen_toll or has_toll
+        kept.append(cand)
+    return kept
+
+
+def time_spans(sent: Span) -> list[Span]:
+    """Temporal expressions of a sentence: sitroom's finder plus the model's DATE entities."""
+    doc = sent.doc
+    spans = []
+    for start, end in find_time_expressions(sent.text):
+        span = doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    spans += [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+    return sorted(filter_spans(spans), key=lambda s: s.start)
+
+
+def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> tuple[list[Span], list[Span]]:
+    """Time expressions of the trigger's own clause, and those of the speech verb above it."""
+    own, anchors = [], []
+    governing = governing_verbs(trigger.token)
+    trigger_tokens = {t.token.i for t in triggers}
+    for span in times:
+        attached = _attachment(span.root, trigger_tokens)
+        if attached == trigger.token or attached in governing[:1]:
+            own.append(span)
+        elif attached in governing and attached.lemma_.lower() in ("report", "say", "tell", "announce", "claim"):
+            anchors.append(span)
+    if not own:
+        own = [s for s in times if _attachment(s.root, trigger_tokens) is None or
+               _attachment(s.root, trigger_tokens) in governing]
+    return own, anchors
+
+
+def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:
+    """The nearest verb or trigger above a time expression."""
+    for anc in token.ancestors:
+        if anc.i in trigger_tokens or anc.pos_ in ("VERB", "AUX"):
+            return anc
+    return None
+
+
+def _sources_for(trigger: Trigger, attributions: list[Attribution], outlet: Source | None) -> list[Source]:
+    governing = set(governing_verbs(trigger.token, limit=6))
+    sources = [a.source for a in attributions if a.source.stance != Stance.DECLINED and
+               (a.sentence_wide or a.speech in governing or a.speech is None)]
+    sources = list(dict.fromkeys(sources))
+    via = {s.via for s in sources if s.via}
+    if outlet is not None:
+        sources.insert(0, outlet)
+    elif via:
+        sources.insert(0, Source(sorted(via)[0], SourceKind.OUTLET))
+    return sources
+
+
+def _hedge_last_sentence(candidates: list[EventCandidate]) -> list[EventCandidate]:
+    last = candidates[-1].sentence.start
+    return [replace(c, certainty=Certainty.UNCERTAIN) if c.sentence.start == last and
+            c.certainty == Certainty.REPORTED else c for c in candidates]

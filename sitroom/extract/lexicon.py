@@ -1,0 +1,80 @@
+"""The extraction lexicon (sitroom/data/lexicon.toml) as one typed, immutable object."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.errors import DataError
+from sitroom.records import EventType
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
+
+
+@dataclass(frozen=True)
+class TriggerWords:
+    verbs: frozenset[str]  # single-word lemmas
+    phrasal: frozenset[tuple[str, str]]  # (lemma, particle)
+    nouns: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: dict[EventType, TriggerWords]
+    control_light_verbs: frozenset[str]
+    losing_verbs: frozenset[str]
+    words: dict[str, frozenset[str]]
+    quantity_kinds: dict[str, str]  # noun lemma -> quantity kind
+    fatality: dict[str, frozenset[str]]
+    victim_category: dict[str, str]  # noun lemma -> civilian | military | militant
+    numbers: dict[str, tuple[int, int]]
+    approximate: tuple[str, ...]
+    source_kinds: tuple[tuple[str, tuple[str, ...]], ...]  # ordered (kind, cue words)
+    speech_verbs: frozenset[str]
+    declined: tuple[str, ...]
+    group_claim_phrases: tuple[str, ...]
+
+    def word_set(self, name: str) -> frozenset[str]:
+        return self.words[name]
+
+
+@functools.cache
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    try:
+        with path.open("rb") as f:
+            raw = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise DataError(f"cannot read lexicon {path}: {err}") from err
+    return _build(raw)
+
+
+def _build(raw: dict) -> Lexicon:
+    triggers = {EventType(name): _trigger_words(entry) for name, entry in raw["triggers"].items()}
+    control = raw["triggers"]["control"]
+    numbers = {k: (int(v[0]), int(v[1])) for k, v in raw["numbers"].items() if k != "approximate"}
+    return Lexicon(
+        triggers=triggers,
+        control_light_verbs=frozenset(control["control_light_verbs"]),
+        losing_verbs=frozenset(control["losing_verbs"]),
+        words={k: frozenset(v) for k, v in raw["words"].items()},
+        quantity_kinds={lemma: kind for kind, lemmas in raw["quantities"].items() for lemma in lemmas},
+        fatality={k: frozenset(raw["fatalities"][k]) for k in
+                  ("death_verbs", "death_nouns", "injury_verbs", "injury_nouns")},
+        victim_category={lemma: cat for cat in ("militant", "military", "civilian")
+                         for lemma in raw["fatalities"][cat]},
+        numbers=numbers,
+        approximate=tuple(raw["numbers"]["approximate"]),
+        source_kinds=tuple((k, tuple(v)) for k, v in raw["sources"].items()
+                           if k not in ("speech_verbs", "declined", "group_claim_phrases")),
+        speech_verbs=frozenset(raw["sources"]["speech_verbs"]),
+        declined=tuple(raw["sources"]["declined"]),
+        group_claim_phrases=tuple(raw["sources"]["group_claim_phrases"]),
+    )
+
+
+def _trigger_words(entry: dict) -> TriggerWords:
+    verbs = [v for v in entry.get("verbs", []) if " " not in v]
+    phrasal = [tuple(v.split(" ", 1)) for v in entry.get("verbs", []) if " " in v]
+    return TriggerWords(frozenset(verbs), frozenset(phrasal), frozenset(entry.get("nouns", [])))

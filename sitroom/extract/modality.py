@@ -1,0 +1,143 @@
+"""Status (from tense and aspect) and certainty (from hedges, claims, denials, modals) of a trigger."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.parse import children
+from sitroom.extract.triggers import Trigger
+from sitroom.records import Certainty, EventType, Mark, Status
+
+
+def governing_verbs(token: Token, limit: int = 6) -> list[Token]:
+    """The verbs above a trigger, nearest first ("reported" for "reported that X is withdrawing")."""
+    chain = []
+    current = token
+    for _ in range(limit * 3):
+        if current.head == current or len(chain) >= limit:
+            break
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            chain.append(current)
+    return chain
+
+
+def aspect_head(token: Token) -> Token | None:
+    """The verb that can give a trigger its stage: "began" in "began withdrawing" or "began the withdrawal"."""
+    if token.dep_ in ("xcomp", "dobj", "nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]:
+    """The stage of the event and whether it lies in the future."""
+    token = trigger.token
+    head = aspect_head(token)
+    for verb in [head] if head is not None else []:
+        lemma = verb.lemma_.lower()
+        if lemma in lex.word_set("began_verbs"):
+            return Status.BEGAN, _is_future(verb, lex)
+        if lemma in lex.word_set("completed_verbs"):
+            return Status.COMPLETED, _is_future(verb, lex)
+        if lemma in lex.word_set("ongoing_verbs"):
+            return Status.ONGOING, False
+    if _is_future(token, lex) or _under_expectation(token, lex):
+        return Status.EXPECTED, True
+    if _in_ongoing_phrase(token, sent, lex):
+        return Status.ONGOING, False
+    if trigger.type == EventType.PRESENCE:
+        return Status.ONGOING, False
+    if trigger.nominal:
+        governing = next(iter(governing_verbs(token)), None)
+        if governing is not None and governing.tag_ in ("VBD", "VBN"):
+            return Status.COMPLETED, False
+        return Status.ONGOING, False
+    return _status_from_tense(token), False
+
+
+def _status_from_tense(verb: Token) -> Status:
+    auxes = {a.lower_ for a in children(verb, "aux", "auxpass")}
+    if verb.tag_ == "VBG" and auxes & {"is", "are", "was", "were", "be", "been", "'s", "'re"}:
+        return Status.ONGOING
+    if verb.tag_ in ("VBZ", "VBP") and not auxes:
+        return Status.ONGOING
+    return Status.COMPLETED
+
+
+def _is_future(token: Token, lex: Lexicon) -> bool:
+    modals = lex.word_set("modal_future") - {"to"}
+    head = aspect_head(token)
+    for verb in [token, head] if head is not None else [token]:
+        if any(a.lower_ in modals for a in children(verb, "aux")):
+            return True
+    return False
+
+
+def _under_expectation(token: Token, lex: Lexicon) -> bool:
+    """ "expected to withdraw", "plans to deploy": an infinitive under a verb of intention."""
+    if token.dep_ != "xcomp":
+        return False
+    head = aspect_head(token)
+    return head is not None and head.lemma_.lower() in lex.word_set("expected_verbs")
+
+
+def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:
+    before = token.doc.text[sent.start_char:token.idx].lower()
+    return any(before.rstrip().endswith(p) for p in lex.word_set("ongoing_phrases"))
+
+
+def certainty_of(trigger: Trigger, sent: Span, status: Status, lex: Lexicon) -> tuple[Certainty, list[Mark]]:
+    token = trigger.token
+    head = aspect_head(token)
+    scope = [token, *governing_verbs(token)]
+    for tok in [token, head] if head is not None else [token]:
+        negation = next((c for c in children(tok, "neg") if c.lower_ in lex.word_set("negations")), None)
+        if negation is not None:
+            return Certainty.DENIED, [_mark(negation, "hedge")]
+    for tok in scope[1:]:
+        if tok.lemma_.lower() in lex.word_set("denial_verbs"):
+            return Certainty.DENIED, [_mark(tok, "hedge")]
+    for tok in scope:
+        if tok.lemma_.lower() in lex.word_set("claim_verbs"):
+            return Certainty.CLAIMED, [_mark(tok, "hedge")]
+    hedge = _hedge(scope, lex)
+    if hedge is not None:
+        return Certainty.UNCERTAIN, [_mark(hedge, "hedge")]
+    if status == Status.EXPECTED:
+        return Certainty.EXPECTED, []
+    return Certainty.REPORTED, []
+
+
+def _hedge(scope: list[Token], lex: Lexicon) -> Token | None:
+    hedges = lex.word_set("hedge_words")
+    for tok in scope[1:]:
+        if _states_doubt(tok):
+            return tok
+    for tok in scope:
+        if tok != scope[0] and tok.lemma_.lower() in hedges:
+            return tok
+        for child in children(tok, "advmod"):
+            if child.lower_ in hedges:
+                return child
+    return None
+
+
+def _states_doubt(verb: Token) -> bool:
+    """ "it was not clear whether ...", "it remains uncertain whether ..." govern what they doubt."""
+    for comp in children(verb, "acomp"):
+        if comp.lemma_.lower() in ("unclear", "uncertain", "unknown"):
+            return True
+        if comp.lemma_.lower() == "clear" and any(True for _ in children(verb, "neg")):
+            return True
+    return False
+
+
+def sentence_hedge(sent: Span, lex: Lexicon) -> bool:
+    """A sentence that casts doubt on what came before ("The claim could not be independently verified")."""
+    text = sent.text.lower()
+    return any(p in text for p in lex.word_set("verification_hedges"))
+
+
+def _mark(token: Token, label: str) -> Mark:
+    return Mark(token.idx, token.idx + len(token), label)

@@ -1,0 +1,111 @@
+"""Small helpers over spaCy's dependency parse, shared by the extractors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from sitroom.records import Mention
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ACTOR_LABELS = frozenset({"ORG", "NORP", "PERSON"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "acl", "relcl", "ccomp", "pcomp"})
+
+
+def mention(doc: Doc, start_char: int, end_char: int) -> Mention:
+    return Mention(doc.user_data.get("doc_id", ""), start_char, end_char, doc.text[start_char:end_char])
+
+
+def span_mention(span: Span | Token) -> Mention:
+    if isinstance(span, Token):
+        return mention(span.doc, span.idx, span.idx + len(span))
+    return mention(span.doc, span.start_char, span.end_char)
+
+
+def entity_of(token: Token) -> Span | None:
+    """The named entity a token is part of, if any."""
+    if not token.ent_type_:
+        return None
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def children(token: Token, *deps: str) -> Iterator[Token]:
+    return (c for c in token.children if c.dep_ in deps)
+
+
+def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
+    """(preposition, object) pairs hanging off a token, following conjoined prepositions."""
+    for prep in token.children:
+        if prep.dep_ not in ("prep", "agent") or (preps and prep.lower_ not in preps):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ in ("pobj", "pcomp"):
+                yield prep.lower_, pobj
+                yield from ((prep.lower_, c) for c in conjuncts(pobj))
+        for conj_prep in children(prep, "conj"):
+            for pobj in children(conj_prep, "pobj"):
+                yield conj_prep.lower_, pobj
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """Tokens conjoined to this one ("A and B and C" -> [B, C] for A)."""
+    found: list[Token] = []
+    for c in children(token, "conj"):
+        found.append(c)
+        found.extend(conjuncts(c))
+    return found
+
+
+def clause_head(token: Token) -> Token:
+    """The verb whose clause a token belongs to (itself for a verb)."""
+    current = token
+    while current.pos_ not in ("VERB", "AUX") and current.head != current:
+        current = current.head
+    return current
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, climbing through xcomp/conj chains ("began withdrawing", "seized X and killed Y")."""
+    current = verb
+    for _ in range(8):
+        for child in current.children:
+            if child.dep_ in SUBJECTS:
+                return child
+        if current.dep_ == "relcl":
+            return current.head
+        if current.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep") and current.head != current:
+            current = current.head
+            continue
+        return None
+    return None
+
+
+def noun_phrase(token: Token, *, drop: frozenset[str] = frozenset({"relcl", "acl", "appos", "punct"})) -> Span:
+    """The phrase a noun heads, without relative clauses or appositions (they say things about it)."""
+    left, right = token.i, token.i
+    for child in token.children:
+        if child.dep_ in drop or child.dep_ in ("cc", "conj", "prep") and child.i > token.i:
+            continue
+        sub = list(child.subtree)
+        left, right = min(left, sub[0].i), max(right, sub[-1].i)
+    span = token.doc[left:right + 1]
+    while len(span) > 1 and span[-1].is_punct:
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    return span
+
+
+def ancestors_within(token: Token, sent: Span) -> Iterator[Token]:
+    for anc in token.ancestors:
+        if sent.start <= anc.i < sent.end:
+            yield anc
+
+
+def sentence_of(token: Token) -> Span:
+    return token.sent

@@ -1,0 +1,125 @@
+"""Numbers of troops, vehicles, attacks and casualties, read from the parse."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.parse import children, conjuncts
+from sitroom.records import Quantity
+
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
+_COLLECTIVE = frozenset({"dozens", "hundreds", "thousands", "scores", "dozen"})
+
+
+def number_of(noun: Token, lex: Lexicon) -> tuple[int, int | None, bool, Token] | None:
+    """(low, high, approximate, number token) for a counted noun ("roughly 1,000 troops", "a soldier")."""
+    for child in noun.children:
+        if child.dep_ in ("nummod", "det", "quantmod", "amod") and _value(child, lex) is not None:
+            low, high = _value(child, lex)
+            if child.dep_ == "det" and noun.tag_ in ("NNS", "NNPS"):
+                continue
+            return low, (high if high != low else None), _approximate(child, lex) or high != low, child
+    collective = _collective_head(noun)
+    if collective is not None:
+        low, high = _value(collective, lex)
+        return low, high, True, collective
+    return None
+
+
+def _value(token: Token, lex: Lexicon) -> tuple[int, int] | None:
+    text = token.lower_
+    if _DIGITS.match(text):
+        number = int(text.replace(",", ""))
+        return number, number
+    return lex.numbers.get(text)
+
+
+def _approximate(number: Token, lex: Lexicon) -> bool:
+    words = {c.lower_ for c in number.children} | {number.nbor(-1).lower_ if number.i > 0 else ""}
+    phrase = number.doc[max(number.i - 2, 0):number.i].text.lower()
+    return bool(words & set(lex.approximate)) or any(phrase.endswith(a) for a in lex.approximate)
+
+
+def _collective_head(noun: Token) -> Token | None:
+    """ "dozens of trucks": the collective word is the head, the counted noun its "of" object."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lower_ in _COLLECTIVE:
+        return prep.head
+    return None
+
+
+def quantities_in(tokens: list[Token], lex: Lexicon) -> list[Quantity]:
+    found = []
+    for token in tokens:
+        kind = lex.quantity_kinds.get(token.lemma_.lower())
+        if kind is None or token.ent_type_ in ("GPE", "ORG", "NORP"):
+            continue
+        counted = number_of(token, lex)
+        if counted is None:
+            continue
+        low, high, approx, num = counted
+        text = token.doc[min(num.i, token.i):max(num.i, token.i) + 1].text
+        found.append(Quantity(kind=kind, value=low, high=high, approximate=approx, text=text))
+    return found
+
+
+def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
+    """Deaths in a sentence, one Quantity per victim group, with its category (civilian, military, ...)."""
+    found: list[Quantity] = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma in lex.fatality["death_verbs"] and token.pos_ == "VERB":
+            victims = list(children(token, "dobj", "nsubjpass"))
+            if lemma in ("die", "perish"):
+                victims = list(children(token, "nsubj"))
+            found += _victim_counts(victims, "fatalities", lex)
+        elif lemma in lex.fatality["death_nouns"] and token.pos_ == "NOUN":
+            found += _victim_counts([o for p in children(token, "prep") if p.lower_ == "of"
+                                     for o in children(p, "pobj")], "fatalities", lex)
+            found += _toll(token, lex)
+        elif lemma in lex.fatality["injury_verbs"] and token.pos_ == "VERB":
+            found += _victim_counts(list(children(token, "dobj", "nsubjpass")), "injured", lex)
+    return _dedupe(found)
+
+
+def _victim_counts(victims: list[Token], kind: str, lex: Lexicon) -> list[Quantity]:
+    found = []
+    for victim in [v for head in victims for v in [head, *conjuncts(head)]]:
+        if victim.dep_ == "pobj" and victim.head.lower_ in ("including", "among"):
+            continue  # a subset of a toll already counted
+        counted = number_of(victim, lex)
+        if counted is None:
+            continue
+        low, high, approx, num = counted
+        category = lex.victim_category.get(victim.lemma_.lower(), "unknown")
+        text = victim.doc[min(num.i, victim.i):max(num.i, victim.i) + 1].text
+        found.append(Quantity(kind=kind, value=low, high=high, category=category, approximate=approx, text=text))
+    return found
+
+
+def _toll(noun: Token, lex: Lexicon) -> list[Quantity]:
+    """ "the death toll rose to 14", "at least 9 dead"."""
+    if noun.lemma_.lower() == "dead":
+        counted = number_of(noun, lex)
+        if counted is not None:
+            low, high, approx, num = counted
+            return [Quantity("fatalities", low, high, "unknown", approx, noun.doc[num.i:noun.i + 1].text)]
+    if noun.lemma_.lower() != "toll":
+        return []
+    for tok in noun.head.subtree:
+        if tok.like_num and _value(tok, lex) is not None and tok.i > noun.i:
+            low, high = _value(tok, lex)
+            return [Quantity("fatalities", low, None, "unknown", _approximate(tok, lex), tok.text)]
+    return []
+
+
+def _dedupe(found: list[Quantity]) -> list[Quantity]:
+    return list(dict.fromkeys(found))
+
+
+def total_fatalities(quantities: list[Quantity]) -> int | None:
+    deaths = [q.value for q in quantities if q.kind == "fatalities"]
+    return sum(deaths) if deaths else None

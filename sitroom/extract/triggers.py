@@ -1,0 +1,137 @@
+"""Find event triggers in a sentence: verbs and nouns of the lexicon, filtered by their arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, children, subject_of
+from sitroom.records import EventType
+
+# Verbs that the lexicon lists but that only count when a particle is present (handled as phrasal entries).
+_NOMINAL_ONLY_WITH_LIGHT_VERB = frozenset({"control"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    token: Token
+    type: EventType
+    nominal: bool
+    particle: Token | None = None  # "out" of "pull out"
+
+
+def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
+    found: list[Trigger] = []
+    for token in sent:
+        trigger = _match(token, lex)
+        if trigger and _passes_filters(trigger, lex):
+            found.append(trigger)
+    return found
+
+
+def _match(token: Token, lex: Lexicon) -> Trigger | None:
+    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        return _match_verb(token, lex)
+    if token.pos_ in ("NOUN", "PROPN") and not token.ent_type_:
+        return _match_noun(token, lex)
+    return None
+
+
+def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
+    lemma = token.lemma_.lower()
+    if lemma in lex.control_light_verbs and any(c.lemma_ == "control" for c in children(token, "dobj")):
+        return Trigger(token, EventType.CONTROL, nominal=False)
+    for etype, words in lex.triggers.items():
+        particle = _particle(token, words.phrasal)
+        if particle is not None:
+            return Trigger(token, etype, nominal=False, particle=particle)
+    for etype, words in lex.triggers.items():
+        if lemma in words.verbs:
+            return Trigger(token, etype, nominal=False)
+    return None
+
+
+def _particle(token: Token, phrasal: frozenset[tuple[str, str]]) -> Token | None:
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ in ("prt", "prep", "advmod") and (lemma, child.lower_) in phrasal:
+            return child
+    return None
+
+
+def _match_noun(token: Token, lex: Lexicon) -> Trigger | None:
+    lemma = token.lemma_.lower()
+    if lemma in _NOMINAL_ONLY_WITH_LIGHT_VERB:
+        return None
+    for etype, words in lex.triggers.items():
+        if lemma in words.nouns or token.lower_ in words.nouns:
+            return Trigger(token, etype, nominal=True)
+    return None
+
+
+def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
+    token = trigger.token
+    if any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod")):
+        return False
+    if trigger.nominal:
+        return _nominal_has_arguments(token, lex)
+    lemma = token.lemma_.lower()
+    phrase = f"{lemma} {trigger.particle.lower_}" if trigger.particle is not None else lemma
+    if phrase in lex.word_set("place_object_verbs") and not _object_is_place(token, lex):
+        return False
+    if phrase in lex.word_set("force_only_verbs") and not _involves_force(token, lex):
+        return False
+    return True
+
+
+def _object_is_place(verb: Token, lex: Lexicon) -> bool:
+    for obj in children(verb, "dobj", "nsubjpass"):
+        if is_place_token(obj, lex):
+            return True
+    return False
+
+
+def is_place_token(token: Token, lex: Lexicon) -> bool:
+    if token.lower_ in lex.word_set("force_nouns") and token.ent_type_ not in PLACE_LABELS:
+        return False
+    if token.ent_type_ in PLACE_LABELS:
+        return True
+    if token.lemma_.lower() in lex.word_set("site_nouns") | lex.word_set("area_nouns"):
+        return True
+    return any(c.ent_type_ in PLACE_LABELS for c in children(token, "compound", "amod"))
+
+
+def is_force_token(token: Token, lex: Lexicon) -> bool:
+    """A token naming an armed actor: a force noun, or an organisation/nationality entity."""
+    if token.lower_ in lex.word_set("force_nouns") or token.lemma_.lower() in lex.word_set("force_nouns"):
+        return True
+    return token.ent_type_ in ACTOR_LABELS and token.ent_type_ != "PERSON"
+
+
+def _involves_force(verb: Token, lex: Lexicon) -> bool:
+    candidates = [subject_of(verb)] + list(children(verb, "dobj", "nsubjpass"))
+    for tok in candidates:
+        if tok is None:
+            continue
+        if is_force_token(tok, lex) or any(is_force_token(c, lex) for c in tok.subtree):
+            return True
+    return False
+
+
+def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
+    """A trigger noun is an event only with something that anchors it: a place, an actor, or a claim."""
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod") and (
+            is_force_token(child, lex) or child.ent_type_ in ACTOR_LABELS | PLACE_LABELS
+        ):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("from", "of", "in", "at", "on", "near", "by", "to", "into",
+                                                      "against"):
+            if any(is_place_token(t, lex) or is_force_token(t, lex) for t in child.subtree if t != child):
+                return True
+    head = noun.head
+    return head.lemma_.lower() == "responsibility" or (
+        noun.dep_ == "pobj" and head.head.lemma_.lower() == "responsibility"
+    )

@@ -1,0 +1,152 @@
+"""Merge mentions of one event into one Event.
+
+A report names its main event several times ("began withdrawing from their largest base", "left the X base",
+"the withdrawal from X is expected to take a month"); each mention adds detail. Two events merge when they
+have the same type and no field tells them apart: places nest, dates overlap, actors do not conflict.
+A vaguer mention joins the most specific event it fits, and only one whose date matches exactly when
+several would fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sitroom.records import ActorRef, Certainty, Event, Place, PlacePrecision, Role, Status, TimeSpan
+
+# When mentions disagree, the stage given by an explicit aspect verb wins over one read off a plain tense.
+_STATUS_RANK = {Status.BEGAN: 0, Status.ONGOING: 1, Status.COMPLETED: 2, Status.EXPECTED: 3}
+_CERTAINTY_RANK = {Certainty.DENIED: 0, Certainty.CLAIMED: 1, Certainty.REPORTED: 2, Certainty.UNCERTAIN: 3,
+                   Certainty.EXPECTED: 4}
+
+
+def merge_document_events(events: Sequence[Event], verbal: Sequence[bool] | None = None) -> list[Event]:
+    """Merge the events of one document; `verbal[i]` says event i came from a verb, not a noun."""
+    verbal = list(verbal) if verbal is not None else [True] * len(events)
+    order = sorted(range(len(events)), key=lambda i: (_specificity(events[i]), not verbal[i]))
+    merged: list[tuple[Event, bool]] = []
+    for i in order:
+        event = events[i]
+        target = _best_match(event, merged)
+        if target is None:
+            merged.append((event, verbal[i]))
+        else:
+            kept, kept_verbal = merged[target]
+            merged[target] = (combine(kept, event, kept_verbal, verbal[i]), kept_verbal or verbal[i])
+    first_offset = {e.id: e.evidence[0].start for e in events}
+    return sorted((e for e, _ in merged), key=lambda e: (first_offset.get(e.id, 0), e.id))
+
+
+def _specificity(event: Event) -> tuple[int, int]:
+    precision = int(event.place.precision) if event.place is not None else 9
+    width = (event.date.end - event.date.start).days if event.date is not None else 10_000
+    return precision, width
+
+
+def _best_match(event: Event, merged: list[tuple[Event, bool]]) -> int | None:
+    fits = [i for i, (kept, _) in enumerate(merged) if compatible(kept, event)]
+    if len(fits) <= 1:
+        return fits[0] if fits else None
+    same_day = [i for i in fits if _same_day(merged[i][0].date, event.date)]
+    return same_day[0] if len(same_day) == 1 else None
+
+
+def _same_day(a: TimeSpan | None, b: TimeSpan | None) -> bool:
+    return a is not None and b is not None and a.start == b.start and a.end == b.end
+
+
+def compatible(a: Event, b: Event) -> bool:
+    """Same type, agreeing actors, and either the same place at overlapping dates, or nested places on
+    the same day (a vaguer place with a vaguer date could be any of several events)."""
+    if a.type != b.type or not _actors_agree(a.actors, b.actors):
+        return False
+    if _same_place(a.place, b.place):
+        return _dates_overlap(a.date, b.date)
+    if not _places_nest(a.place, b.place):
+        return False
+    return a.date is None or b.date is None or _same_day(a.date, b.date)
+
+
+def _same_place(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return (a.gazetteer_id or a.name) == (b.gazetteer_id or b.name)
+
+
+def _places_nest(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country_code and b.country_code and a.country_code != b.country_code:
+        return False
+    coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
+    if coarse.precision >= PlacePrecision.AREA:
+        return True  # a country or region holds any place in it
+    if coarse.precision == PlacePrecision.ADMIN1:
+        return fine.admin1 == coarse.admin1
+    return False  # two distinct towns or sites
+
+
+def _dates_overlap(a: TimeSpan | None, b: TimeSpan | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a.start <= b.end and b.start <= a.end
+
+
+def _actors_agree(a: tuple[ActorRef, ...], b: tuple[ActorRef, ...]) -> bool:
+    agents_a = {x.id for x in a if x.role == Role.AGENT and x.id}
+    agents_b = {x.id for x in b if x.role == Role.AGENT and x.id}
+    return not agents_a or not agents_b or bool(agents_a & agents_b)
+
+
+def combine(kept: Event, other: Event, kept_verbal: bool = True, other_verbal: bool = True) -> Event:
+    """One event from two mentions: the precise value of each field, every source, claim and sentence."""
+    status = _pick_status(kept, other, kept_verbal, other_verbal)
+    return replace(
+        kept,
+        status=status,
+        certainty=min(kept.certainty, other.certainty, key=_CERTAINTY_RANK.__getitem__)
+        if kept_verbal == other_verbal else (kept.certainty if kept_verbal else other.certainty),
+        actors=_union(kept.actors, other.actors, key=lambda a: (a.id or a.name, a.role)),
+        place=_finer_place(kept.place, other.place),
+        date=_narrower_date(kept.date, other.date),
+        quantities=_union(kept.quantities, other.quantities, key=lambda q: (q.kind, q.category, q.value)),
+        claims=_union(kept.claims, other.claims,
+                      key=lambda c: (c.field, c.value, c.source.name, c.evidence.start)),
+        sources=_union(kept.sources, other.sources, key=lambda s: (s.name, s.kind, s.stance)),
+        evidence=_union(kept.evidence, other.evidence, key=lambda e: (e.document, e.start)),
+        fatalities=_headline_toll(kept, other),
+        expected_end=kept.expected_end or other.expected_end,
+        reported=min(d for d in (kept.reported, other.reported) if d is not None)
+        if kept.reported or other.reported else None,
+    )
+
+
+def _pick_status(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Status:
+    if a_verbal != b_verbal:
+        return a.status if a_verbal else b.status
+    return min(a.status, b.status, key=_STATUS_RANK.__getitem__)
+
+
+def _finer_place(a: Place | None, b: Place | None) -> Place | None:
+    if a is None or b is None:
+        return a or b
+    return a if a.precision <= b.precision else b
+
+
+def _narrower_date(a: TimeSpan | None, b: TimeSpan | None) -> TimeSpan | None:
+    if a is None or b is None:
+        return a or b
+    return a if (a.end - a.start) <= (b.end - b.start) else b
+
+
+def _headline_toll(a: Event, b: Event) -> int | None:
+    """The lowest figure that a source gives (ACLED's conservative rule); the others stay as claims."""
+    figures = [f for f in (a.fatalities, b.fatalities) if f is not None]
+    return min(figures) if figures else None
+
+
+def _union(a, b, key) -> tuple:
+    seen = {}
+    for item in (*a, *b):
+        seen.setdefault(key(item), item)
+    return tuple(seen.values())

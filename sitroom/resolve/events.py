@@ -1,0 +1,191 @@
+"""EventCandidates -> Events: actors to entities, places to coordinates, time expressions to dates.
+
+Resolution is document-level: the places of the whole document decide its main country, which then
+disambiguates both place names and generic actor phrases ("government forces").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sitroom.records import (
+    ActorRef,
+    Claim,
+    DatePrecision,
+    Document,
+    Event,
+    EventCandidate,
+    EventType,
+    Evidence,
+    Place,
+    PlaceCue,
+    PlacePrecision,
+    Role,
+    Source,
+    SourceKind,
+    Status,
+    TimeSpan,
+)
+from sitroom.resolve.actors import ActorResolver
+from sitroom.resolve.geo import GeoContext, GeoResolver
+from sitroom.resolve.time import resolve_expected_end, resolve_time
+
+_POSSESSIVE_START = re.compile(r"^(its|their|his|her|our)\b", re.I)
+_DIRECTIONS = re.compile(r"^(?:the\s+)?((?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?|"
+                         r"east(?:ern)?|west(?:ern)?|central)$", re.I)
+# Types whose place, when the text gives none, is the document's main country (they happened somewhere in it).
+_COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT, EventType.CONTROL})
+
+
+@dataclass(frozen=True)
+class Resolvers:
+    geo: GeoResolver
+    actors: ActorResolver
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    document: Document
+    country_code: str | None
+    places: dict[tuple[int, int, str | None], Place | None]  # by (start, end, feature hint)
+
+
+def document_context(document: Document, candidates: Sequence[EventCandidate], other_places: Sequence[str],
+                     resolvers: Resolvers) -> DocumentContext:
+    cues = [cue for cand in candidates for cue in cand.places]
+    mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
+    mentions += [(text, GeoContext(document_places=tuple(other_places))) for text in other_places]
+    resolved = resolvers.geo.resolve_document(mentions) if mentions else []
+    countries = Counter(p.country_code for p in resolved if p is not None and p.country_code)
+    country = countries.most_common(1)[0][0] if countries else None
+    places = {}
+    for cue, place in zip(cues, resolved[:len(cues)], strict=True):
+        places[(cue.mention.start, cue.mention.end, cue.feature_hint)] = _with_alternate(cue, place, resolvers,
+                                                                                      other_places, country)
+    return DocumentContext(document, country, places)
+
+
+def _geo_context(cue: PlaceCue, other_places: Sequence[str], country: str | None = None) -> GeoContext:
+    return GeoContext(document_places=tuple(other_places), container=cue.container, country_hint=country,
+                      feature_hint=cue.feature_hint)
+
+
+def _with_alternate(cue: PlaceCue, place: Place | None, resolvers: Resolvers, other_places: Sequence[str],
+                    country: str | None) -> Place | None:
+    """ "a base in X, also known as Y": a site found under either name beats a town found under one."""
+    if cue.alternate:
+        alt = resolvers.geo.resolve(cue.alternate, _geo_context(cue, other_places, country))
+        if alt is not None and (place is None or alt.precision <= place.precision and alt.feature != place.feature):
+            return replace(alt, mention=f"{cue.mention.text} ({cue.alternate})")
+    if place is None and _DIRECTIONS.match(cue.mention.text) and country:
+        return _region(cue.mention.text, country, resolvers)
+    return place
+
+
+def _region(direction: str, country_code: str, resolvers: Resolvers) -> Place | None:
+    """ "the northeast" of the document's country: an area, not a point."""
+    country = resolvers.geo.resolve(country_code, GeoContext(country_hint=country_code))
+    if country is None:
+        return None
+    word = re.sub(r"^the\s+", "", direction, flags=re.I).lower()
+    return replace(country, name=f"{word} {country.name}", lat=None, lon=None, precision=PlacePrecision.AREA,
+                   feature="region", mention=direction)
+
+
+def resolve_candidates(candidates: Sequence[EventCandidate], ctx: DocumentContext,
+                       resolvers: Resolvers) -> list[Event]:
+    return [resolve_candidate(c, ctx, resolvers) for c in candidates]
+
+
+def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers) -> Event:
+    doc = ctx.document
+    place = _best_place(cand, ctx)
+    if place is None and cand.type in _COUNTRY_FALLBACK and ctx.country_code:
+        place = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
+        place = replace(place, mention="") if place is not None else None
+    when = _date(cand, doc)
+    claims = tuple(_resolve_claim(c, when, doc) for c in cand.claims)
+    quantities = cand.quantities
+    deaths = [q.value for q in quantities if q.kind == "fatalities"]
+    fatalities = sum(deaths) if deaths else None
+    sources = cand.sources
+    if fatalities is not None:
+        claims += (_toll_claim(fatalities, cand, sources),)
+    return Event(
+        id=event_id(doc.id, cand.trigger.start), type=cand.type, status=cand.status, certainty=cand.certainty,
+        trigger=cand.trigger.text, actors=_actors(cand, ctx.country_code, resolvers), place=place, date=when,
+        fatalities=fatalities, quantities=quantities, claims=claims, sources=sources,
+        evidence=(Evidence(doc.id, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks),),
+        expected_end=_expected_end(claims), reported=doc.date,
+    )
+
+
+def event_id(document_id: str, offset: int) -> str:
+    return "ev-" + hashlib.sha1(f"{document_id}:{offset}".encode()).hexdigest()[:14]
+
+
+def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
+    found = [ctx.places.get((c.mention.start, c.mention.end, c.feature_hint)) for c in cand.places]
+    found = [p for p in found if p is not None]
+    return min(found, key=lambda p: p.precision) if found else None
+
+
+def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
+    anchor = doc.date
+    for mention in cand.anchor_times:
+        said = resolve_time(mention.text, doc.date)
+        if said is not None:
+            anchor = said.end
+            break
+    for mention in cand.times:
+        span = resolve_time(mention.text, anchor, future=cand.future)
+        if span is not None:
+            return span
+    if cand.status == Status.ONGOING and not cand.future:
+        return TimeSpan(anchor, anchor, DatePrecision.DAY, "")  # the report says it holds as it writes
+    return None
+
+
+def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> tuple[ActorRef, ...]:
+    refs: dict[tuple[str, Role], ActorRef] = {}
+    for item in cand.actors:
+        text = item.mention.text
+        entity = resolvers.actors.resolve(text, country_hint=country)
+        if entity is not None:
+            ref = ActorRef(entity.name, item.role, text, entity.id, entity.kind, entity.country)
+        elif _POSSESSIVE_START.match(text):
+            continue  # "its troops" points back at an actor named elsewhere in the clause
+        else:
+            ref = ActorRef(_clean(text), item.role, text)
+        refs.setdefault((ref.id or ref.name, ref.role), ref)
+    return tuple(refs.values())
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", re.sub(r"\s+", " ", text).strip(), flags=re.I)
+
+
+def _resolve_claim(claim: Claim, when: TimeSpan | None, doc: Document) -> Claim:
+    if claim.field != "expected_duration":
+        return claim
+    start = when.start if when is not None else doc.date
+    return replace(claim, span=resolve_expected_end(claim.value, start))
+
+
+def _toll_claim(total: int, cand: EventCandidate, sources: tuple[Source, ...]) -> Claim:
+    speaker = next((s for s in sources if s.kind != SourceKind.OUTLET), None) or next(iter(sources), None)
+    speaker = speaker or Source(cand.document or "the report", SourceKind.OUTLET)
+    evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
+    return Claim("fatalities", str(total), speaker, cand.certainty, evidence, low=float(total), high=float(total))
+
+
+def _expected_end(claims: tuple[Claim, ...]) -> TimeSpan | None:
+    spans = [c.span for c in claims if c.field == "expected_duration" and c.span is not None]
+    if not spans:
+        return None
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    return TimeSpan(start, end, max(s.precision for s in spans), "; ".join(s.text for s in spans if s.text))
