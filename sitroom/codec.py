@@ -35,7 +35,7 @@ def from_dict(cls: type[T], data: Any) -> T:
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(records))
+    return typing.get_type_hints(cls, vars(records), vars(records))
 
 
 def _decode(tp: Any, data: Any) -> Any:

@@ -1,0 +1,132 @@
+"""The schema, as an ordered list of named migrations recorded in `schema_migrations`.
+
+Each migration is DDL with type slots (`{text}`, `{int}`, `{float}`, `{date}`, `{timestamp}`) that
+the backend's `Dialect` fills in, so SQLite and PostgreSQL share one history. Never edit a
+migration that has shipped: add a new one at the end with the next version number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitroom.errors import StoreError
+from sitroom.store.base import Db, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version {int} PRIMARY KEY,
+    name {text} NOT NULL,
+    applied_at {timestamp} NOT NULL
+)"""
+
+_INITIAL = (
+    """CREATE TABLE documents (
+        id {text} PRIMARY KEY,
+        content_hash {text} NOT NULL UNIQUE,
+        date {date} NOT NULL,
+        origin {text} NOT NULL,
+        url {text},
+        outlet {text},
+        title {text},
+        text {text} NOT NULL,
+        ingested_at {timestamp} NOT NULL
+    )""",
+    """CREATE TABLE events (
+        id {text} PRIMARY KEY,
+        type {text} NOT NULL,
+        status {text} NOT NULL,
+        certainty {text} NOT NULL,
+        date_start {date},
+        date_end {date},
+        place_name {text},
+        lat {float},
+        lon {float},
+        admin1 {text},
+        country {text},
+        fatalities {int},
+        reported {date},
+        record {text} NOT NULL,
+        updated_at {timestamp} NOT NULL
+    )""",
+    "CREATE INDEX events_type ON events (type)",
+    "CREATE INDEX events_dates ON events (date_start, date_end)",
+    "CREATE INDEX events_place_name ON events (place_name)",
+    "CREATE INDEX events_admin1 ON events (admin1)",
+    "CREATE INDEX events_country ON events (country)",
+    "CREATE INDEX events_coordinates ON events (lat, lon)",
+    """CREATE TABLE event_actors (
+        event_id {text} NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        position {int} NOT NULL,
+        actor_id {text},
+        name {text} NOT NULL,
+        role {text} NOT NULL,
+        mention {text} NOT NULL,
+        PRIMARY KEY (event_id, position)
+    )""",
+    "CREATE INDEX event_actors_name ON event_actors (name)",
+    "CREATE INDEX event_actors_actor_id ON event_actors (actor_id)",
+    """CREATE TABLE event_documents (
+        event_id {text} NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        document_id {text} NOT NULL REFERENCES documents (id),
+        PRIMARY KEY (event_id, document_id)
+    )""",
+    "CREATE INDEX event_documents_document ON event_documents (document_id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _INITIAL),)
+
+
+def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    return migrations[-1].version if migrations else 0
+
+
+def migrate(db: Db, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
+    """Apply pending migrations in one transaction; return those applied.
+
+    Raises StoreError when the database was made by a newer sitroom, or its recorded history
+    differs from this code's.
+    """
+    _check_sequence(migrations)
+    with db.transaction():
+        db.run(db.dialect.ddl(_LEDGER))
+        applied = {int(v): name for v, name in db.all("SELECT version, name FROM schema_migrations")}
+        _check_history(applied, migrations)
+        pending = [m for m in migrations if m.version not in applied]
+        for migration in pending:
+            for statement in migration.statements:
+                db.run(db.dialect.ddl(statement))
+            db.run(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, utc_now()),
+            )
+    return pending
+
+
+def _check_sequence(migrations: tuple[Migration, ...]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migrations must be numbered 1, 2, 3...; got {versions}")
+
+
+def _check_history(applied: dict[int, str], migrations: tuple[Migration, ...]) -> None:
+    newest = max(applied, default=0)
+    if newest > latest_version(migrations):
+        raise StoreError(
+            f"the database has schema version {newest}, newer than this sitroom supports"
+            f" ({latest_version(migrations)}); upgrade sitroom to open it"
+        )
+    known = {m.version: m.name for m in migrations}
+    for version, name in sorted(applied.items()):
+        if known.get(version) != name:
+            raise StoreError(
+                f"the database's migration {version} is {name!r}, but this sitroom's is"
+                f" {known.get(version)!r}; it was not made by this sitroom"
+            )
