@@ -1,0 +1,81 @@
+from datetime import date
+
+from builders import actor, day, event, place
+
+from sitroom.records import Certainty, EventType, PostureStatus, Role, Status
+from sitroom.situation import situation_as_of
+
+BASE = place("Base A")
+TOWN = place("Town B")
+US = actor("US forces", actor_id="us")
+
+
+def _status(entries, place_name, actor_name):
+    found = [e for e in entries if e.place.name == place_name and e.actor == actor_name]
+    return found[0].status if found else None
+
+
+def test_withdrawal_moves_from_present_to_withdrawing_to_departed():
+    events = [
+        event("e1", EventType.PRESENCE, Status.ONGOING, BASE, day("2025-06-01"), [US]),
+        event("e2", EventType.WITHDRAW, Status.BEGAN, BASE, day("2026-02-23"), [US]),
+        event("e3", EventType.WITHDRAW, Status.COMPLETED, BASE, day("2026-03-20"), [US], reported="2026-03-21"),
+    ]
+    assert _status(situation_as_of(events, date(2026, 1, 1)), "Base A", "US forces") == PostureStatus.PRESENT
+    assert _status(situation_as_of(events, date(2026, 2, 24)), "Base A", "US forces") == PostureStatus.WITHDRAWING
+    assert _status(situation_as_of(events, date(2026, 3, 25)), "Base A", "US forces") == PostureStatus.DEPARTED
+    assert _status(situation_as_of(events, date(2025, 1, 1)), "Base A", "US forces") is None
+
+
+def test_completed_departure_over_a_range_counts_from_its_end():
+    events = [event("e1", EventType.WITHDRAW, Status.COMPLETED, BASE, day("2026-01-26", "2026-02-23"), [US])]
+    assert situation_as_of(events, date(2026, 2, 10)) == []
+    (entry,) = situation_as_of(events, date(2026, 2, 24))
+    assert entry.status == PostureStatus.DEPARTED and entry.since == date(2026, 2, 23)
+
+
+def test_expected_and_denied_events_change_nothing():
+    events = [
+        event("e1", EventType.WITHDRAW, Status.EXPECTED, BASE, day("2026-02-01"), [US]),
+        event("e2", EventType.DEPLOY, Status.COMPLETED, BASE, day("2026-02-01"), [US], certainty=Certainty.DENIED),
+    ]
+    assert situation_as_of(events, date(2026, 3, 1)) == []
+
+
+def test_control_change_ends_the_previous_holder():
+    sdf = actor("SDF", Role.PREVIOUS, "sdf")
+    gov = actor("Syrian government forces", actor_id="sy-gov")
+    events = [
+        event("e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2025-01-01"), [actor("SDF", actor_id="sdf")]),
+        event("e2", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-01"), [gov, sdf]),
+    ]
+    entries = situation_as_of(events, date(2026, 2, 2))
+    sdf_entry = next(e for e in entries if e.actor == "SDF")
+    gov_entry = next(e for e in entries if e.actor == "Syrian government forces")
+    assert sdf_entry.until == date(2026, 2, 1) and not sdf_entry.contested
+    assert gov_entry.status == PostureStatus.CONTROLS and gov_entry.since == date(2026, 2, 1)
+
+
+def test_two_holders_without_a_handover_are_contested():
+    events = [
+        event("e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-01"), [actor("Army", actor_id="a")]),
+        event("e2", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-02"), [actor("Rebels", actor_id="r")],
+              certainty=Certainty.CLAIMED),
+    ]
+    entries = situation_as_of(events, date(2026, 2, 3))
+    assert len(entries) == 2 and all(e.contested for e in entries)
+
+
+def test_known_at_hides_later_reports():
+    events = [event("e1", EventType.WITHDRAW, Status.BEGAN, BASE, day("2026-02-01"), [US], reported="2026-02-10")]
+    assert situation_as_of(events, date(2026, 2, 15), known_at=date(2026, 2, 5)) == []
+    assert len(situation_as_of(events, date(2026, 2, 15), known_at=date(2026, 2, 10))) == 1
+
+
+def test_same_state_reported_twice_keeps_earliest_since_and_all_events():
+    events = [
+        event("e2", EventType.PRESENCE, Status.ONGOING, BASE, day("2026-02-10"), [US]),
+        event("e1", EventType.PRESENCE, Status.ONGOING, BASE, day("2016-01-01", "2026-02-01"), [US]),
+    ]
+    (entry,) = situation_as_of(events, date(2026, 3, 1))
+    assert entry.since == date(2016, 1, 1) and set(entry.events) == {"e1", "e2"}
