@@ -30,8 +30,10 @@ def bench_texts(count: int) -> list[tuple[str, str]]:
     base = [d for d in read_inputs([str(p) for p in _TEXT_DIRS if p.is_dir()]) if isinstance(d, Document)]
     if not base:
         raise RuntimeError("no bundled texts found to benchmark on (examples/, tests/fixtures/reports/)")
-    return [(base[i % len(base)].date.isoformat(), f"{base[i % len(base)].text}\n\nCopy {i}.")
-            for i in range(count)]
+    return [
+        (base[i % len(base)].date.isoformat(), f"{base[i % len(base)].text}\n\nCopy {i}.")
+        for i in range(count)
+    ]
 
 
 def _peak_rss_mb() -> float:
@@ -46,7 +48,12 @@ def _bare_spacy(settings: Settings, texts: list[tuple[str, str]]) -> dict:
     loaded = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
     done = time.perf_counter()
-    return {"load_s": loaded - started, "seconds": done - loaded, "tokens": tokens, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "load_s": loaded - started,
+        "seconds": done - loaded,
+        "tokens": tokens,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def _whole_ingest(settings: Settings, texts: list[tuple[str, str]]) -> dict:
@@ -66,8 +73,14 @@ def _whole_ingest(settings: Settings, texts: list[tuple[str, str]]) -> dict:
         report = ingest(docs, store, pipeline)
     done = time.perf_counter()
     tokens = sum(len(pipeline.nlp.tokenizer(t)) for _, t in texts)
-    return {"load_s": loaded - started, "seconds": done - loaded, "tokens": tokens, "events": report.events,
-            "documents": report.added, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "load_s": loaded - started,
+        "seconds": done - loaded,
+        "tokens": tokens,
+        "events": report.events,
+        "documents": report.added,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 def _in_fresh_process(func, *args) -> dict:
@@ -94,12 +107,16 @@ def run_bench(settings: Settings, count: int) -> dict:
 
 
 def render_bench(r: dict) -> str:
-    lines = [f"sitroom bench: {r['documents']} documents on {r['machine']}",
-             f"{'':<16} {'docs/s':>8} {'tokens/s':>9} {'load s':>7} {'peak MB':>8}"]
+    lines = [
+        f"sitroom bench: {r['documents']} documents on {r['machine']}",
+        f"{'':<16} {'docs/s':>8} {'tokens/s':>9} {'load s':>7} {'peak MB':>8}",
+    ]
     for label, key in (("bare spaCy", "bare_spacy"), ("sitroom ingest", "sitroom_ingest")):
         p = r[key]
-        lines.append(f"{label:<16} {p['docs_per_s']:>8.1f} {p['tokens_per_s']:>9.0f} {p['load_s']:>7.2f} "
-                     f"{p['peak_rss_mb']:>8.0f}")
+        lines.append(
+            f"{label:<16} {p['docs_per_s']:>8.1f} {p['tokens_per_s']:>9.0f} {p['load_s']:>7.2f} "
+            f"{p['peak_rss_mb']:>8.0f}"
+        )
     lines.append(f"ratio (sitroom / bare spaCy docs/s): {r['ratio']:.2f}")
     lines.append(f"events extracted: {r['sitroom_ingest']['events']}")
     return "\n".join(lines)

@@ -48,7 +48,9 @@ def errors_as_click(func: Callable) -> Callable:
 
 
 @click.group()
-@click.option("--db", envvar="SITROOM_DB", help="Database: a SQLite file path (default: in the user data dir).")
+@click.option(
+    "--db", envvar="SITROOM_DB", help="Database: a SQLite file path (default: in the user data dir)."
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="A sitroom.toml with settings to override.")
 @click.version_option(package_name="sitroom")
 @click.pass_context
@@ -59,7 +61,9 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--date", "default_date", type=DATE, help="Dateline for texts without a 'date YYYY-MM-DD' line.")
+@click.option(
+    "--date", "default_date", type=DATE, help="Dateline for texts without a 'date YYYY-MM-DD' line."
+)
 @click.pass_context
 @errors_as_click
 def ingest(ctx: click.Context, paths: tuple[str, ...], default_date) -> None:
@@ -75,14 +79,18 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], default_date) -> None:
         report = run_ingest(inputs, store, _pipeline(ctx), on_document=bar.update)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.origin}: {skipped.reason}", err=True)
-    click.echo(f"{report.added} documents added, {report.unchanged} unchanged, {len(report.skipped)} skipped; "
-               f"{report.events} events")
+    click.echo(
+        f"{report.added} documents added, {report.unchanged} unchanged, {len(report.skipped)} skipped; "
+        f"{report.events} events"
+    )
     if report.skipped:
         ctx.exit(1)
 
 
 @main.command()
-@click.option("--type", "type_", help="Event type: withdraw, deploy, presence, assault, fight, control, statement.")
+@click.option(
+    "--type", "type_", help="Event type: withdraw, deploy, presence, assault, fight, control, statement."
+)
 @click.option("--actor", help="Actor name, alias or id.")
 @click.option("--place", help="Place name, admin1 or country.")
 @click.option("--since", type=DATE, help="Events on or after this date.")
@@ -132,23 +140,31 @@ def situation(ctx, as_of, known_at, as_json) -> None:
     with _open_store(ctx) as store:
         entries = situation_as_of(store.events(), when, known_at=_day(known_at))
     if as_json:
-        click.echo(json.dumps({"as_of": when.isoformat(), "entries": codec.to_dict(entries)}, indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"as_of": when.isoformat(), "entries": codec.to_dict(entries)}, indent=2, ensure_ascii=False
+            )
+        )
         return
     click.echo(situation_table(entries, when))
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "jsonl"]), required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout)."
+)
 @click.pass_context
 @errors_as_click
 def export(ctx, fmt: str, output: str | None) -> None:
     """Export every event: ACLED-style CSV, GeoJSON, or JSONL."""
     from sitroom import export as exporters
 
-    writer = {"csv": exporters.write_acled_csv, "geojson": exporters.write_geojson,
-              "jsonl": exporters.write_jsonl}[fmt]
+    writer = {
+        "csv": exporters.write_acled_csv,
+        "geojson": exporters.write_geojson,
+        "jsonl": exporters.write_jsonl,
+    }[fmt]
     with _open_store(ctx) as store:
         found = store.events()
     if output:

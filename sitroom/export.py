@@ -103,11 +103,37 @@ def write_geojson(events: Iterable[Event], out: TextIO) -> ExportCount:
 # ---------------------------------------------------------------- ACLED-style CSV
 
 ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 
 # Default ACLED (event_type, sub_event_type) of each sitroom type; `acled_type` refines
@@ -137,8 +163,14 @@ TAKEN_BY_FORCE = re.compile(r"\b(captur|seiz|storm|overr[au]n|recaptur|retak|ret
 # ACLED inter codes by sitroom actor kind (1 state forces, 2 rebels, 3 political militias,
 # 7 civilians, 8 external/other forces). Kinds not listed get no code.
 ACLED_INTER: dict[str, int] = {
-    "state_force": 1, "government": 1, "armed_group": 2, "rebel_group": 2, "militia": 3,
-    "civilians": 7, "coalition": 8, "international": 8,
+    "state_force": 1,
+    "government": 1,
+    "armed_group": 2,
+    "rebel_group": 2,
+    "militia": 3,
+    "civilians": 7,
+    "coalition": 8,
+    "international": 8,
 }
 
 _STATE_KINDS = {"state_force", "government"}

@@ -18,8 +18,12 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def ingest(inputs: Iterable[Document | Skipped], store: Store, pipeline: Pipeline,
-           on_document: Callable[[], None] = lambda: None) -> IngestReport:
+def ingest(
+    inputs: Iterable[Document | Skipped],
+    store: Store,
+    pipeline: Pipeline,
+    on_document: Callable[[], None] = lambda: None,
+) -> IngestReport:
     """Process and store every new document; report the duplicates and the inputs that were skipped."""
     report = IngestReport()
 

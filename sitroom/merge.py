@@ -16,8 +16,13 @@ from sitroom.records import ActorRef, Certainty, Event, Place, PlacePrecision, R
 
 # When mentions disagree, the stage given by an explicit aspect verb wins over one read off a plain tense.
 _STATUS_RANK = {Status.BEGAN: 0, Status.ONGOING: 1, Status.COMPLETED: 2, Status.EXPECTED: 3}
-_CERTAINTY_RANK = {Certainty.DENIED: 0, Certainty.CLAIMED: 1, Certainty.REPORTED: 2, Certainty.UNCERTAIN: 3,
-                   Certainty.EXPECTED: 4}
+_CERTAINTY_RANK = {
+    Certainty.DENIED: 0,
+    Certainty.CLAIMED: 1,
+    Certainty.REPORTED: 2,
+    Certainty.UNCERTAIN: 3,
+    Certainty.EXPECTED: 4,
+}
 
 
 def merge_document_events(events: Sequence[Event], verbal: Sequence[bool] | None = None) -> list[Event]:
@@ -105,19 +110,22 @@ def combine(kept: Event, other: Event, kept_verbal: bool = True, other_verbal: b
         kept,
         status=status,
         certainty=min(kept.certainty, other.certainty, key=_CERTAINTY_RANK.__getitem__)
-        if kept_verbal == other_verbal else (kept.certainty if kept_verbal else other.certainty),
+        if kept_verbal == other_verbal
+        else (kept.certainty if kept_verbal else other.certainty),
         actors=_union(kept.actors, other.actors, key=lambda a: (a.id or a.name, a.role)),
         place=_finer_place(kept.place, other.place),
         date=_narrower_date(kept.date, other.date),
         quantities=_union(kept.quantities, other.quantities, key=lambda q: (q.kind, q.category, q.value)),
-        claims=_union(kept.claims, other.claims,
-                      key=lambda c: (c.field, c.value, c.source.name, c.evidence.start)),
+        claims=_union(
+            kept.claims, other.claims, key=lambda c: (c.field, c.value, c.source.name, c.evidence.start)
+        ),
         sources=_union(kept.sources, other.sources, key=lambda s: (s.name, s.kind, s.stance)),
         evidence=_union(kept.evidence, other.evidence, key=lambda e: (e.document, e.start)),
         fatalities=_headline_toll(kept, other),
         expected_end=kept.expected_end or other.expected_end,
         reported=min(d for d in (kept.reported, other.reported) if d is not None)
-        if kept.reported or other.reported else None,
+        if kept.reported or other.reported
+        else None,
     )
 
 

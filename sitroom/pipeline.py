@@ -89,19 +89,29 @@ class Pipeline:
         """Everything the pipeline sees in one document, without storing it."""
         doc = self.nlp(document.text)
         events = self.events_from_doc(doc, document)
-        return Annotation(document=document, places=tuple(self._place_mentions(doc)),
-                          dates=tuple(self._date_mentions(doc, document)),
-                          sources=tuple(self._source_mentions(doc)), events=tuple(events))
+        return Annotation(
+            document=document,
+            places=tuple(self._place_mentions(doc)),
+            dates=tuple(self._date_mentions(doc, document)),
+            sources=tuple(self._source_mentions(doc)),
+            events=tuple(events),
+        )
 
     def _place_mentions(self, doc: Doc) -> list[PlaceMention]:
         ents = [e for e in doc.ents if e.label_ in PLACE_LABELS]
         texts = tuple(e.text for e in ents)
-        resolved = self.resolvers.geo.resolve_document([(e.text, GeoContext(document_places=texts)) for e in ents])
-        return [PlaceMention(e.start_char, e.end_char, e.text, p) for e, p in zip(ents, resolved, strict=True)]
+        resolved = self.resolvers.geo.resolve_document(
+            [(e.text, GeoContext(document_places=texts)) for e in ents]
+        )
+        return [
+            PlaceMention(e.start_char, e.end_char, e.text, p) for e, p in zip(ents, resolved, strict=True)
+        ]
 
     def _date_mentions(self, doc: Doc, document: Document) -> list[DateMention]:
         spans = [s for sent in doc.sents for s in time_spans(sent)]
-        return [DateMention(s.start_char, s.end_char, s.text, resolve_time(s.text, document.date)) for s in spans]
+        return [
+            DateMention(s.start_char, s.end_char, s.text, resolve_time(s.text, document.date)) for s in spans
+        ]
 
     def _source_mentions(self, doc: Doc) -> list[SourceMention]:
         found = []

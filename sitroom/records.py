@@ -20,7 +20,7 @@ class EventType(StrEnum):
     PRESENCE = "presence"  # (state, not an event in PLOVER: forces stationed somewhere)
     ASSAULT = "assault"  # ASSAULT
     FIGHT = "fight"  # FIGHT (armed clashes between organised forces)
-    CONTROL = "control"  # territory or a facility changes hands (ACLED "non-violent transfer" / "government regains")
+    CONTROL = "control"  # territory or a facility changes hands (ACLED transfers of territory)
     STATEMENT = "statement"  # claims, announcements, refusals to comment
 
 

@@ -16,17 +16,23 @@ def _when(span: TimeSpan | None) -> str:
 
 
 def _agents(event: Event) -> str:
-    return ", ".join(dict.fromkeys(a.name for a in event.actors if a.role.value in ("agent", "claimant"))) or "-"
+    return (
+        ", ".join(dict.fromkeys(a.name for a in event.actors if a.role.value in ("agent", "claimant"))) or "-"
+    )
 
 
 def events_table(events: Sequence[Event]) -> str:
-    lines = [f"{'id':<17} {'date':<22} {'type':<9} {'status':<9} {'certainty':<9} {'actor':<28} {'place':<26} "
-             f"{'dead':>4} src"]
+    lines = [
+        f"{'id':<17} {'date':<22} {'type':<9} {'status':<9} {'certainty':<9} {'actor':<28} {'place':<26} "
+        f"{'dead':>4} src"
+    ]
     for e in events:
         place = e.place.name if e.place else "-"
         dead = "" if e.fatalities is None else str(e.fatalities)
-        lines.append(f"{e.id:<17} {_when(e.date):<22} {e.type.value:<9} {e.status.value:<9} "
-                     f"{e.certainty.value:<9} {_agents(e)[:28]:<28} {place[:26]:<26} {dead:>4} {len(e.sources)}")
+        lines.append(
+            f"{e.id:<17} {_when(e.date):<22} {e.type.value:<9} {e.status.value:<9} "
+            f"{e.certainty.value:<9} {_agents(e)[:28]:<28} {place[:26]:<26} {dead:>4} {len(e.sources)}"
+        )
     lines.append(f"{len(events)} events")
     return "\n".join(lines)
 
@@ -34,10 +40,16 @@ def events_table(events: Sequence[Event]) -> str:
 def situation_table(entries: Sequence[SituationEntry], as_of: date) -> str:
     lines = [f"Situation as of {as_of}", f"{'place':<30} {'actor':<34} {'status':<12} {'since':<11} until"]
     for e in entries:
-        until = e.until.isoformat() if e.until else (f"expected {_when(e.expected_end)}" if e.expected_end else "")
+        until = (
+            e.until.isoformat()
+            if e.until
+            else (f"expected {_when(e.expected_end)}" if e.expected_end else "")
+        )
         flag = "  CONTESTED" if e.contested else ""
         since = e.since.isoformat() if e.since else "?"
-        lines.append(f"{e.place.name[:30]:<30} {e.actor[:34]:<34} {e.status.value:<12} {since:<11} {until}{flag}")
+        lines.append(
+            f"{e.place.name[:30]:<30} {e.actor[:34]:<34} {e.status.value:<12} {since:<11} {until}{flag}"
+        )
     return "\n".join(lines)
 
 
@@ -53,19 +65,32 @@ def highlighted(evidence: Evidence) -> str:
 
 def event_detail(e: Event) -> str:
     place = e.place
-    lines = [f"{e.id}  {e.type.value}  {e.status.value}  {e.certainty.value}",
-             f"  date: {_when(e.date)} ({e.date.precision.name.lower() if e.date else 'unknown'})",
-             f"  place: {place.name}, {place.admin1 or '-'}, {place.country or '-'} "
-             f"({place.lat}, {place.lon}; where_prec {int(place.precision)})" if place else "  place: -"]
-    lines += [f"  actor: {a.name} [{a.role.value}] ← \"{a.mention}\"" for a in e.actors]
-    lines += [f"  quantity: {q.kind} {q.value}{'-' + str(q.high) if q.high else ''}"
-              f"{' ' + q.category if q.category else ''} ← \"{q.text}\"" for q in e.quantities]
+    lines = [
+        f"{e.id}  {e.type.value}  {e.status.value}  {e.certainty.value}",
+        f"  date: {_when(e.date)} ({e.date.precision.name.lower() if e.date else 'unknown'})",
+        f"  place: {place.name}, {place.admin1 or '-'}, {place.country or '-'} "
+        f"({place.lat}, {place.lon}; where_prec {int(place.precision)})"
+        if place
+        else "  place: -",
+    ]
+    lines += [f'  actor: {a.name} [{a.role.value}] ← "{a.mention}"' for a in e.actors]
+    lines += [
+        f"  quantity: {q.kind} {q.value}{'-' + str(q.high) if q.high else ''}"
+        f'{" " + q.category if q.category else ""} ← "{q.text}"'
+        for q in e.quantities
+    ]
     if e.fatalities is not None:
         lines.append(f"  fatalities (headline, lowest sourced figure): {e.fatalities}")
-    lines += [f"  claim: {c.field} = {c.value} ({c.certainty.value}) says {c.source.name}"
-              + (f" → {_when(c.span)}" if c.span else "") for c in e.claims]
-    lines += [f"  source: {s.name} [{s.kind.value}{', ' + s.stance.value if s.stance.value != 'asserts' else ''}]"
-              + (f" via {s.via}" if s.via else "") for s in e.sources]
+    lines += [
+        f"  claim: {c.field} = {c.value} ({c.certainty.value}) says {c.source.name}"
+        + (f" → {_when(c.span)}" if c.span else "")
+        for c in e.claims
+    ]
+    lines += [
+        f"  source: {s.name} [{s.kind.value}{', ' + s.stance.value if s.stance.value != 'asserts' else ''}]"
+        + (f" via {s.via}" if s.via else "")
+        for s in e.sources
+    ]
     for ev in e.evidence:
         lines.append(f"  evidence {ev.document} [{ev.start}:{ev.end}]:")
         lines += ["    " + line for line in textwrap.wrap(highlighted(ev), 100)]
@@ -74,8 +99,11 @@ def event_detail(e: Event) -> str:
 
 def annotation_text(a: Annotation) -> str:
     lines = [f"document {a.document.id} dated {a.document.date}"]
-    lines += [f"  place {p.text!r} -> " + (f"{p.place.name}, {p.place.country} (prec {int(p.place.precision)})"
-                                          if p.place else "abstain") for p in a.places]
+    lines += [
+        f"  place {p.text!r} -> "
+        + (f"{p.place.name}, {p.place.country} (prec {int(p.place.precision)})" if p.place else "abstain")
+        for p in a.places
+    ]
     lines += [f"  date {d.text!r} -> {_when(d.span)}" for d in a.dates]
     lines += [f"  source {s.text!r} [{s.source.kind.value}]" for s in a.sources]
     lines += ["", events_table(a.events)]

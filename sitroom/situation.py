@@ -32,7 +32,9 @@ class _Change:
     status: PostureStatus | None  # None: the actor's hold on the place ended (it lost control)
 
 
-def situation_as_of(events: Iterable[Event], as_of: date, known_at: date | None = None) -> list[SituationEntry]:
+def situation_as_of(
+    events: Iterable[Event], as_of: date, known_at: date | None = None
+) -> list[SituationEntry]:
     """The state of every (place, actor) pair as of a date, from what was reported by `known_at`."""
     changes = [c for e in events if _counts(e, known_at) for c in _changes(e)]
     changes = sorted((c for c in changes if c.when <= as_of), key=lambda c: (c.when, c.event.id))
@@ -94,18 +96,27 @@ def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> Non
         state[key] = _extend(current, change)
         return
     state[key] = SituationEntry(
-        place=place, actor=change.actor.name, actor_id=change.actor.id, status=change.status, since=change.when,
+        place=place,
+        actor=change.actor.name,
+        actor_id=change.actor.id,
+        status=change.status,
+        since=change.when,
         expected_end=change.event.expected_end if change.status == PostureStatus.WITHDRAWING else None,
-        events=(change.event.id,), evidence=change.event.evidence[:3],
+        events=(change.event.id,),
+        evidence=change.event.evidence[:3],
     )
 
 
 def _extend(current: SituationEntry, change: _Change) -> SituationEntry:
     """Another report of the same state: keep the earliest start, add the evidence."""
     since = min(current.since, change.when) if current.since else change.when
-    return replace(current, since=since, expected_end=current.expected_end or change.event.expected_end,
-                   events=current.events + (change.event.id,),
-                   evidence=current.evidence + change.event.evidence[:1])
+    return replace(
+        current,
+        since=since,
+        expected_end=current.expected_end or change.event.expected_end,
+        events=current.events + (change.event.id,),
+        evidence=current.evidence + change.event.evidence[:1],
+    )
 
 
 def _mark_contested(entries: list[SituationEntry]) -> list[SituationEntry]:

@@ -25,8 +25,9 @@ def _place_ok(event: Event, want: dict) -> bool:
     place = event.place
     if place is None:
         return False
-    if "name_any" in want and not (_has_any(place.name, want["name_any"])
-                                   or _has_any(place.mention, want["name_any"])):
+    if "name_any" in want and not (
+        _has_any(place.name, want["name_any"]) or _has_any(place.mention, want["name_any"])
+    ):
         return False
     if "country" in want and (place.country or "").casefold() != want["country"].casefold():
         return False
@@ -74,6 +75,7 @@ def situation_mismatch(entries: Sequence[SituationEntry], want: dict) -> bool:
     """True when no entry has the wanted place, actor and status."""
     return not any(
         (_has_any(e.place.name, want["place_any"]) or _has_any(e.place.mention, want["place_any"]))
-        and _has_any(e.actor, want["actor_any"]) and e.status.value == want["status"]
+        and _has_any(e.actor, want["actor_any"])
+        and e.status.value == want["status"]
         for e in entries
     )

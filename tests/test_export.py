@@ -35,17 +35,32 @@ ARMY = ActorRef("Syrian Arab Army", Role.AGENT, "government troops", id="saa", k
 REBELS = ActorRef("Hayat Tahrir al-Sham", Role.TARGET, "HTS", id="hts", kind="armed_group")
 MILITIA = ActorRef("Local militia", Role.PARTNER, "allied fighters", kind="militia")
 CIVILIANS = ActorRef("Civilians (Syria)", Role.TARGET, "residents", kind="civilians")
-TOWN = Place("Saraqib", 35.8625, 36.8047, PlacePrecision.NEAR, country="Syria", country_code="SY",
-             admin1="Idlib", admin2="Idlib District")
+TOWN = Place(
+    "Saraqib",
+    35.8625,
+    36.8047,
+    PlacePrecision.NEAR,
+    country="Syria",
+    country_code="SY",
+    admin1="Idlib",
+    admin2="Idlib District",
+)
 
 
 def make(type: EventType, trigger: str = "clashed", **fields: object) -> Event:
-    return Event(id=f"ev-{type.value}", type=type, status=Status.COMPLETED, certainty=Certainty.CLAIMED,
-                 trigger=trigger, **fields)  # type: ignore[arg-type]
+    return Event(
+        id=f"ev-{type.value}",
+        type=type,
+        status=Status.COMPLETED,
+        certainty=Certainty.CLAIMED,
+        trigger=trigger,
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 FULL = make(
-    EventType.FIGHT, "clashed",
+    EventType.FIGHT,
+    "clashed",
     actors=(ARMY, MILITIA, REBELS),
     place=TOWN,
     date=TimeSpan(date(2024, 2, 3), date(2024, 2, 9), DatePrecision.WEEK),
@@ -87,7 +102,11 @@ def test_geojson_points_are_lon_lat_with_precision_fields() -> None:
     assert props["actors"] == ["Syrian Arab Army", "Local militia", "Hayat Tahrir al-Sham"]
     assert props["sources"] == ["Reuters", "witnesses"]
     assert (props["id"], props["type"], props["place"], props["admin1"], props["country"]) == (
-        "ev-fight", "fight", "Saraqib", "Idlib", "Syria"
+        "ev-fight",
+        "fight",
+        "Saraqib",
+        "Idlib",
+        "Syria",
     )
     assert (props["status"], props["certainty"], props["fatalities"]) == ("completed", "claimed", 3)
 
@@ -101,8 +120,10 @@ def test_geojson_region_precision_maps_to_acled_3() -> None:
 
 
 def test_geojson_leaves_out_unusable_coordinates() -> None:
-    bad = [make(EventType.DEPLOY, place=Place("x", float("nan"), 1.0, PlacePrecision.SITE)),
-           make(EventType.DEPLOY, place=Place("y", 95.0, 1.0, PlacePrecision.SITE))]
+    bad = [
+        make(EventType.DEPLOY, place=Place("x", float("nan"), 1.0, PlacePrecision.SITE)),
+        make(EventType.DEPLOY, place=Place("y", 95.0, 1.0, PlacePrecision.SITE)),
+    ]
     out = io.StringIO()
     assert write_geojson(bad, out) == (0, 2)
     assert json.loads(out.getvalue()) == {"type": "FeatureCollection", "features": []}
@@ -140,14 +161,35 @@ def test_csv_header_is_acled_and_row_values_are_right() -> None:
     values = dict(zip(header, row, strict=True))
     assert values["notes"] == NOTES  # commas, quotes and a newline survive quoting
     expected = {
-        "event_id_cnty": "ev-fight", "event_date": "2024-02-03", "year": "2024", "time_precision": "2",
-        "disorder_type": "Political violence", "event_type": "Battles", "sub_event_type": "Armed clash",
-        "actor1": "Syrian Arab Army", "assoc_actor_1": "Local militia", "inter1": "1",
-        "actor2": "Hayat Tahrir al-Sham", "assoc_actor_2": "", "inter2": "2", "interaction": "12",
-        "civilian_targeting": "", "iso": "760", "region": "", "country": "Syria", "admin1": "Idlib",
-        "admin2": "Idlib District", "admin3": "", "location": "Saraqib", "latitude": "35.8625",
-        "longitude": "36.8047", "geo_precision": "2", "source": "Reuters; witnesses", "source_scale": "",
-        "fatalities": "3", "timestamp": str(int(datetime(2024, 2, 10, tzinfo=UTC).timestamp())),
+        "event_id_cnty": "ev-fight",
+        "event_date": "2024-02-03",
+        "year": "2024",
+        "time_precision": "2",
+        "disorder_type": "Political violence",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": "Syrian Arab Army",
+        "assoc_actor_1": "Local militia",
+        "inter1": "1",
+        "actor2": "Hayat Tahrir al-Sham",
+        "assoc_actor_2": "",
+        "inter2": "2",
+        "interaction": "12",
+        "civilian_targeting": "",
+        "iso": "760",
+        "region": "",
+        "country": "Syria",
+        "admin1": "Idlib",
+        "admin2": "Idlib District",
+        "admin3": "",
+        "location": "Saraqib",
+        "latitude": "35.8625",
+        "longitude": "36.8047",
+        "geo_precision": "2",
+        "source": "Reuters; witnesses",
+        "source_scale": "",
+        "fatalities": "3",
+        "timestamp": str(int(datetime(2024, 2, 10, tzinfo=UTC).timestamp())),
         "tags": "status=completed; certainty=claimed",
     }
     assert {k: values[k] for k in expected} == expected
@@ -159,7 +201,10 @@ def test_csv_defaults_for_a_bare_event() -> None:
     header, row = read_csv(out.getvalue())
     values = dict(zip(header, row, strict=True))
     assert (values["fatalities"], values["timestamp"], values["notes"], values["event_date"]) == (
-        "0", "1700000000", "", ""
+        "0",
+        "1700000000",
+        "",
+        "",
     )
     assert (values["event_type"], values["sub_event_type"]) == ("Strategic developments", "Other")
 
@@ -174,26 +219,44 @@ def test_csv_file_is_utf8(tmp_path: Path) -> None:
     assert rows[0]["location"] == "حماة"
 
 
-@pytest.mark.parametrize(("event", "expected"), [
-    (make(EventType.WITHDRAW, "withdrew"), ("Strategic developments", "Other")),
-    (make(EventType.DEPLOY, "deployed"), ("Strategic developments", "Other")),
-    (make(EventType.PRESENCE, "stationed"), ("Strategic developments", "Other")),
-    (make(EventType.STATEMENT, "said"), ("Strategic developments", "Other")),
-    (make(EventType.FIGHT, "clashed"), ("Battles", "Armed clash")),
-    (make(EventType.ASSAULT, "attacked", actors=(ARMY, REBELS)), ("Battles", "Armed clash")),
-    (make(EventType.ASSAULT, "attacked", actors=(REBELS, CIVILIANS)),
-     ("Violence against civilians", "Attack")),
-    (make(EventType.ASSAULT, "airstrike", actors=(ARMY, CIVILIANS)),
-     ("Explosions/Remote violence", "Air/drone strike")),
-    (make(EventType.ASSAULT, "shelled"), ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
-    (make(EventType.FIGHT, "drone strikes"), ("Explosions/Remote violence", "Air/drone strike")),
-    (make(EventType.ASSAULT, "roadside bomb"),
-     ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
-    (make(EventType.ASSAULT, "carried out an attack"), ("Battles", "Armed clash")),  # no word "ied" here
-    (make(EventType.CONTROL, "took over"), ("Strategic developments", "Non-violent transfer of territory")),
-    (make(EventType.CONTROL, "recaptured", actors=(ARMY,)), ("Battles", "Government regains territory")),
-    (make(EventType.CONTROL, "seized", actors=(REBELS,)), ("Battles", "Non-state actor overtakes territory")),
-])
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (make(EventType.WITHDRAW, "withdrew"), ("Strategic developments", "Other")),
+        (make(EventType.DEPLOY, "deployed"), ("Strategic developments", "Other")),
+        (make(EventType.PRESENCE, "stationed"), ("Strategic developments", "Other")),
+        (make(EventType.STATEMENT, "said"), ("Strategic developments", "Other")),
+        (make(EventType.FIGHT, "clashed"), ("Battles", "Armed clash")),
+        (make(EventType.ASSAULT, "attacked", actors=(ARMY, REBELS)), ("Battles", "Armed clash")),
+        (
+            make(EventType.ASSAULT, "attacked", actors=(REBELS, CIVILIANS)),
+            ("Violence against civilians", "Attack"),
+        ),
+        (
+            make(EventType.ASSAULT, "airstrike", actors=(ARMY, CIVILIANS)),
+            ("Explosions/Remote violence", "Air/drone strike"),
+        ),
+        (
+            make(EventType.ASSAULT, "shelled"),
+            ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ),
+        (make(EventType.FIGHT, "drone strikes"), ("Explosions/Remote violence", "Air/drone strike")),
+        (
+            make(EventType.ASSAULT, "roadside bomb"),
+            ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ),
+        (make(EventType.ASSAULT, "carried out an attack"), ("Battles", "Armed clash")),  # no word "ied" here
+        (
+            make(EventType.CONTROL, "took over"),
+            ("Strategic developments", "Non-violent transfer of territory"),
+        ),
+        (make(EventType.CONTROL, "recaptured", actors=(ARMY,)), ("Battles", "Government regains territory")),
+        (
+            make(EventType.CONTROL, "seized", actors=(REBELS,)),
+            ("Battles", "Non-state actor overtakes territory"),
+        ),
+    ],
+)
 def test_acled_type_table(event: Event, expected: tuple[str, str]) -> None:
     assert acled_type(event) == expected
 

@@ -57,10 +57,13 @@ def test_one_bad_input_does_not_stop_the_others(tmp_path):
 
 
 def test_jsonl_lines(tmp_path):
-    path = _write(tmp_path / "c.jsonl", b'{"id": "a", "date": "2026-01-02", "text": "Troops left.", "outlet": "X"}\n'
-                  b"not json\n"
-                  b'{"id": "b", "date": "2026-01-03"}\n'
-                  b'{"id": "c", "date": "2026-01-04", "text": "Troops arrived."}\n')
+    path = _write(
+        tmp_path / "c.jsonl",
+        b'{"id": "a", "date": "2026-01-02", "text": "Troops left.", "outlet": "X"}\n'
+        b"not json\n"
+        b'{"id": "b", "date": "2026-01-03"}\n'
+        b'{"id": "c", "date": "2026-01-04", "text": "Troops arrived."}\n',
+    )
     items = list(read_inputs([path]))
     assert [type(i).__name__ for i in items] == ["Document", "Skipped", "Skipped", "Document"]
     assert items[0].outlet == "X" and items[0].id == "a"

@@ -13,7 +13,15 @@ def test_vague_mention_joins_the_specific_event_of_the_same_day():
     events = [
         event("e1", EventType.WITHDRAW, Status.BEGAN, SYRIA, day("2026-02-23"), [US], offset=0),
         event("e2", EventType.WITHDRAW, Status.COMPLETED, BASE_A, day("2026-02-23"), [], offset=100),
-        event("e3", EventType.WITHDRAW, Status.COMPLETED, BASE_B, day("2026-01-26", "2026-02-23"), [US], offset=200),
+        event(
+            "e3",
+            EventType.WITHDRAW,
+            Status.COMPLETED,
+            BASE_B,
+            day("2026-01-26", "2026-02-23"),
+            [US],
+            offset=200,
+        ),
     ]
     merged = merge_document_events(events)
     assert len(merged) == 2
@@ -34,16 +42,24 @@ def test_different_types_and_conflicting_agents_stay_apart():
     events = [
         event("e1", EventType.WITHDRAW, Status.BEGAN, BASE_A, day("2026-02-23"), [US]),
         event("e2", EventType.DEPLOY, Status.BEGAN, BASE_A, day("2026-02-23"), [US], offset=10),
-        event("e3", EventType.WITHDRAW, Status.BEGAN, BASE_A, day("2026-02-23"), [actor("Russia", actor_id="ru")],
-              offset=20),
+        event(
+            "e3",
+            EventType.WITHDRAW,
+            Status.BEGAN,
+            BASE_A,
+            day("2026-02-23"),
+            [actor("Russia", actor_id="ru")],
+            offset=20,
+        ),
     ]
     assert len(merge_document_events(events)) == 3
 
 
 def test_nominal_mention_adds_detail_without_overriding_the_verb():
     verbal = event("e1", EventType.WITHDRAW, Status.BEGAN, BASE_A, day("2026-02-23"), [US])
-    nominal = event("e2", EventType.WITHDRAW, Status.EXPECTED, BASE_A, None, [], certainty=Certainty.EXPECTED,
-                    offset=300)
+    nominal = event(
+        "e2", EventType.WITHDRAW, Status.EXPECTED, BASE_A, None, [], certainty=Certainty.EXPECTED, offset=300
+    )
     (merged,) = merge_document_events([verbal, nominal], verbal=[True, False])
     assert merged.status == Status.BEGAN and merged.certainty == Certainty.REPORTED
     assert merged.date == day("2026-02-23")
@@ -51,7 +67,9 @@ def test_nominal_mention_adds_detail_without_overriding_the_verb():
 
 def test_headline_toll_is_the_lowest_figure():
     a = event("e1", EventType.ASSAULT, Status.COMPLETED, BASE_A, day("2026-02-23"), [], fatalities=14)
-    b = event("e2", EventType.ASSAULT, Status.COMPLETED, BASE_A, day("2026-02-23"), [], fatalities=6, offset=40)
+    b = event(
+        "e2", EventType.ASSAULT, Status.COMPLETED, BASE_A, day("2026-02-23"), [], fatalities=6, offset=40
+    )
     (merged,) = merge_document_events([a, b])
     assert merged.fatalities == 6
 

@@ -19,11 +19,18 @@ def test_withdrawal_moves_from_present_to_withdrawing_to_departed():
     events = [
         event("e1", EventType.PRESENCE, Status.ONGOING, BASE, day("2025-06-01"), [US]),
         event("e2", EventType.WITHDRAW, Status.BEGAN, BASE, day("2026-02-23"), [US]),
-        event("e3", EventType.WITHDRAW, Status.COMPLETED, BASE, day("2026-03-20"), [US], reported="2026-03-21"),
+        event(
+            "e3", EventType.WITHDRAW, Status.COMPLETED, BASE, day("2026-03-20"), [US], reported="2026-03-21"
+        ),
     ]
     assert _status(situation_as_of(events, date(2026, 1, 1)), "Base A", "US forces") == PostureStatus.PRESENT
-    assert _status(situation_as_of(events, date(2026, 2, 24)), "Base A", "US forces") == PostureStatus.WITHDRAWING
-    assert _status(situation_as_of(events, date(2026, 3, 25)), "Base A", "US forces") == PostureStatus.DEPARTED
+    assert (
+        _status(situation_as_of(events, date(2026, 2, 24)), "Base A", "US forces")
+        == PostureStatus.WITHDRAWING
+    )
+    assert (
+        _status(situation_as_of(events, date(2026, 3, 25)), "Base A", "US forces") == PostureStatus.DEPARTED
+    )
     assert _status(situation_as_of(events, date(2025, 1, 1)), "Base A", "US forces") is None
 
 
@@ -37,7 +44,15 @@ def test_completed_departure_over_a_range_counts_from_its_end():
 def test_expected_and_denied_events_change_nothing():
     events = [
         event("e1", EventType.WITHDRAW, Status.EXPECTED, BASE, day("2026-02-01"), [US]),
-        event("e2", EventType.DEPLOY, Status.COMPLETED, BASE, day("2026-02-01"), [US], certainty=Certainty.DENIED),
+        event(
+            "e2",
+            EventType.DEPLOY,
+            Status.COMPLETED,
+            BASE,
+            day("2026-02-01"),
+            [US],
+            certainty=Certainty.DENIED,
+        ),
     ]
     assert situation_as_of(events, date(2026, 3, 1)) == []
 
@@ -46,7 +61,9 @@ def test_control_change_ends_the_previous_holder():
     sdf = actor("SDF", Role.PREVIOUS, "sdf")
     gov = actor("Syrian government forces", actor_id="sy-gov")
     events = [
-        event("e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2025-01-01"), [actor("SDF", actor_id="sdf")]),
+        event(
+            "e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2025-01-01"), [actor("SDF", actor_id="sdf")]
+        ),
         event("e2", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-01"), [gov, sdf]),
     ]
     entries = situation_as_of(events, date(2026, 2, 2))
@@ -58,16 +75,27 @@ def test_control_change_ends_the_previous_holder():
 
 def test_two_holders_without_a_handover_are_contested():
     events = [
-        event("e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-01"), [actor("Army", actor_id="a")]),
-        event("e2", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-02"), [actor("Rebels", actor_id="r")],
-              certainty=Certainty.CLAIMED),
+        event(
+            "e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-01"), [actor("Army", actor_id="a")]
+        ),
+        event(
+            "e2",
+            EventType.CONTROL,
+            Status.COMPLETED,
+            TOWN,
+            day("2026-02-02"),
+            [actor("Rebels", actor_id="r")],
+            certainty=Certainty.CLAIMED,
+        ),
     ]
     entries = situation_as_of(events, date(2026, 2, 3))
     assert len(entries) == 2 and all(e.contested for e in entries)
 
 
 def test_known_at_hides_later_reports():
-    events = [event("e1", EventType.WITHDRAW, Status.BEGAN, BASE, day("2026-02-01"), [US], reported="2026-02-10")]
+    events = [
+        event("e1", EventType.WITHDRAW, Status.BEGAN, BASE, day("2026-02-01"), [US], reported="2026-02-10")
+    ]
     assert situation_as_of(events, date(2026, 2, 15), known_at=date(2026, 2, 5)) == []
     assert len(situation_as_of(events, date(2026, 2, 15), known_at=date(2026, 2, 10))) == 1
 

@@ -30,8 +30,16 @@ from sitroom.store import SqliteStore, Store, open_store
 
 
 def doc(n: int, text: str = "text") -> Document:
-    return Document(id=f"doc-{n}", text=f"{text} {n}", date=date(2024, 1, n), content_hash=f"hash-{n}",
-                    origin=f"file{n}.txt", url=f"https://example.org/{n}", outlet="Reuters", title=f"T{n}")
+    return Document(
+        id=f"doc-{n}",
+        text=f"{text} {n}",
+        date=date(2024, 1, n),
+        content_hash=f"hash-{n}",
+        origin=f"file{n}.txt",
+        url=f"https://example.org/{n}",
+        outlet="Reuters",
+        title=f"T{n}",
+    )
 
 
 def span(start: date, end: date | None = None) -> TimeSpan:
@@ -39,15 +47,24 @@ def span(start: date, end: date | None = None) -> TimeSpan:
 
 
 def event(id: str, type: EventType = EventType.WITHDRAW, **fields: object) -> Event:
-    return Event(id=id, type=type, status=Status.BEGAN, certainty=Certainty.REPORTED, trigger="withdrew",
-                 **fields)  # type: ignore[arg-type]
+    return Event(
+        id=id, type=type, status=Status.BEGAN, certainty=Certainty.REPORTED, trigger="withdrew", **fields
+    )  # type: ignore[arg-type]
 
 
-US = ActorRef("United States Armed Forces", Role.AGENT, "American troops", id="usa-military",
-              kind="state_force")
+US = ActorRef(
+    "United States Armed Forces", Role.AGENT, "American troops", id="usa-military", kind="state_force"
+)
 SDF = ActorRef("Syrian Democratic Forces", Role.TARGET, "the SDF", id="sdf", kind="armed_group")
-HAMA = Place("Ḥamāh Airbase", 35.12, 36.71, PlacePrecision.SITE, country="Syria", country_code="SY",
-             admin1="Hama Governorate")
+HAMA = Place(
+    "Ḥamāh Airbase",
+    35.12,
+    36.71,
+    PlacePrecision.SITE,
+    country="Syria",
+    country_code="SY",
+    admin1="Hama Governorate",
+)
 RMEILAN = Place("Rmeilan", 37.0, 42.0, PlacePrecision.NEAR, country="Syria", admin1="Al-Hasakah")
 ERBIL = Place("Erbil", 36.19, 44.01, PlacePrecision.SITE, country="Iraq", admin1="Erbil")
 
@@ -161,13 +178,16 @@ def test_closed_store_raises_store_error() -> None:
 
 @pytest.fixture
 def filled(store: Store) -> Store:
-    store.write(doc(1), [
-        event("a-withdraw", actors=(US,), place=HAMA, date=span(date(2024, 1, 1), date(2024, 1, 10))),
-        event("b-fight", EventType.FIGHT, actors=(US, SDF), place=RMEILAN, date=span(date(2024, 2, 1))),
-        event("c-deploy", EventType.DEPLOY, actors=(SDF,), place=ERBIL, date=span(date(2023, 12, 31))),
-        event("d-undated", actors=(US,), place=ERBIL),
-        event("e-100%", EventType.STATEMENT, actors=(ActorRef("x_y", Role.CLAIMANT, "x_y"),)),
-    ])
+    store.write(
+        doc(1),
+        [
+            event("a-withdraw", actors=(US,), place=HAMA, date=span(date(2024, 1, 1), date(2024, 1, 10))),
+            event("b-fight", EventType.FIGHT, actors=(US, SDF), place=RMEILAN, date=span(date(2024, 2, 1))),
+            event("c-deploy", EventType.DEPLOY, actors=(SDF,), place=ERBIL, date=span(date(2023, 12, 31))),
+            event("d-undated", actors=(US,), place=ERBIL),
+            event("e-100%", EventType.STATEMENT, actors=(ActorRef("x_y", Role.CLAIMANT, "x_y"),)),
+        ],
+    )
     return store
 
 
@@ -184,38 +204,47 @@ def test_type_filter(filled: Store) -> None:
     assert ids(filled.events(type=EventType.WITHDRAW)) == ["a-withdraw", "d-undated"]
 
 
-@pytest.mark.parametrize(("actor", "expected"), [
-    ("ARMED FORCES", ["a-withdraw", "b-fight", "d-undated"]),  # canonical name, any case
-    ("the sdf", ["c-deploy", "b-fight"]),  # mention
-    ("usa-military", ["a-withdraw", "b-fight", "d-undated"]),  # exact id
-    ("usa-mil", []),  # an id must match exactly
-    ("%", []),  # LIKE wildcards are literal
-    ("x_y", ["e-100%"]),
-    ("x%y", []),
-])
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("ARMED FORCES", ["a-withdraw", "b-fight", "d-undated"]),  # canonical name, any case
+        ("the sdf", ["c-deploy", "b-fight"]),  # mention
+        ("usa-military", ["a-withdraw", "b-fight", "d-undated"]),  # exact id
+        ("usa-mil", []),  # an id must match exactly
+        ("%", []),  # LIKE wildcards are literal
+        ("x_y", ["e-100%"]),
+        ("x%y", []),
+    ],
+)
 def test_actor_filter(filled: Store, actor: str, expected: list[str]) -> None:
     assert ids(filled.events(actor=actor)) == expected
 
 
-@pytest.mark.parametrize(("place", "expected"), [
-    ("ḤAMĀH", ["a-withdraw"]),  # non-ASCII letters fold too
-    ("hasakah", ["b-fight"]),  # admin1
-    ("iraq", ["c-deploy", "d-undated"]),  # country
-    ("syria", ["a-withdraw", "b-fight"]),
-    ("nowhere", []),
-])
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("ḤAMĀH", ["a-withdraw"]),  # non-ASCII letters fold too
+        ("hasakah", ["b-fight"]),  # admin1
+        ("iraq", ["c-deploy", "d-undated"]),  # country
+        ("syria", ["a-withdraw", "b-fight"]),
+        ("nowhere", []),
+    ],
+)
 def test_place_filter(filled: Store, place: str, expected: list[str]) -> None:
     assert ids(filled.events(place=place)) == expected
 
 
-@pytest.mark.parametrize(("since", "until", "expected"), [
-    (date(2024, 1, 10), None, ["a-withdraw", "b-fight"]),  # overlaps on its last day
-    (date(2024, 1, 11), None, ["b-fight"]),
-    (None, date(2024, 1, 1), ["c-deploy", "a-withdraw"]),  # overlaps on its first day
-    (None, date(2023, 12, 30), []),
-    (date(2024, 1, 5), date(2024, 1, 6), ["a-withdraw"]),  # inside a longer event
-    (date(2023, 1, 1), date(2025, 1, 1), ["c-deploy", "a-withdraw", "b-fight"]),  # undated left out
-])
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        (date(2024, 1, 10), None, ["a-withdraw", "b-fight"]),  # overlaps on its last day
+        (date(2024, 1, 11), None, ["b-fight"]),
+        (None, date(2024, 1, 1), ["c-deploy", "a-withdraw"]),  # overlaps on its first day
+        (None, date(2023, 12, 30), []),
+        (date(2024, 1, 5), date(2024, 1, 6), ["a-withdraw"]),  # inside a longer event
+        (date(2023, 1, 1), date(2025, 1, 1), ["c-deploy", "a-withdraw", "b-fight"]),  # undated left out
+    ],
+)
 def test_date_filters_select_overlapping_events(
     filled: Store, since: date | None, until: date | None, expected: list[str]
 ) -> None:

@@ -37,8 +37,16 @@ def test_new_database_records_every_migration(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"documents", "events", "event_actors", "event_documents", "schema_migrations"} <= tables
-    assert {"events_type", "events_dates", "events_place_name", "events_admin1", "events_country",
-            "events_coordinates", "event_actors_name", "event_actors_actor_id"} <= indexes
+    assert {
+        "events_type",
+        "events_dates",
+        "events_place_name",
+        "events_admin1",
+        "events_country",
+        "events_coordinates",
+        "event_actors_name",
+        "event_actors_actor_id",
+    } <= indexes
 
 
 def test_reopening_keeps_data_and_applies_nothing_again(tmp_path: Path) -> None:
@@ -81,8 +89,10 @@ def test_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     open_store(str(path)).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2099-01-01T00:00:00')",
-                     (latest_version() + 1,))
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, 'from the future', '2099-01-01T00:00:00')",
+            (latest_version() + 1,),
+        )
     with pytest.raises(StoreError, match="newer than this sitroom supports"):
         open_store(str(path))
 

@@ -72,21 +72,41 @@ actors = st.builds(
     country=optional(texts),
 )
 sources = st.builds(
-    Source, name=texts, kind=st.sampled_from(SourceKind), count=optional(counts),
-    stance=st.sampled_from(Stance), via=optional(texts),
+    Source,
+    name=texts,
+    kind=st.sampled_from(SourceKind),
+    count=optional(counts),
+    stance=st.sampled_from(Stance),
+    via=optional(texts),
 )
 marks = st.builds(Mark, start=counts, end=counts, label=texts)
 evidence = st.builds(
-    Evidence, document=st.sampled_from(DOCUMENT_IDS), start=counts, end=counts, sentence=texts,
+    Evidence,
+    document=st.sampled_from(DOCUMENT_IDS),
+    start=counts,
+    end=counts,
+    sentence=texts,
     marks=st.lists(marks, max_size=2).map(tuple),
 )
 quantities = st.builds(
-    Quantity, kind=texts, value=counts, high=optional(counts), category=optional(texts),
-    approximate=st.booleans(), text=texts,
+    Quantity,
+    kind=texts,
+    value=counts,
+    high=optional(counts),
+    category=optional(texts),
+    approximate=st.booleans(),
+    text=texts,
 )
 claims = st.builds(
-    Claim, field=texts, value=texts, source=sources, certainty=st.sampled_from(Certainty),
-    evidence=evidence, low=optional(finite), high=optional(finite), span=optional(time_spans()),
+    Claim,
+    field=texts,
+    value=texts,
+    source=sources,
+    certainty=st.sampled_from(Certainty),
+    evidence=evidence,
+    low=optional(finite),
+    high=optional(finite),
+    span=optional(time_spans()),
 )
 
 

@@ -89,7 +89,7 @@ def _claimant(noun: Token) -> Token | None:
 
 
 def _previous_holders(verb: Token, lex: Lexicon) -> list[ActorMention]:
-    """"... areas previously held by the SDF": the agent of a "held/controlled" participle is the old holder."""
+    """ "areas previously held by X": the agent of a "held" or "controlled" participle is the old holder."""
     found: list[ActorMention] = []
     for token in verb.subtree:
         if token.dep_ == "acl" and token.lemma_ in ("hold", "control", "occupy"):
@@ -153,7 +153,7 @@ def _verb_containers(verb: Token, lex: Lexicon) -> list[str]:
 
 
 def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -> PlaceCue | None:
-    """A place cue from the object of a preposition or verb: name, head noun, enclosing area, alternate name."""
+    """A place cue from the object of a preposition or verb: name, head noun, enclosing area, other name."""
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     head_noun = obj.lemma_.lower()
@@ -170,8 +170,9 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -
     container = inner_container.text if inner_container is not None else next(iter(containers), None)
     if container and container == name_span.text:
         container = None
-    return PlaceCue(span_mention(name_span), container=container, feature_hint=feature,
-                    alternate=_alternate_name(obj))
+    return PlaceCue(
+        span_mention(name_span), container=container, feature_hint=feature, alternate=_alternate_name(obj)
+    )
 
 
 def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
@@ -184,7 +185,7 @@ def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
 
 def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     """The token carrying the proper name: the object itself, a compound, or "the city of X"."""
-    if obj.ent_type_ in PLACE_LABELS:
+    if obj.ent_type_ in PLACE_LABELS or obj.lemma_.lower() in lex.word_set("compass"):
         return obj
     for child in children(obj, "compound", "amod", "nmod"):
         if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
@@ -192,6 +193,8 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
         if prep == "of" and pobj.ent_type_ in PLACE_LABELS:
             return pobj
+        if prep == "in" and pobj.lemma_.lower() in lex.word_set("compass"):
+            return pobj  # "areas in the northeast"
         if prep in ("in", "at") and obj.lemma_.lower() in lex.word_set("site_nouns"):
             if pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN":
                 return pobj
@@ -201,7 +204,7 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
 def _inner_container(obj: Token, name_token: Token | None, lex: Lexicon) -> Span | None:
     """An area inside the phrase after the name ("a base in X in Y province" -> Y)."""
     start = name_token if name_token is not None and name_token is not obj else obj
-    for prep, pobj in prep_objects(start, "in", "inside"):
+    for _, pobj in prep_objects(start, "in", "inside"):
         if pobj == name_token:
             continue
         if pobj.ent_type_ in PLACE_LABELS or _place_child(pobj) is not None:
@@ -224,11 +227,13 @@ def _name_span(token: Token) -> Span:
     if ent is not None and ent.label_ in PLACE_LABELS:
         return ent
     start = token.i
-    while start > 0 and not token.doc[start - 1].whitespace_ and token.doc[start - 1].is_alpha | (
-        token.doc[start - 1].text == "-"
+    while (
+        start > 0
+        and not token.doc[start - 1].whitespace_
+        and token.doc[start - 1].is_alpha | (token.doc[start - 1].text == "-")
     ):
         start -= 1  # "al-Shaddadi" is tokenised "al", "-", "Shaddadi"
-    return token.doc[start:token.i + 1]
+    return token.doc[start : token.i + 1]
 
 
 def _place_name(obj: Token, lex: Lexicon) -> str | None:
@@ -243,7 +248,11 @@ def _alternate_name(obj: Token) -> str | None:
             for _, pobj in prep_objects(tok, "as"):
                 return _name_span(pobj).text
     for tok in obj.head.subtree if obj.head != obj else ():
-        if tok.lemma_ == "know" and tok.head in (obj, obj.head) and any(c.lower_ == "also" for c in tok.children):
+        if (
+            tok.lemma_ == "know"
+            and tok.head in (obj, obj.head)
+            and any(c.lower_ == "also" for c in tok.children)
+        ):
             for _, pobj in prep_objects(tok, "as"):
                 return _name_span(pobj).text
     return None

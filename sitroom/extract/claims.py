@@ -15,33 +15,74 @@ from sitroom.extract.sources import Attribution
 from sitroom.records import Certainty, Claim, EventCandidate, EventType, Evidence, Mark, Source, SourceKind
 
 _DURATION_VERBS = frozenset({"take", "last", "require", "need"})
-_ANAPHORS = frozenset({"process", "move", "operation", "withdrawal", "pullout", "drawdown", "deployment",
-                       "redeployment", "departure", "it", "transition", "mission"})
+_ANAPHORS = frozenset(
+    {
+        "process",
+        "move",
+        "operation",
+        "withdrawal",
+        "pullout",
+        "drawdown",
+        "deployment",
+        "redeployment",
+        "departure",
+        "it",
+        "transition",
+        "mission",
+    }
+)
 _LASTING_TYPES = (EventType.WITHDRAW, EventType.DEPLOY)
 
 
-def claims_in(sent: Span, lex: Lexicon, candidates: list[EventCandidate], attributions: list[Attribution],
-              outlet: Source | None) -> list[EventCandidate]:
+def claims_in(
+    sent: Span,
+    lex: Lexicon,
+    candidates: list[EventCandidate],
+    attributions: list[Attribution],
+    outlet: Source | None,
+) -> list[EventCandidate]:
     for verb in sent:
         if verb.lemma_.lower() in _DURATION_VERBS and verb.pos_ == "VERB":
             duration = _duration_object(verb)
             if duration is not None:
-                candidates = _attach(candidates, verb, "expected_duration", duration.text, duration,
-                                     sent, lex, attributions, outlet)
+                candidates = _attach(
+                    candidates,
+                    verb,
+                    "expected_duration",
+                    duration.text,
+                    duration,
+                    sent,
+                    lex,
+                    attributions,
+                    outlet,
+                )
     permanence = _permanence(sent)
     if permanence is not None:
-        candidates = _attach(candidates, permanence, "permanence", "temporary or permanent: uncertain",
-                             sent[permanence.i - sent.start:permanence.i - sent.start + 1], sent, lex,
-                             attributions, outlet, certainty=Certainty.UNCERTAIN)
+        candidates = _attach(
+            candidates,
+            permanence,
+            "permanence",
+            "temporary or permanent: uncertain",
+            sent[permanence.i - sent.start : permanence.i - sent.start + 1],
+            sent,
+            lex,
+            attributions,
+            outlet,
+            certainty=Certainty.UNCERTAIN,
+        )
     return candidates
 
 
 def _duration_object(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ in ("npadvmod", "dobj", "advmod", "obj") and child.lemma_ in (
-            "day", "week", "month", "year", "hour"
+            "day",
+            "week",
+            "month",
+            "year",
+            "hour",
         ):
-            return child.doc[child.left_edge.i:child.i + 1]
+            return child.doc[child.left_edge.i : child.i + 1]
     return None
 
 
@@ -53,19 +94,35 @@ def _permanence(sent: Span) -> Token | None:
     return None
 
 
-def _attach(candidates: list[EventCandidate], anchor: Token, field: str, value: str, value_span: Span,
-            sent: Span, lex: Lexicon, attributions: list[Attribution], outlet: Source | None,
-            certainty: Certainty | None = None) -> list[EventCandidate]:
+def _attach(
+    candidates: list[EventCandidate],
+    anchor: Token,
+    field: str,
+    value: str,
+    value_span: Span,
+    sent: Span,
+    lex: Lexicon,
+    attributions: list[Attribution],
+    outlet: Source | None,
+    certainty: Certainty | None = None,
+) -> list[EventCandidate]:
     index = _target(candidates, anchor, sent)
     if index is None:
         return candidates
     source = _speaker(anchor, attributions, outlet, candidates[index].document)
     hedged = any(t.lemma_.lower() in lex.word_set("hedge_words") for t in sent)
     claim = Claim(
-        field=field, value=value, source=source,
+        field=field,
+        value=value,
+        source=source,
         certainty=certainty or (Certainty.UNCERTAIN if hedged else Certainty.EXPECTED),
-        evidence=Evidence(candidates[index].document, sent.start_char, sent.end_char, sent.text,
-                          (Mark(value_span.start_char, value_span.end_char, "claim"),)),
+        evidence=Evidence(
+            candidates[index].document,
+            sent.start_char,
+            sent.end_char,
+            sent.text,
+            (Mark(value_span.start_char, value_span.end_char, "claim"),),
+        ),
     )
     updated = list(candidates)
     updated[index] = replace(candidates[index], claims=candidates[index].claims + (claim,))
@@ -95,5 +152,3 @@ def _speaker(anchor: Token, attributions: list[Attribution], outlet: Source | No
         if attribution.speech in governing or attribution.sentence_wide:
             return attribution.source
     return outlet or Source(name=document or "the report", kind=SourceKind.OUTLET)
-
-

@@ -25,6 +25,7 @@ from sitroom.extract.triggers import Trigger, find_triggers
 from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark, Source, SourceKind, Stance
 
 IsArmedGroup = Callable[[str], bool]
+_SPEECH_LEMMAS = frozenset({"report", "say", "tell", "announce", "claim", "state", "confirm"})
 _QUANTITY_TYPES = {
     EventType.WITHDRAW: {"troops", "vehicles", "aircraft"},
     EventType.DEPLOY: {"troops", "vehicles", "aircraft"},
@@ -36,15 +37,19 @@ _QUANTITY_TYPES = {
 }
 
 
-def extract_events(doc: Doc, document: Document, lex: Lexicon | None = None,
-                   is_armed_group: IsArmedGroup = lambda text: False) -> list[EventCandidate]:
+def extract_events(
+    doc: Doc,
+    document: Document,
+    lex: Lexicon | None = None,
+    is_armed_group: IsArmedGroup = lambda text: False,
+) -> list[EventCandidate]:
     lex = lex or load_lexicon()
     doc.user_data["doc_id"] = document.id
-    outlet = Source(document.outlet, SourceKind.OUTLET) if document.outlet else None
+    by_sentence = [(sent, attributions_in(sent, lex, is_armed_group)) for sent in doc.sents]
+    outlet = _outlet(document, [a for _, found in by_sentence for a in found])
     candidates: list[EventCandidate] = []
     declined: list[Source] = []
-    for sent in doc.sents:
-        attributions = attributions_in(sent, lex, is_armed_group)
+    for sent, attributions in by_sentence:
         declined += [a.source for a in attributions if a.source.stance == Stance.DECLINED]
         found = _sentence_events(sent, lex, attributions, outlet)
         if not found and candidates and sentence_hedge(sent, lex):
@@ -56,8 +61,17 @@ def extract_events(doc: Doc, document: Document, lex: Lexicon | None = None,
     return candidates
 
 
-def _sentence_events(sent: Span, lex: Lexicon, attributions: list[Attribution],
-                     outlet: Source | None) -> list[EventCandidate]:
+def _outlet(document: Document, attributions: list[Attribution]) -> Source | None:
+    """The publishing outlet: the metadata, else the one its sources spoke to ("told Reuters")."""
+    if document.outlet:
+        return Source(document.outlet, SourceKind.OUTLET)
+    spoken_to = {a.source.via for a in attributions if a.source.via}
+    return Source(spoken_to.pop(), SourceKind.OUTLET) if len(spoken_to) == 1 else None
+
+
+def _sentence_events(
+    sent: Span, lex: Lexicon, attributions: list[Attribution], outlet: Source | None
+) -> list[EventCandidate]:
     triggers = find_triggers(sent, lex)
     times = time_spans(sent)
     deaths = fatalities_in(sent, lex)
@@ -68,24 +82,42 @@ def _sentence_events(sent: Span, lex: Lexicon, attributions: list[Attribution],
         candidate = _candidate(trigger, sent, lex, times, triggers, attributions, outlet, deaths)
         if candidate.type == EventType.PRESENCE and not candidate.places:
             continue  # a presence is a force at a place; without the place it is only talk about posture
-        found.append(candidate)
+        found += _one_per_place(candidate)
     return _keep_first_for_deaths(found)
+
+
+def _one_per_place(candidate: EventCandidate) -> list[EventCandidate]:
+    """ "departed from X and from Y" is two departures: events are coded one place each, as ACLED does."""
+    if len(candidate.places) <= 1:
+        return [candidate]
+    return [replace(candidate, places=(cue,)) for cue in candidate.places]
 
 
 def _statement_has_speaker(trigger: Trigger) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.token.children)
 
 
-def _candidate(trigger: Trigger, sent: Span, lex: Lexicon, times: list[Span], triggers: list[Trigger],
-               attributions: list[Attribution], outlet: Source | None, deaths) -> EventCandidate:
+def _candidate(
+    trigger: Trigger,
+    sent: Span,
+    lex: Lexicon,
+    times: list[Span],
+    triggers: list[Trigger],
+    attributions: list[Attribution],
+    outlet: Source | None,
+    deaths,
+) -> EventCandidate:
     status, future = status_of(trigger, sent, lex)
     certainty, hedge_marks = certainty_of(trigger, sent, status, lex)
     own_times, anchor_times = _times_for(trigger, times, triggers)
     sources = _sources_for(trigger, attributions, outlet)
     if certainty == Certainty.REPORTED and any(s.kind == SourceKind.GROUP_CLAIM for s in sources):
         certainty = Certainty.CLAIMED
-    quantities = [q for q in quantities_in(list(trigger.token.subtree) + _subject_tokens(trigger), lex)
-                  if q.kind in _QUANTITY_TYPES[trigger.type]]
+    quantities = [
+        q
+        for q in quantities_in(list(trigger.token.subtree) + _subject_tokens(trigger), lex)
+        if q.kind in _QUANTITY_TYPES[trigger.type]
+    ]
     if trigger.type in (EventType.ASSAULT, EventType.FIGHT):
         quantities += deaths
     marks = [Mark(trigger.token.idx, trigger.token.idx + len(trigger.token), "trigger"), *hedge_marks]
@@ -96,11 +128,20 @@ def _candidate(trigger: Trigger, sent: Span, lex: Lexicon, times: list[Span], tr
     marks += [Mark(a.mention.start, a.mention.end, "actor") for a in actors]
     marks += [Mark(t.start_char, t.end_char, "date") for t in own_times]
     return EventCandidate(
-        document=sent.doc.user_data.get("doc_id", ""), type=trigger.type,
-        trigger=span_mention(trigger.token), sentence=span_mention(sent), status=status, certainty=certainty,
-        actors=tuple(actors), places=tuple(places), times=tuple(span_mention(t) for t in own_times),
-        anchor_times=tuple(span_mention(t) for t in anchor_times), future=future,
-        quantities=tuple(dict.fromkeys(quantities)), sources=tuple(sources), marks=tuple(dict.fromkeys(marks)),
+        document=sent.doc.user_data.get("doc_id", ""),
+        type=trigger.type,
+        trigger=span_mention(trigger.token),
+        sentence=span_mention(sent),
+        status=status,
+        certainty=certainty,
+        actors=tuple(actors),
+        places=tuple(places),
+        times=tuple(span_mention(t) for t in own_times),
+        anchor_times=tuple(span_mention(t) for t in anchor_times),
+        future=future,
+        quantities=tuple(dict.fromkeys(quantities)),
+        sources=tuple(sources),
+        marks=tuple(dict.fromkeys(marks)),
         nominal=trigger.nominal,
     )
 
@@ -117,8 +158,9 @@ def _keep_first_for_deaths(found: list[EventCandidate]) -> list[EventCandidate]:
     for cand in found:
         has_toll = any(q.kind in ("fatalities", "injured") for q in cand.quantities)
         if has_toll and seen_toll and cand.type in (EventType.ASSAULT, EventType.FIGHT):
-            cand = replace(cand, quantities=tuple(q for q in cand.quantities
-                                                  if q.kind not in ("fatalities", "injured")))
+            cand = replace(
+                cand, quantities=tuple(q for q in cand.quantities if q.kind not in ("fatalities", "injured"))
+            )
             if cand.trigger.text.lower().startswith(("kill", "die")):
                 continue  # "an attack that killed two": the killing == the attack's toll, not a second event
         seen_toll = seen_toll or has_toll
@@ -147,11 +189,18 @@ def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> 
         attached = _attachment(span.root, trigger_tokens)
         if attached == trigger.token or attached in governing[:1]:
             own.append(span)
-        elif attached in governing and attached.lemma_.lower() in ("report", "say", "tell", "announce", "claim"):
+        elif attached in governing and attached.lemma_.lower() in _SPEECH_LEMMAS:
             anchors.append(span)
     if not own:
-        own = [s for s in times if _attachment(s.root, trigger_tokens) is None or
-               _attachment(s.root, trigger_tokens) in governing]
+        own = [
+            s
+            for s in times
+            if s not in anchors
+            and (
+                _attachment(s.root, trigger_tokens) is None
+                or _attachment(s.root, trigger_tokens) in governing
+            )
+        ]
     return own, anchors
 
 
@@ -165,18 +214,23 @@ def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:
 
 def _sources_for(trigger: Trigger, attributions: list[Attribution], outlet: Source | None) -> list[Source]:
     governing = set(governing_verbs(trigger.token, limit=6))
-    sources = [a.source for a in attributions if a.source.stance != Stance.DECLINED and
-               (a.sentence_wide or a.speech in governing or a.speech is None)]
+    sources = [
+        a.source
+        for a in attributions
+        if a.source.stance != Stance.DECLINED
+        and (a.sentence_wide or a.speech in governing or a.speech is None)
+    ]
     sources = list(dict.fromkeys(sources))
-    via = {s.via for s in sources if s.via}
     if outlet is not None:
         sources.insert(0, outlet)
-    elif via:
-        sources.insert(0, Source(sorted(via)[0], SourceKind.OUTLET))
     return sources
 
 
 def _hedge_last_sentence(candidates: list[EventCandidate]) -> list[EventCandidate]:
     last = candidates[-1].sentence.start
-    return [replace(c, certainty=Certainty.UNCERTAIN) if c.sentence.start == last and
-            c.certainty == Certainty.REPORTED else c for c in candidates]
+    return [
+        replace(c, certainty=Certainty.UNCERTAIN)
+        if c.sentence.start == last and c.certainty == Certainty.REPORTED
+        else c
+        for c in candidates
+    ]

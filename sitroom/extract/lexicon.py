@@ -60,14 +60,20 @@ def _build(raw: dict) -> Lexicon:
         losing_verbs=frozenset(control["losing_verbs"]),
         words={k: frozenset(v) for k, v in raw["words"].items()},
         quantity_kinds={lemma: kind for kind, lemmas in raw["quantities"].items() for lemma in lemmas},
-        fatality={k: frozenset(raw["fatalities"][k]) for k in
-                  ("death_verbs", "death_nouns", "injury_verbs", "injury_nouns")},
-        victim_category={lemma: cat for cat in ("militant", "military", "civilian")
-                         for lemma in raw["fatalities"][cat]},
+        fatality={
+            k: frozenset(raw["fatalities"][k])
+            for k in ("death_verbs", "death_nouns", "injury_verbs", "injury_nouns")
+        },
+        victim_category={
+            lemma: cat for cat in ("militant", "military", "civilian") for lemma in raw["fatalities"][cat]
+        },
         numbers=numbers,
         approximate=tuple(raw["numbers"]["approximate"]),
-        source_kinds=tuple((k, tuple(v)) for k, v in raw["sources"].items()
-                           if k not in ("speech_verbs", "declined", "group_claim_phrases")),
+        source_kinds=tuple(
+            (k, tuple(v))
+            for k, v in raw["sources"].items()
+            if k not in ("speech_verbs", "declined", "group_claim_phrases")
+        ),
         speech_verbs=frozenset(raw["sources"]["speech_verbs"]),
         declined=tuple(raw["sources"]["declined"]),
         group_claim_phrases=tuple(raw["sources"]["group_claim_phrases"]),

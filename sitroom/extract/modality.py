@@ -24,7 +24,7 @@ def governing_verbs(token: Token, limit: int = 6) -> list[Token]:
 
 
 def aspect_head(token: Token) -> Token | None:
-    """The verb that can give a trigger its stage: "began" in "began withdrawing" or "began the withdrawal"."""
+    """The verb that can give a trigger its stage: "began" in "began withdrawing" or "began the pullout"."""
     if token.dep_ in ("xcomp", "dobj", "nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
         return token.head
     return None
@@ -83,7 +83,7 @@ def _under_expectation(token: Token, lex: Lexicon) -> bool:
 
 
 def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:
-    before = token.doc.text[sent.start_char:token.idx].lower()
+    before = token.doc.text[sent.start_char : token.idx].lower()
     return any(before.rstrip().endswith(p) for p in lex.word_set("ongoing_phrases"))
 
 

@@ -47,9 +47,11 @@ def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
             if pobj.dep_ in ("pobj", "pcomp"):
                 yield prep.lower_, pobj
                 yield from ((prep.lower_, c) for c in conjuncts(pobj))
-        for conj_prep in children(prep, "conj"):
-            for pobj in children(conj_prep, "pobj"):
-                yield conj_prep.lower_, pobj
+        for conj_prep in prep.subtree:
+            # "from a base in X and from the Y garrison": the second "from" hangs off a word in the first
+            if conj_prep.dep_ == "conj" and conj_prep.tag_ == "IN" and conj_prep.lower_ == prep.lower_:
+                for pobj in children(conj_prep, "pobj"):
+                    yield conj_prep.lower_, pobj
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -70,22 +72,27 @@ def clause_head(token: Token) -> Token:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The subject of a verb, climbing through xcomp/conj chains ("began withdrawing", "seized X and killed Y")."""
+    """The subject of a verb, through xcomp/conj chains ("began withdrawing", "seized X and killed Y")."""
     current = verb
     for _ in range(8):
         for child in current.children:
             if child.dep_ in SUBJECTS:
                 return child
-        if current.dep_ == "relcl":
-            return current.head
-        if current.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep") and current.head != current:
+        if current.dep_ == "relcl" or current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
+            return current.head  # "the troops that withdrew", "the coalition operating from X"
+        if (
+            current.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep")
+            and current.head != current
+        ):
             current = current.head
             continue
         return None
     return None
 
 
-def noun_phrase(token: Token, *, drop: frozenset[str] = frozenset({"relcl", "acl", "appos", "punct"})) -> Span:
+def noun_phrase(
+    token: Token, *, drop: frozenset[str] = frozenset({"relcl", "acl", "appos", "punct"})
+) -> Span:
     """The phrase a noun heads, without relative clauses or appositions (they say things about it)."""
     left, right = token.i, token.i
     for child in token.children:
@@ -93,7 +100,7 @@ def noun_phrase(token: Token, *, drop: frozenset[str] = frozenset({"relcl", "acl
             continue
         sub = list(child.subtree)
         left, right = min(left, sub[0].i), max(right, sub[-1].i)
-    span = token.doc[left:right + 1]
+    span = token.doc[left : right + 1]
     while len(span) > 1 and span[-1].is_punct:
         span = span[:-1]
     while len(span) > 1 and span[0].is_punct:

@@ -39,7 +39,7 @@ def _value(token: Token, lex: Lexicon) -> tuple[int, int] | None:
 
 def _approximate(number: Token, lex: Lexicon) -> bool:
     words = {c.lower_ for c in number.children} | {number.nbor(-1).lower_ if number.i > 0 else ""}
-    phrase = number.doc[max(number.i - 2, 0):number.i].text.lower()
+    phrase = number.doc[max(number.i - 2, 0) : number.i].text.lower()
     return bool(words & set(lex.approximate)) or any(phrase.endswith(a) for a in lex.approximate)
 
 
@@ -61,7 +61,7 @@ def quantities_in(tokens: list[Token], lex: Lexicon) -> list[Quantity]:
         if counted is None:
             continue
         low, high, approx, num = counted
-        text = token.doc[min(num.i, token.i):max(num.i, token.i) + 1].text
+        text = token.doc[min(num.i, token.i) : max(num.i, token.i) + 1].text
         found.append(Quantity(kind=kind, value=low, high=high, approximate=approx, text=text))
     return found
 
@@ -77,8 +77,11 @@ def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
                 victims = list(children(token, "nsubj"))
             found += _victim_counts(victims, "fatalities", lex)
         elif lemma in lex.fatality["death_nouns"] and token.pos_ == "NOUN":
-            found += _victim_counts([o for p in children(token, "prep") if p.lower_ == "of"
-                                     for o in children(p, "pobj")], "fatalities", lex)
+            found += _victim_counts(
+                [o for p in children(token, "prep") if p.lower_ == "of" for o in children(p, "pobj")],
+                "fatalities",
+                lex,
+            )
             found += _toll(token, lex)
         elif lemma in lex.fatality["injury_verbs"] and token.pos_ == "VERB":
             found += _victim_counts(list(children(token, "dobj", "nsubjpass")), "injured", lex)
@@ -95,8 +98,10 @@ def _victim_counts(victims: list[Token], kind: str, lex: Lexicon) -> list[Quanti
             continue
         low, high, approx, num = counted
         category = lex.victim_category.get(victim.lemma_.lower(), "unknown")
-        text = victim.doc[min(num.i, victim.i):max(num.i, victim.i) + 1].text
-        found.append(Quantity(kind=kind, value=low, high=high, category=category, approximate=approx, text=text))
+        text = victim.doc[min(num.i, victim.i) : max(num.i, victim.i) + 1].text
+        found.append(
+            Quantity(kind=kind, value=low, high=high, category=category, approximate=approx, text=text)
+        )
     return found
 
 
@@ -106,7 +111,7 @@ def _toll(noun: Token, lex: Lexicon) -> list[Quantity]:
         counted = number_of(noun, lex)
         if counted is not None:
             low, high, approx, num = counted
-            return [Quantity("fatalities", low, high, "unknown", approx, noun.doc[num.i:noun.i + 1].text)]
+            return [Quantity("fatalities", low, high, "unknown", approx, noun.doc[num.i : noun.i + 1].text)]
     if noun.lemma_.lower() != "toll":
         return []
     for tok in noun.head.subtree:

@@ -35,9 +35,11 @@ def attributions_in(sent: Span, lex: Lexicon, is_armed_group=lambda text: False)
                 continue
             if speaker.i in declined_subjects or _is_trigger_like_subject(speaker, lex):
                 continue
-            found += [_attribution(s, token, lex, is_armed_group, Stance.ASSERTS)
-                      for s in [speaker, *conjuncts(speaker)]]
-    return found
+            found += [
+                _attribution(s, token, lex, is_armed_group, Stance.ASSERTS)
+                for s in [speaker, *conjuncts(speaker)]
+            ]
+    return list({a.span.start: a for a in reversed(found)}.values())[::-1]
 
 
 def _is_trigger_like_subject(token: Token, lex: Lexicon) -> bool:
@@ -61,12 +63,19 @@ def _declined(sent: Span, lex: Lexicon, is_armed_group) -> list[Attribution]:
     subject = subject_of(root)
     if subject is None:
         return []
-    return [_attribution(s, None, lex, is_armed_group, Stance.DECLINED)
-            for s in [subject, *conjuncts(subject)]]
+    return [
+        _attribution(s, None, lex, is_armed_group, Stance.DECLINED) for s in [subject, *conjuncts(subject)]
+    ]
 
 
-def _attribution(speaker: Token, speech: Token | None, lex: Lexicon, is_armed_group, stance: Stance,
-                 sentence_wide: bool = False) -> Attribution:
+def _attribution(
+    speaker: Token,
+    speech: Token | None,
+    lex: Lexicon,
+    is_armed_group,
+    stance: Stance,
+    sentence_wide: bool = False,
+) -> Attribution:
     phrase = noun_phrase(speaker, drop=frozenset({"relcl", "acl", "punct", "cc", "conj"}))
     phrase = _trim(phrase)
     via = _outlet_spoken_to(speaker, speech)
@@ -74,8 +83,12 @@ def _attribution(speaker: Token, speech: Token | None, lex: Lexicon, is_armed_gr
     if speech is not None and speech.lemma_ == "deny":
         stance = Stance.DENIES
     source = Source(name=_clean(phrase.text), kind=kind, count=_count(phrase, lex), stance=stance, via=via)
-    wide = sentence_wide or (speech is not None and speech.dep_ == "ROOT" and speech.i > speaker.i
-                             and speech.i > _first_clause_end(speech))
+    wide = sentence_wide or (
+        speech is not None
+        and speech.dep_ == "ROOT"
+        and speech.i > speaker.i
+        and speech.i > _first_clause_end(speech)
+    )
     return Attribution(source, speech, phrase, wide)
 
 
@@ -86,7 +99,9 @@ def _first_clause_end(speech: Token) -> int:
 
 
 def _trim(phrase: Span) -> Span:
-    while len(phrase) > 1 and phrase[0].lower_ in ("the", "a", "an") and phrase[1].lower_ in ("second", "third"):
+    while (
+        len(phrase) > 1 and phrase[0].lower_ in ("the", "a", "an") and phrase[1].lower_ in ("second", "third")
+    ):
         break
     return phrase
 

@@ -100,6 +100,8 @@ def is_place_token(token: Token, lex: Lexicon) -> bool:
         return True
     if token.lemma_.lower() in lex.word_set("site_nouns") | lex.word_set("area_nouns"):
         return True
+    if token.lemma_.lower() in lex.word_set("compass") and token.dep_ == "pobj":
+        return True  # "in the northeast" of the document's country
     return any(c.ent_type_ in PLACE_LABELS for c in children(token, "compound", "amod"))
 
 
@@ -127,8 +129,18 @@ def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
             is_force_token(child, lex) or child.ent_type_ in ACTOR_LABELS | PLACE_LABELS
         ):
             return True
-        if child.dep_ == "prep" and child.lower_ in ("from", "of", "in", "at", "on", "near", "by", "to", "into",
-                                                      "against"):
+        if child.dep_ == "prep" and child.lower_ in (
+            "from",
+            "of",
+            "in",
+            "at",
+            "on",
+            "near",
+            "by",
+            "to",
+            "into",
+            "against",
+        ):
             if any(is_place_token(t, lex) or is_force_token(t, lex) for t in child.subtree if t != child):
                 return True
     head = noun.head

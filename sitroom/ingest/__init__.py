@@ -42,7 +42,8 @@ def read_inputs(
 def _files_in(folder: Path) -> list[Path]:
     wanted = TEXT_SUFFIXES | JSONL_SUFFIXES
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(".") and p.name != "README.md"
     )
 
@@ -67,10 +68,12 @@ def _decode(data: bytes, origin: str) -> str | Skipped:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return Skipped(origin, f"not valid UTF-8 (byte {err.start}: {data[err.start:err.start + 1]!r})")
+        return Skipped(origin, f"not valid UTF-8 (byte {err.start}: {data[err.start : err.start + 1]!r})")
 
 
-def _from_bytes(data: bytes, origin: str, name: str, default_date: date | None) -> Iterator[Document | Skipped]:
+def _from_bytes(
+    data: bytes, origin: str, name: str, default_date: date | None
+) -> Iterator[Document | Skipped]:
     text = _decode(data, origin)
     if isinstance(text, Skipped):
         yield text
@@ -87,7 +90,7 @@ def parse_text_document(text: str, origin: str, name: str, default_date: date | 
             dateline = date.fromisoformat(match.group(1))
         except ValueError:
             return Skipped(origin, f"dateline {match.group(1)!r} is not a real date")
-        text = text[match.end():]
+        text = text[match.end() :]
     if dateline is None:
         return Skipped(origin, "no dateline: start the text with 'date YYYY-MM-DD' or pass --date")
     if not text.strip():
@@ -95,14 +98,31 @@ def parse_text_document(text: str, origin: str, name: str, default_date: date | 
     return make_document(text, dateline, origin=origin, name=name)
 
 
-def make_document(text: str, dateline: date, *, origin: str = "", name: str = "", doc_id: str | None = None,
-                  url: str | None = None, outlet: str | None = None, title: str | None = None) -> Document:
+def make_document(
+    text: str,
+    dateline: date,
+    *,
+    origin: str = "",
+    name: str = "",
+    doc_id: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    title: str | None = None,
+) -> Document:
     """A Document whose content hash covers what changes its meaning: text, dateline and id."""
     text = text.replace("\r\n", "\n").strip()
     digest = hashlib.sha256(f"{doc_id or ''}\x1f{dateline.isoformat()}\x1f{text}".encode()).hexdigest()
     ident = doc_id or f"{_slug(name)}-{digest[:10]}"
-    return Document(id=ident, text=text, date=dateline, content_hash=digest, origin=origin,
-                    url=url, outlet=outlet, title=title)
+    return Document(
+        id=ident,
+        text=text,
+        date=dateline,
+        content_hash=digest,
+        origin=origin,
+        url=url,
+        outlet=outlet,
+        title=title,
+    )
 
 
 def _slug(name: str) -> str:
@@ -135,5 +155,12 @@ def parse_jsonl_line(line: str, origin: str) -> Document | Skipped:
         return Skipped(origin, f"date {row['date']!r} is not YYYY-MM-DD")
     if not isinstance(row["text"], str):
         return Skipped(origin, "text must be a string")
-    return make_document(row["text"], dateline, origin=origin, doc_id=str(row["id"]), url=row.get("url"),
-                         outlet=row.get("outlet"), title=row.get("title"))
+    return make_document(
+        row["text"],
+        dateline,
+        origin=origin,
+        doc_id=str(row["id"]),
+        url=row.get("url"),
+        outlet=row.get("outlet"),
+        title=row.get("title"),
+    )

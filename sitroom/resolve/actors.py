@@ -34,11 +34,25 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "actors.toml"
 ACTOR_LABEL = "ORG"
 KINDS = frozenset("state_force government coalition armed_group police militia peacekeepers pmc".split())
 # The kind that stands for a role when a country has exactly one actor of that kind.
-_ROLE_KINDS = {"military": "state_force", "security": "police", "police": "police",
-               "government": "government"}
+_ROLE_KINDS = {
+    "military": "state_force",
+    "security": "police",
+    "police": "police",
+    "government": "government",
+}
 _ACTOR_KEYS = frozenset("id name kind country aliases members lead forces note source".split())
-_CHAR_MAP = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"',
-                           "\u2013": "-", "\u2014": "-", "\u2011": "-"})
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2011": "-",
+    }
+)
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # "U.S." -> "US", so both spellings share a key
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$")
@@ -47,7 +61,8 @@ _PAREN = re.compile(r"\s*\(([^()]*)\)")
 _LOYAL = re.compile(r"^(?P<noun>.+?)\s+loyal\s+to\s+(?P<patron>.+)$", re.IGNORECASE)
 _HYPHEN_MODIFIER = re.compile(  # "Iran-backed", "Kurdish-led", "pro"
     r"^(?:pro|[\w.']+-(?:led|backed|allied|aligned|supported|affiliated|linked|sponsored|controlled|funded|run))$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -134,9 +149,14 @@ class ActorResolver:
 
     # Each shape below only ever recurses on a shorter text, so resolution terminates.
     def _resolve(self, text: str, hint: str | None) -> ActorEntity | None:
-        return (self._lookup(text, hint) or self._parenthetical(text, hint) or self._loyal_to(text, hint)
-                or self._country_phrase(text.split(" "), hint) or self._with_force_noun(text, hint)
-                or self._after_descriptors(text.split(" "), hint))
+        return (
+            self._lookup(text, hint)
+            or self._parenthetical(text, hint)
+            or self._loyal_to(text, hint)
+            or self._country_phrase(text.split(" "), hint)
+            or self._with_force_noun(text, hint)
+            or self._after_descriptors(text.split(" "), hint)
+        )
 
     def _alias(self, text: str) -> ActorEntity | None:
         found = self._aliases.get(fold(text, keep_case=True)) or self._aliases.get(fold(text))
@@ -162,7 +182,7 @@ class ActorResolver:
         found = found or table.get("*")
         return self._entities[found] if found else None
 
-    def _forces_of(self, government: ActorEntity) -> ActorEntity | None:
+    def forces_of(self, government: ActorEntity) -> ActorEntity | None:
         """The armed force that stands for a government ("troops loyal to the government")."""
         if government.id in self._forces:
             return self._entities[self._forces[government.id]]
@@ -187,7 +207,7 @@ class ActorResolver:
         if fold(patron) in self._patrons:
             return self._entities[self._patrons[fold(patron)]]
         found = self._resolve(patron, hint)
-        return self._forces_of(found) if found and found.kind == "government" else found
+        return self.forces_of(found) if found and found.kind == "government" else found
 
     def _country_phrase(self, words: list[str], hint: str | None) -> ActorEntity | None:
         """'Syrian troops', "Syria's defense ministry", 'Iraqi army units', "Iran's Revolutionary Guards"."""
@@ -234,7 +254,7 @@ class ActorResolver:
         if found is None or found.kind != "government":
             return found
         regular = {w.casefold() for w in words[cut:]} <= self._regular
-        return self._forces_of(found) if regular else None  # "government militias" are not its army
+        return self.forces_of(found) if regular else None  # "government militias" are not its army
 
     def _after_descriptors(self, words: list[str], hint: str | None) -> ActorEntity | None:
         """'the militant group Hamas', 'Iran-backed Houthi rebels', 'US-backed Syrian Democratic Forces'."""
@@ -360,12 +380,19 @@ def _parse_entities(rows: Iterable[dict]) -> Iterator[ActorEntity]:
         unknown, missing = set(row) - _ACTOR_KEYS, {"id", "name", "kind", "source"} - set(row)
         lists = all(isinstance(row.get(k, []), list) for k in ("aliases", "members"))
         if unknown or missing or not lists:
-            raise DataError(f"actor {row.get('id')!r}: unknown keys {sorted(unknown)}, "
-                            f"missing keys {sorted(missing)}, or aliases/members not lists")
+            raise DataError(
+                f"actor {row.get('id')!r}: unknown keys {sorted(unknown)}, "
+                f"missing keys {sorted(missing)}, or aliases/members not lists"
+            )
         yield ActorEntity(
-            id=row["id"], name=row["name"], kind=row["kind"], country=row.get("country"),
-            aliases=tuple(row.get("aliases", ())), members=tuple(row.get("members", ())),
-            lead=row.get("lead"), source=row["source"].strip(),
+            id=row["id"],
+            name=row["name"],
+            kind=row["kind"],
+            country=row.get("country"),
+            aliases=tuple(row.get("aliases", ())),
+            members=tuple(row.get("members", ())),
+            lead=row.get("lead"),
+            source=row["source"].strip(),
         )
 
 

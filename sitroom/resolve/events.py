@@ -23,7 +23,6 @@ from sitroom.records import (
     Evidence,
     Place,
     PlaceCue,
-    PlacePrecision,
     Role,
     Source,
     SourceKind,
@@ -35,10 +34,26 @@ from sitroom.resolve.geo import GeoContext, GeoResolver
 from sitroom.resolve.time import resolve_expected_end, resolve_time
 
 _POSSESSIVE_START = re.compile(r"^(its|their|his|her|our)\b", re.I)
-_DIRECTIONS = re.compile(r"^(?:the\s+)?((?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?|"
-                         r"east(?:ern)?|west(?:ern)?|central)$", re.I)
+_DIRECTIONS = re.compile(
+    r"^(?:the\s+)?((?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?|"
+    r"east(?:ern)?|west(?:ern)?|central)$",
+    re.I,
+)
 # Types whose place, when the text gives none, is the document's main country (they happened somewhere in it).
 _COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT, EventType.CONTROL})
+
+
+# Types where a state named as the agent acts through its armed forces.
+_FORCE_TYPES = frozenset(
+    {
+        EventType.WITHDRAW,
+        EventType.DEPLOY,
+        EventType.PRESENCE,
+        EventType.ASSAULT,
+        EventType.FIGHT,
+        EventType.CONTROL,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +69,12 @@ class DocumentContext:
     places: dict[tuple[int, int, str | None], Place | None]  # by (start, end, feature hint)
 
 
-def document_context(document: Document, candidates: Sequence[EventCandidate], other_places: Sequence[str],
-                     resolvers: Resolvers) -> DocumentContext:
+def document_context(
+    document: Document,
+    candidates: Sequence[EventCandidate],
+    other_places: Sequence[str],
+    resolvers: Resolvers,
+) -> DocumentContext:
     cues = [cue for cand in candidates for cue in cand.places]
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
     mentions += [(text, GeoContext(document_places=tuple(other_places))) for text in other_places]
@@ -63,23 +82,31 @@ def document_context(document: Document, candidates: Sequence[EventCandidate], o
     countries = Counter(p.country_code for p in resolved if p is not None and p.country_code)
     country = countries.most_common(1)[0][0] if countries else None
     places = {}
-    for cue, place in zip(cues, resolved[:len(cues)], strict=True):
-        places[(cue.mention.start, cue.mention.end, cue.feature_hint)] = _with_alternate(cue, place, resolvers,
-                                                                                      other_places, country)
+    for cue, place in zip(cues, resolved[: len(cues)], strict=True):
+        places[(cue.mention.start, cue.mention.end, cue.feature_hint)] = _with_alternate(
+            cue, place, resolvers, other_places, country
+        )
     return DocumentContext(document, country, places)
 
 
 def _geo_context(cue: PlaceCue, other_places: Sequence[str], country: str | None = None) -> GeoContext:
-    return GeoContext(document_places=tuple(other_places), container=cue.container, country_hint=country,
-                      feature_hint=cue.feature_hint)
+    return GeoContext(
+        document_places=tuple(other_places),
+        container=cue.container,
+        country_hint=country,
+        feature_hint=cue.feature_hint,
+    )
 
 
-def _with_alternate(cue: PlaceCue, place: Place | None, resolvers: Resolvers, other_places: Sequence[str],
-                    country: str | None) -> Place | None:
+def _with_alternate(
+    cue: PlaceCue, place: Place | None, resolvers: Resolvers, other_places: Sequence[str], country: str | None
+) -> Place | None:
     """ "a base in X, also known as Y": a site found under either name beats a town found under one."""
     if cue.alternate:
         alt = resolvers.geo.resolve(cue.alternate, _geo_context(cue, other_places, country))
-        if alt is not None and (place is None or alt.precision <= place.precision and alt.feature != place.feature):
+        if alt is not None and (
+            place is None or alt.precision <= place.precision and alt.feature != place.feature
+        ):
             return replace(alt, mention=f"{cue.mention.text} ({cue.alternate})")
     if place is None and _DIRECTIONS.match(cue.mention.text) and country:
         return _region(cue.mention.text, country, resolvers)
@@ -87,17 +114,18 @@ def _with_alternate(cue: PlaceCue, place: Place | None, resolvers: Resolvers, ot
 
 
 def _region(direction: str, country_code: str, resolvers: Resolvers) -> Place | None:
-    """ "the northeast" of the document's country: an area, not a point."""
+    """ "the northeast" of the document's country, as the geo resolver reads "<country>'s northeast"."""
     country = resolvers.geo.resolve(country_code, GeoContext(country_hint=country_code))
     if country is None:
         return None
     word = re.sub(r"^the\s+", "", direction, flags=re.I).lower()
-    return replace(country, name=f"{word} {country.name}", lat=None, lon=None, precision=PlacePrecision.AREA,
-                   feature="region", mention=direction)
+    area = resolvers.geo.resolve(f"{country.name}'s {word}", GeoContext(country_hint=country_code))
+    return replace(area, mention=direction) if area is not None else None
 
 
-def resolve_candidates(candidates: Sequence[EventCandidate], ctx: DocumentContext,
-                       resolvers: Resolvers) -> list[Event]:
+def resolve_candidates(
+    candidates: Sequence[EventCandidate], ctx: DocumentContext, resolvers: Resolvers
+) -> list[Event]:
     return [resolve_candidate(c, ctx, resolvers) for c in candidates]
 
 
@@ -116,16 +144,28 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     if fatalities is not None:
         claims += (_toll_claim(fatalities, cand, sources),)
     return Event(
-        id=event_id(doc.id, cand.trigger.start), type=cand.type, status=cand.status, certainty=cand.certainty,
-        trigger=cand.trigger.text, actors=_actors(cand, ctx.country_code, resolvers), place=place, date=when,
-        fatalities=fatalities, quantities=quantities, claims=claims, sources=sources,
+        id=event_id(doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None),
+        type=cand.type,
+        status=cand.status,
+        certainty=cand.certainty,
+        trigger=cand.trigger.text,
+        actors=_actors(cand, ctx.country_code, resolvers),
+        place=place,
+        date=when,
+        fatalities=fatalities,
+        quantities=quantities,
+        claims=claims,
+        sources=sources,
         evidence=(Evidence(doc.id, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks),),
-        expected_end=_expected_end(claims), reported=doc.date,
+        expected_end=_expected_end(claims),
+        reported=doc.date,
     )
 
 
-def event_id(document_id: str, offset: int) -> str:
-    return "ev-" + hashlib.sha1(f"{document_id}:{offset}".encode()).hexdigest()[:14]
+def event_id(document_id: str, trigger_offset: int, place_offset: int | None = None) -> str:
+    """Stable across re-extraction of the same text: the document and where the event is named in it."""
+    key = f"{document_id}:{trigger_offset}" + (f":{place_offset}" if place_offset is not None else "")
+    return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:14]
 
 
 def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
@@ -135,18 +175,19 @@ def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
 
 
 def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
-    anchor = doc.date
-    for mention in cand.anchor_times:
-        said = resolve_time(mention.text, doc.date)
-        if said is not None:
-            anchor = said.end
-            break
+    """The event's own time expression, resolved against the dateline or the date the speaker spoke.
+
+    A state reported as ongoing with no time of its own holds when it was said: the dateline, or the
+    speech date ("reported last week that X is withdrawing").
+    """
+    said = next((s for s in (resolve_time(m.text, doc.date) for m in cand.anchor_times) if s), None)
+    anchor = said.end if said is not None else doc.date
     for mention in cand.times:
         span = resolve_time(mention.text, anchor, future=cand.future)
         if span is not None:
             return span
     if cand.status == Status.ONGOING and not cand.future:
-        return TimeSpan(anchor, anchor, DatePrecision.DAY, "")  # the report says it holds as it writes
+        return said or TimeSpan(anchor, anchor, DatePrecision.DAY, "")
     return None
 
 
@@ -155,6 +196,8 @@ def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> 
     for item in cand.actors:
         text = item.mention.text
         entity = resolvers.actors.resolve(text, country_hint=country)
+        if entity is not None and entity.kind == "government" and cand.type in _FORCE_TYPES:
+            entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"
         if entity is not None:
             ref = ActorRef(entity.name, item.role, text, entity.id, entity.kind, entity.country)
         elif _POSSESSIVE_START.match(text):
@@ -180,7 +223,9 @@ def _toll_claim(total: int, cand: EventCandidate, sources: tuple[Source, ...]) -
     speaker = next((s for s in sources if s.kind != SourceKind.OUTLET), None) or next(iter(sources), None)
     speaker = speaker or Source(cand.document or "the report", SourceKind.OUTLET)
     evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
-    return Claim("fatalities", str(total), speaker, cand.certainty, evidence, low=float(total), high=float(total))
+    return Claim(
+        "fatalities", str(total), speaker, cand.certainty, evidence, low=float(total), high=float(total)
+    )
 
 
 def _expected_end(claims: tuple[Claim, ...]) -> TimeSpan | None:

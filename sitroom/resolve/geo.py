@@ -261,9 +261,15 @@ class GeoResolver:
             country_code=unit.country_code,
             admin1=admin1,
             feature="area",
-            gazetteer_id=unit.id,
+            gazetteer_id=f"{unit.id}#{_compass_key(lat_sign, lon_sign)}",  # a part of the unit, not the unit
             mention=mention,
         )
+
+
+def _compass_key(lat_sign: float, lon_sign: float) -> str:
+    return ("n" if lat_sign > 0 else "s" if lat_sign < 0 else "") + (
+        "e" if lon_sign > 0 else "w" if lon_sign < 0 else ""
+    )
 
 
 def _admissible(c: Candidate, hint: str | None) -> bool:

@@ -82,7 +82,7 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         raise StoreError("the PostgreSQL backend is not installed yet; use a SQLite path for now")
     if url.startswith(_SQLITE_PREFIX):
-        path = url[len(_SQLITE_PREFIX):]
+        path = url[len(_SQLITE_PREFIX) :]
     elif "://" in url:
         raise StoreError(f"unsupported database URL {url!r}: use a file path, sqlite:///path or :memory:")
     else:

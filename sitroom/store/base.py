@@ -152,25 +152,52 @@ _LINK_DOCUMENT = (
 
 
 def _document_row(doc: Document, ingested_at: str) -> tuple[object, ...]:
-    return (doc.id, doc.content_hash, doc.date.isoformat(), doc.origin, doc.url, doc.outlet, doc.title,
-            doc.text, ingested_at)
+    return (
+        doc.id,
+        doc.content_hash,
+        doc.date.isoformat(),
+        doc.origin,
+        doc.url,
+        doc.outlet,
+        doc.title,
+        doc.text,
+        ingested_at,
+    )
 
 
 def _document_from_row(row: Sequence[Any]) -> Document:
     id_, content_hash, day, origin, url, outlet, title, text = row[:8]
-    return Document(id=id_, text=text, date=_as_date(day), content_hash=content_hash, origin=origin,
-                    url=url, outlet=outlet, title=title)
+    return Document(
+        id=id_,
+        text=text,
+        date=_as_date(day),
+        content_hash=content_hash,
+        origin=origin,
+        url=url,
+        outlet=outlet,
+        title=title,
+    )
 
 
 def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
     span, place = event.date, event.place
     record = json.dumps(to_dict(event), ensure_ascii=False, allow_nan=False)
     return (
-        event.id, event.type.value, event.status.value, event.certainty.value,
-        _iso(span.start if span else None), _iso(span.end if span else None),
-        place.name if place else None, place.lat if place else None, place.lon if place else None,
-        place.admin1 if place else None, place.country if place else None,
-        event.fatalities, _iso(event.reported), record, updated_at,
+        event.id,
+        event.type.value,
+        event.status.value,
+        event.certainty.value,
+        _iso(span.start if span else None),
+        _iso(span.end if span else None),
+        place.name if place else None,
+        place.lat if place else None,
+        place.lon if place else None,
+        place.admin1 if place else None,
+        place.country if place else None,
+        event.fatalities,
+        _iso(event.reported),
+        record,
+        updated_at,
     )
 
 
@@ -182,8 +209,12 @@ def _event_from_record(record: str) -> Event:
 
 
 def _event_filters(
-    lower: str, type: str | None, actor: str | None, place: str | None,
-    since: date | None, until: date | None,
+    lower: str,
+    type: str | None,
+    actor: str | None,
+    place: str | None,
+    since: date | None,
+    until: date | None,
 ) -> tuple[list[str], list[object]]:
     """WHERE conditions and their parameters for `SqlStore.events`."""
     where: list[str] = []
