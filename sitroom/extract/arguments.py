@@ -15,7 +15,12 @@ from sitroom.extract.parse import (
     span_mention,
     subject_of,
 )
-from sitroom.extract.triggers import Trigger, is_force_token, is_place_token
+from sitroom.extract.triggers import (
+    Trigger,
+    is_force_token,
+    is_place_token,
+    is_unlabelled_name_after_place_preposition,
+)
 from sitroom.records import ActorMention, EventType, PlaceCue, Role
 
 # Prepositions that introduce where an event of each type happened.
@@ -187,12 +192,15 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     """The token carrying the proper name: the object itself, a compound, or "the city of X"."""
     if obj.ent_type_ in PLACE_LABELS or obj.lemma_.lower() in lex.word_set("compass"):
         return obj
+    if is_unlabelled_name_after_place_preposition(obj):
+        return obj
     for child in children(obj, "compound", "amod", "nmod"):
         if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
             return child
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
-        if prep == "of" and pobj.ent_type_ in PLACE_LABELS:
-            return pobj
+        if prep == "of" and (pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN" and
+                             obj.lemma_.lower() in lex.word_set("area_nouns")):
+            return pobj  # "the town of X"
         if prep == "in" and pobj.lemma_.lower() in lex.word_set("compass"):
             return pobj  # "areas in the northeast"
         if prep in ("in", "at") and obj.lemma_.lower() in lex.word_set("site_nouns"):

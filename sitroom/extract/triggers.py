@@ -102,7 +102,23 @@ def is_place_token(token: Token, lex: Lexicon) -> bool:
         return True
     if token.lemma_.lower() in lex.word_set("compass") and token.dep_ == "pobj":
         return True  # "in the northeast" of the document's country
+    if is_unlabelled_name_after_place_preposition(token):
+        return True
     return any(c.ent_type_ in PLACE_LABELS for c in children(token, "compound", "amod"))
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "into", "outside", "around", "towards", "toward"})
+
+
+def is_unlabelled_name_after_place_preposition(token: Token) -> bool:
+    """ "in Tasil", "near Lubero": a proper name the model did not label, or took for a person, where only
+    a place can stand. The gazetteer decides later; an unknown name is dropped there."""
+    if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON"):
+        return False
+    head = token.head
+    if token.dep_ == "compound":
+        head, token = head.head, head
+    return token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS
 
 
 def is_force_token(token: Token, lex: Lexicon) -> bool:

