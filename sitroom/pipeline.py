@@ -62,8 +62,8 @@ class Pipeline:
         return build_nlp(self.settings.model, self.ruler_patterns())
 
     def ruler_patterns(self) -> list[dict]:
-        places = [{"label": "FAC", "pattern": name} for name, _ in self.gazetteer.site_names()]
-        places += [{"label": "GPE", "pattern": name} for name, _ in self.gazetteer.admin1_names()]
+        places = [_place_pattern("FAC", name) for name, _ in self.gazetteer.site_names()]
+        places += [_place_pattern("GPE", name) for name, _ in self.gazetteer.admin1_names()]
         return places + self.actors.ruler_patterns()
 
     def is_armed_group(self, text: str) -> bool:
@@ -119,6 +119,22 @@ class Pipeline:
             for a in attributions_in(sent, self.lexicon, self.is_armed_group):
                 found.append(SourceMention(a.span.start_char, a.span.end_char, a.span.text, a.source))
         return found
+
+
+@functools.cache
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def _place_pattern(label: str, name: str) -> dict:
+    """One word matches with its case ("Central" the province, not "central"); several words in any case
+    ("Ain al-Asad air base" for "Ain al-Asad Air Base")."""
+    words = [t.text for t in _tokenizer()(name)]
+    if len(words) == 1:
+        return {"label": label, "pattern": name}
+    return {"label": label, "pattern": [{"LOWER": w.lower()} for w in words]}
 
 
 def _place_texts(doc: Doc) -> list[str]:

@@ -46,7 +46,11 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     if subject is not None and _can_act(subject, lex):
         passive = subject.dep_ == "nsubjpass"
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
-        found += _actor_mentions(subject, role, lex)
+        if _gives_up_control(trigger, lex):
+            role = Role.PREVIOUS  # "X handed the base over to Y": X is the old holder
+        found += _actor_mentions(_speaker_for_possessive(subject), role, lex)
+    if _gives_up_control(trigger, lex):
+        found += [m for _, obj in prep_objects(verb, "to") for m in _actor_mentions(obj, Role.AGENT, lex)]
     for _, obj in prep_objects(verb, "by"):
         found += _actor_mentions(obj, Role.AGENT, lex)
     for obj in children(verb, "dobj"):
@@ -58,6 +62,26 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
     return _dedupe(found)
+
+
+def _gives_up_control(trigger: Trigger, lex: Lexicon) -> bool:
+    if trigger.type != EventType.CONTROL or trigger.nominal:
+        return False
+    lemma = trigger.token.lemma_.lower()
+    phrase = f"{lemma} {trigger.particle.lower_}" if trigger.particle is not None else lemma
+    return phrase in lex.losing_verbs or lemma in lex.losing_verbs
+
+
+def _speaker_for_possessive(subject: Token) -> Token:
+    """ "X said its forces had captured Y": "its forces" are X's, and X names them."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children):
+        return subject
+    for verb in subject.ancestors:
+        if verb.lemma_ in ("say", "announce", "claim", "report", "state", "confirm"):
+            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if speaker is not None and speaker.pos_ != "PRON":
+                return speaker
+    return subject
 
 
 def _can_act(subject: Token, lex: Lexicon) -> bool:
@@ -111,6 +135,10 @@ def _is_own_force(obj: Token, lex: Lexicon) -> bool:
 def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention]:
     found = []
     for tok in [token, *conjuncts(token)]:
+        tok = _member_noun(tok, lex)
+        if tok.pos_ == "ADJ" and tok.ent_type_ == "NORP":
+            found.append(ActorMention(span_mention(tok), role))  # "Israeli" in "an Israeli drone strike"
+            continue
         if tok.lower_ in lex.word_set("vehicle_nouns") or tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.lemma_.lower() in ("dozen", "hundred", "thousand", "score") and tok.lower_.endswith("s"):
@@ -119,6 +147,14 @@ def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention
         if phrase.text.strip():
             found.append(ActorMention(span_mention(phrase), role))
     return found
+
+
+def _member_noun(token: Token, lex: Lexicon) -> Token:
+    """ "a contingent of Guatemalan soldiers": the soldiers say who, the contingent only how many."""
+    if token.lemma_.lower() in lex.word_set("collective_nouns"):
+        for _, obj in prep_objects(token, "of"):
+            return obj
+    return token
 
 
 def _dedupe(found: list[ActorMention]) -> list[ActorMention]:
@@ -139,12 +175,40 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if trigger.type == EventType.CONTROL and not trigger.nominal:
         for ctl in children(token, "dobj"):
             objects += list(prep_objects(ctl, "of", "over"))
+    if not trigger.nominal:
+        objects += [
+            ("of", o)
+            for out in children(token, "prt", "advmod")
+            if out.lower_ == "out"
+            for _, o in prep_objects(out, "of")
+        ]  # "pulled X out of Y"
     containers = _verb_containers(token, lex)
     for prep, obj in objects:
         cue = place_cue(obj, prep, lex, containers)
         if cue is not None:
             cues.append(cue)
-    return cues
+    return cues or _places_in_phrase(trigger, lex, containers)
+
+
+def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: list[str]) -> list[PlaceCue]:
+    """No place argument: the first place named inside the trigger's own phrase ("hit an army base in the
+    town of X", "withdrew from a position overlooking the village of X"), outside other clauses' speakers."""
+    for token in trigger.token.subtree:
+        if token.i == trigger.token.i or token.dep_ in ("nsubj", "nsubjpass"):
+            continue
+        if token.dep_ == "pobj" and token.head.lower_ in (
+            "in",
+            "at",
+            "near",
+            "of",
+            "outside",
+            "on",
+            "around",
+        ):
+            cue = place_cue(token, token.head.lower_, lex, containers)
+            if cue is not None and cue.feature_hint not in ("province", "governorate", "region", "state"):
+                return [cue]
+    return []
 
 
 def _verb_containers(verb: Token, lex: Lexicon) -> list[str]:
@@ -198,8 +262,11 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
         if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
             return child
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
-        if prep == "of" and (pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN" and
-                             obj.lemma_.lower() in lex.word_set("area_nouns")):
+        if prep == "of" and (
+            pobj.ent_type_ in PLACE_LABELS
+            or pobj.pos_ == "PROPN"
+            and obj.lemma_.lower() in lex.word_set("area_nouns")
+        ):
             return pobj  # "the town of X"
         if prep == "in" and pobj.lemma_.lower() in lex.word_set("compass"):
             return pobj  # "areas in the northeast"
@@ -232,8 +299,8 @@ def _place_child(token: Token) -> Token | None:
 
 def _name_span(token: Token) -> Span:
     ent = entity_of(token)
-    if ent is not None and ent.label_ in PLACE_LABELS:
-        return ent
+    if ent is not None:
+        return _without_possessive(ent)  # the model may call a place a person; the words are still the name
     start = token.i
     while (
         start > 0
@@ -242,6 +309,12 @@ def _name_span(token: Token) -> Span:
     ):
         start -= 1  # "al-Shaddadi" is tokenised "al", "-", "Shaddadi"
     return token.doc[start : token.i + 1]
+
+
+def _without_possessive(span: Span) -> Span:
+    while len(span) > 1 and (span[-1].lower_ in ("'s", "’s", "’", "'") or span[-1].is_punct):
+        span = span[:-1]
+    return span
 
 
 def _place_name(obj: Token, lex: Lexicon) -> str | None:

@@ -19,9 +19,13 @@ def mention(doc: Doc, start_char: int, end_char: int) -> Mention:
 
 
 def span_mention(span: Span | Token) -> Mention:
-    if isinstance(span, Token):
-        return mention(span.doc, span.idx, span.idx + len(span))
-    return mention(span.doc, span.start_char, span.end_char)
+    start, end = (
+        (span.idx, span.idx + len(span)) if isinstance(span, Token) else (span.start_char, span.end_char)
+    )
+    text = span.doc.text
+    while end - start > 1 and text[end - 1] in "’'\"”":
+        end -= 1  # "Debark’s" is tokenised "Debark’", "s"
+    return mention(span.doc, start, end)
 
 
 def entity_of(token: Token) -> Span | None:

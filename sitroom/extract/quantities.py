@@ -84,7 +84,9 @@ def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
             )
             found += _toll(token, lex)
         elif lemma in lex.fatality["injury_verbs"] and token.pos_ == "VERB":
-            found += _victim_counts(list(children(token, "dobj", "nsubjpass")), "injured", lex)
+            victims = list(children(token, "dobj", "nsubjpass"))
+            victims += [c for c in children(token, "nsubj") if c.pos_ == "NUM"]  # "... and eight wounded"
+            found += _victim_counts(victims, "injured", lex)
     return _dedupe(found)
 
 
@@ -93,7 +95,7 @@ def _victim_counts(victims: list[Token], kind: str, lex: Lexicon) -> list[Quanti
     for victim in [v for head in victims for v in [head, *conjuncts(head)]]:
         if victim.dep_ == "pobj" and victim.head.lower_ in ("including", "among"):
             continue  # a subset of a toll already counted
-        counted = number_of(victim, lex)
+        counted = _bare_number(victim, lex) or number_of(victim, lex)
         if counted is None:
             continue
         low, high, approx, num = counted
@@ -103,6 +105,14 @@ def _victim_counts(victims: list[Token], kind: str, lex: Lexicon) -> list[Quanti
             Quantity(kind=kind, value=low, high=high, category=category, approximate=approx, text=text)
         )
     return found
+
+
+def _bare_number(token: Token, lex: Lexicon) -> tuple[int, int | None, bool, Token] | None:
+    """ "14 were injured": the number stands for the people."""
+    if token.pos_ != "NUM" or _value(token, lex) is None:
+        return None
+    low, high = _value(token, lex)
+    return low, (high if high != low else None), _approximate(token, lex), token
 
 
 def _toll(noun: Token, lex: Lexicon) -> list[Quantity]:

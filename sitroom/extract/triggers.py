@@ -107,14 +107,16 @@ def is_place_token(token: Token, lex: Lexicon) -> bool:
     return any(c.ent_type_ in PLACE_LABELS for c in children(token, "compound", "amod"))
 
 
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "into", "outside", "around", "towards", "toward"})
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "near", "from", "into", "outside", "around", "towards", "toward"}
+)
 
 
 def is_unlabelled_name_after_place_preposition(token: Token) -> bool:
     """ "in Tasil", "near Lubero": a proper name the model did not label, or took for a person, where only
     a place can stand. The gazetteer decides later; an unknown name is dropped there."""
-    if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON"):
-        return False
+    if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON", "ORG") or token.ent_id_:
+        return False  # an entity sitroom's own actor data named is an actor, not a place
     head = token.head
     if token.dep_ == "compound":
         head, token = head.head, head

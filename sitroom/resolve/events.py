@@ -210,16 +210,23 @@ def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> 
 
 _COUNT_PREFIX = re.compile(
     r"^(?:(?:about|some|around|roughly|nearly|almost|at least|more than|up to|an estimated|the last|the)\s+)*"
-    r"(?:[\d,]+|a few|several|dozens of|hundreds of|thousands of)\s+", re.I)
+    r"(?:[\d,]+|a few|several|dozens of|hundreds of|thousands of)\s+",
+    re.I,
+)
 
 
 def _actor_entity(text: str, country: str | None, resolvers: Resolvers):
     """The entity a phrase names, also when a count leads it ("about 300 U.S. troops")."""
-    entity = resolvers.actors.resolve(text, country_hint=country)
     stripped = _COUNT_PREFIX.sub("", text)
-    if entity is None and stripped != text:
-        entity = resolvers.actors.resolve(stripped, country_hint=country)
-    return entity
+    words = re.sub(r"^(the|a|an)\s+", "", stripped, flags=re.I).split()
+    tries = [text, stripped, f"{stripped} forces"]  # "Israeli" in "an Israeli drone strike"
+    if len(words) > 1:
+        tries.append(" ".join(words[:-1]) + " forces")  # "Israeli warplanes", "military aircraft"
+    for attempt in dict.fromkeys(tries):
+        entity = resolvers.actors.resolve(attempt, country_hint=country)
+        if entity is not None:
+            return entity
+    return None
 
 
 def _clean(text: str) -> str:

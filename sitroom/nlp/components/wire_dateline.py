@@ -28,7 +28,7 @@ def wire_dateline(doc: Doc) -> Doc:
     span = doc.char_span(0, match.end(), alignment_mode="contract")
     if span is not None and span.end < len(doc):
         doc[span.end].is_sent_start = True
-        for token in doc[1:span.end]:
+        for token in doc[1 : span.end]:
             token.is_sent_start = False
         doc.spans[DATELINE_KEY] = [span]
     return doc
