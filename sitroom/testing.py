@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sitroom.records import Event, SituationEntry
+from sitroom.situation import situation_as_of
 
 
 def _has_any(text: str | None, options: Sequence[str]) -> bool:
@@ -79,3 +80,35 @@ def situation_mismatch(entries: Sequence[SituationEntry], want: dict) -> bool:
         and e.status.value == want["status"]
         for e in entries
     )
+
+
+def score_expectations(extracted: dict[str, Sequence[Event]], expectations: dict[str, dict]) -> dict:
+    """Per-key agreement of extracted events with hand-coded expectations, over a set of reports.
+
+    For each expected event, its best-matching extracted event is compared key by key; a key counts as
+    right when it matches. Also: events matched on every key, background wrongly coded as events, and
+    situation expectations met.
+    """
+    keys: dict[str, list[int]] = {}
+    full = total = background = situations_met = situations = 0
+    for name, want in expectations.items():
+        events = extracted[name]
+        for expected in want["events"]:
+            _, missed = best_match(events, expected)
+            total += 1
+            full += not missed
+            for key in expected:
+                if key != "note":
+                    right, seen = keys.setdefault(key, [0, 0])
+                    keys[key] = [right + (key not in missed), seen + 1]
+        background += sum(1 for u in want.get("not_events", []) if any(not mismatches(e, u) for e in events))
+        for expected in want.get("situation", []):
+            situations += 1
+            entries = situation_as_of(events, date.fromisoformat(expected["as_of"]))
+            situations_met += not situation_mismatch(entries, expected)
+    return {
+        "keys": {k: round(right / seen, 4) for k, (right, seen) in sorted(keys.items())},
+        "events_fully_matched": round(full / total, 4) if total else 0.0,
+        "background_coded": background,
+        "situations_met": round(situations_met / situations, 4) if situations else 0.0,
+    }

@@ -40,3 +40,11 @@ def seed_path() -> Path:
     if not SEED.is_file():
         pytest.skip(f"example article not found at {SEED} (it lives in ../shared/seed/, outside the repo)")
     return SEED
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-baseline",
+        action="store_true",
+        help="rewrite tests/eval/reports_baseline.json with the current scores",
+    )
