@@ -57,7 +57,7 @@ def _changes(event: Event) -> list[_Change]:
     status = _posture(event)
     if status is None:
         return []
-    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT)]
+    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a)]
     agents = list({(a.id or a.name): a for a in agents}.values())
     when = _effective_date(event)
     if when is None:
@@ -66,6 +66,11 @@ def _changes(event: Event) -> list[_Change]:
     if event.type == EventType.CONTROL:
         found += [_Change(when, event, a, None) for a in event.actors if a.role == Role.PREVIOUS]
     return found
+
+
+def _named(actor: ActorRef) -> bool:
+    """A known entity, or at least a proper name ("Wazalendo militiamen"); not "the group" or "troops"."""
+    return actor.id is not None or any(ch.isupper() for ch in actor.name)
 
 
 def _posture(event: Event) -> PostureStatus | None:

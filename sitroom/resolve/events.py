@@ -40,7 +40,7 @@ _DIRECTIONS = re.compile(
     re.I,
 )
 # Types whose place, when the text gives none, is the document's main country (they happened somewhere in it).
-_COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT, EventType.CONTROL})
+_COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT})
 
 
 # Types where a state named as the agent acts through its armed forces.
@@ -203,7 +203,7 @@ def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> 
         elif _POSSESSIVE_START.match(text):
             continue  # "its troops" points back at an actor named elsewhere in the clause
         else:
-            ref = ActorRef(_clean(text), item.role, text)
+            ref = ActorRef(_clean(_COUNT_PREFIX.sub("", text)), item.role, text)
         refs.setdefault((ref.id or ref.name, ref.role), ref)
     return tuple(refs.values())
 
