@@ -58,8 +58,9 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         if trigger.type in (EventType.ASSAULT, EventType.FIGHT) or _is_own_force(obj, lex):
             found += _actor_mentions(obj, role, lex)
     for prep, obj in prep_objects(verb, "against", "with", "alongside"):
-        role = Role.TARGET if prep == "against" or trigger.type == EventType.FIGHT else Role.PARTNER
-        found += _actor_mentions(obj, role, lex)
+        if is_force_token(obj, lex) and obj.lower_ not in lex.word_set("vehicle_nouns"):
+            role = Role.TARGET if prep == "against" or trigger.type == EventType.FIGHT else Role.PARTNER
+            found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
     return _dedupe(found)
 

@@ -176,7 +176,9 @@ def time_spans(sent: Span) -> list[Span]:
         span = doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-    spans += [e for e in sent.ents if e.label_ in ("DATE", "TIME")]
+    taken = {i for span in spans for i in range(span.start, span.end)}
+    # the model's DATE entities only where sitroom's finder saw nothing: the resolver reads the finder's
+    spans += [e for e in sent.ents if e.label_ in ("DATE", "TIME") and not taken & set(range(e.start, e.end))]
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
-from sitroom.extract.parse import children
+from sitroom.extract.parse import children, doc_text
 from sitroom.extract.triggers import Trigger
 from sitroom.records import Certainty, EventType, Mark, Status
 
@@ -83,7 +83,7 @@ def _under_expectation(token: Token, lex: Lexicon) -> bool:
 
 
 def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:
-    before = token.doc.text[sent.start_char : token.idx].lower()
+    before = doc_text(token.doc)[sent.start_char : token.idx].lower()
     return any(before.rstrip().endswith(p) for p in lex.word_set("ongoing_phrases"))
 
 

@@ -11,31 +11,40 @@ from sitroom.records import Mention
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 ACTOR_LABELS = frozenset({"ORG", "NORP", "PERSON"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
-CLAUSE_LINKS = frozenset({"xcomp", "conj", "advcl", "acl", "relcl", "ccomp", "pcomp"})
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, joined once: spaCy rebuilds `doc.text` from the tokens on every access."""
+    if "text" not in doc.user_data:
+        doc.user_data["text"] = doc.text
+    return doc.user_data["text"]
 
 
 def mention(doc: Doc, start_char: int, end_char: int) -> Mention:
-    return Mention(doc.user_data.get("doc_id", ""), start_char, end_char, doc.text[start_char:end_char])
+    return Mention(doc.user_data.get("doc_id", ""), start_char, end_char, doc_text(doc)[start_char:end_char])
 
 
 def span_mention(span: Span | Token) -> Mention:
-    start, end = (
-        (span.idx, span.idx + len(span)) if isinstance(span, Token) else (span.start_char, span.end_char)
-    )
-    text = span.doc.text
+    if isinstance(span, Token):
+        start, end = span.idx, span.idx + len(span)
+    else:
+        start, end = span.start_char, span.end_char
+    text = doc_text(span.doc)
     while end - start > 1 and text[end - 1] in "’'\"”":
         end -= 1  # "Debark’s" is tokenised "Debark’", "s"
     return mention(span.doc, start, end)
 
 
 def entity_of(token: Token) -> Span | None:
-    """The named entity a token is part of, if any."""
+    """The named entity a token is part of, if any (found from the token's IOB tags, not by a scan)."""
     if not token.ent_type_:
         return None
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_, span_id=token.ent_id_)
 
 
 def children(token: Token, *deps: str) -> Iterator[Token]:
@@ -110,13 +119,3 @@ def noun_phrase(
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]
     return span
-
-
-def ancestors_within(token: Token, sent: Span) -> Iterator[Token]:
-    for anc in token.ancestors:
-        if sent.start <= anc.i < sent.end:
-            yield anc
-
-
-def sentence_of(token: Token) -> Span:
-    return token.sent

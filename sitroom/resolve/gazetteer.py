@@ -65,12 +65,16 @@ class Candidate:
     exact: bool = True  # the query's spelling (form key) matched, not only its skeleton
 
 
+_CACHE_SIZE = 50_000  # names kept in memory; a few MB
+
+
 class Gazetteer:
     """Read-only access to a compiled gazetteer file."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._cache: dict[str, tuple[Candidate, ...]] = {}
 
     @classmethod
     def open(cls, path: Path) -> Gazetteer:
@@ -94,7 +98,18 @@ class Gazetteer:
             self._conn = None
 
     def candidates(self, name: str) -> list[Candidate]:
-        """Every entry whose name, alias or (for sites) nearby town shares ``name``'s key."""
+        """Every entry whose name, alias or (for sites) nearby town shares ``name``'s key.
+
+        Memoised: news names the same places again and again; the index never changes while open.
+        """
+        cached = self._cache.get(name)
+        if cached is None:
+            cached = self._cache[name] = tuple(self._lookup(name))
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+        return list(cached)
+
+    def _lookup(self, name: str) -> list[Candidate]:
         key, form = name_key(name), form_key(name)
         if not key:
             return []
