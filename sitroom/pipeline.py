@@ -28,7 +28,7 @@ from sitroom.records import (
     SourceMention,
 )
 from sitroom.resolve.actors import ActorResolver
-from sitroom.resolve.events import Resolvers, document_context, resolve_candidates
+from sitroom.resolve.events import Resolvers, document_context, is_background, resolve_candidates
 from sitroom.resolve.gazetteer import Gazetteer
 from sitroom.resolve.geo import GeoContext, GeoResolver
 from sitroom.resolve.time import resolve_time
@@ -77,7 +77,8 @@ class Pipeline:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
         ctx = document_context(document, candidates, _place_texts(doc), self.resolvers)
         events = resolve_candidates(candidates, ctx, self.resolvers)
-        return merge_document_events(events, [not c.nominal for c in candidates])
+        kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
+        return merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
 
     def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         """Events of each document, parsing in batches (spaCy's nlp.pipe) for speed."""

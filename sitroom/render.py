@@ -54,12 +54,18 @@ def situation_table(entries: Sequence[SituationEntry], as_of: date) -> str:
 
 
 def highlighted(evidence: Evidence) -> str:
-    """The sentence with each marked fact in [brackets:label]."""
+    """The sentence with each marked fact as [words]{label}; marks on the same words share brackets."""
     text, offset = evidence.sentence, evidence.start
-    for mark in sorted(evidence.marks, key=lambda m: m.start, reverse=True):
+    labels: dict[tuple[int, int], list[str]] = {}
+    for mark in evidence.marks:
         s, e = mark.start - offset, mark.end - offset
-        if 0 <= s <= e <= len(text):
-            text = f"{text[:s]}[{text[s:e]}]{{{mark.label}}}{text[e:]}"
+        if 0 <= s < e <= len(text) and mark.label not in labels.setdefault((s, e), []):
+            labels[(s, e)].append(mark.label)
+    inserts = [(e, 1, "]{" + ",".join(names) + "}") for (s, e), names in labels.items()]
+    inserts += [(s, 0, "[") for (s, e) in labels]
+    # from the end backwards; at one position a closing bracket goes before an opening one
+    for position, _, piece in sorted(inserts, key=lambda i: (i[0], i[1]), reverse=True):
+        text = text[:position] + piece + text[position:]
     return text
 
 

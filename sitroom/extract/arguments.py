@@ -303,6 +303,8 @@ def _name_span(token: Token) -> Span:
     if ent is not None:
         return _without_possessive(ent)  # the model may call a place a person; the words are still the name
     start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":
+        start -= 1  # "Kfar Kila": a name the model did not label, in several words
     while (
         start > 0
         and not token.doc[start - 1].whitespace_

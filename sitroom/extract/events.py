@@ -17,7 +17,7 @@ from sitroom.extract.arguments import find_actors, find_places
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_time_expressions
 from sitroom.extract.lexicon import Lexicon, load_lexicon
-from sitroom.extract.modality import certainty_of, governing_verbs, sentence_hedge, status_of
+from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
 from sitroom.extract.parse import span_mention
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import Attribution, attributions_in, source_mark
@@ -183,27 +183,29 @@ def time_spans(sent: Span) -> list[Span]:
 
 
 def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> tuple[list[Span], list[Span]]:
-    """Time expressions of the trigger's own clause, and those of the speech verb above it."""
-    own, anchors = [], []
+    """Time expressions of the trigger's own clause, and those of the speech verb above it.
+
+    "said on Monday that its units had deployed": Monday is when it was said, not when they deployed.
+    A time expression hanging from no verb at all may be the event's when nothing else is.
+    """
+    own, anchors, loose = [], [], []
     governing = governing_verbs(trigger.token)
+    head = aspect_head(trigger.token)
     trigger_tokens = {t.token.i for t in triggers}
     for span in times:
         attached = _attachment(span.root, trigger_tokens)
-        if attached == trigger.token or attached in governing[:1]:
-            own.append(span)
-        elif attached in governing and attached.lemma_.lower() in _SPEECH_LEMMAS:
+        if attached is not None and attached in governing and attached.lemma_.lower() in _SPEECH_LEMMAS:
             anchors.append(span)
-    if not own:
-        own = [
-            s
-            for s in times
-            if s not in anchors
-            and (
-                _attachment(s.root, trigger_tokens) is None
-                or _attachment(s.root, trigger_tokens) in governing
-            )
-        ]
-    return own, anchors
+        elif attached is not None and (
+            attached == trigger.token
+            or attached == head
+            or attached.head == trigger.token
+            and attached.dep_ in ("nsubj", "nsubjpass")
+        ):
+            own.append(span)  # also "an army drone strike on Saturday hit ...": the subject's time
+        elif attached is None or attached in governing:
+            loose.append(span)
+    return own or loose, anchors
 
 
 def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:

@@ -129,6 +129,15 @@ def resolve_candidates(
     return [resolve_candidate(c, ctx, resolvers) for c in candidates]
 
 
+def is_background(event: Event) -> bool:
+    """ "has been fighting for more than 15 years": a summary of a conflict, not an event in it."""
+    return (
+        event.type in (EventType.ASSAULT, EventType.FIGHT)
+        and event.date is not None
+        and (event.date.end - event.date.start).days > 366
+    )
+
+
 def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers) -> Event:
     doc = ctx.document
     place = _best_place(cand, ctx)

@@ -23,6 +23,7 @@ and each lookup is one indexed SELECT.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import sqlite3
 import sys
@@ -34,10 +35,21 @@ from pathlib import Path
 from sitroom.errors import DataError
 from sitroom.resolve.translit import fold, form_key, name_key
 
-GAZETTEER_VERSION = "1"
+GAZETTEER_VERSION = "2"
+_DATA_FILES = ("sites.tsv", "areas.tsv")
+
+
+def build_stamp(data_dir: Path | None = None) -> str:
+    """The code version and a digest of sitroom's own data files: an index built from others is stale."""
+    folder = data_dir or Path(__file__).resolve().parent.parent / "data"
+    digest = hashlib.sha1()
+    for name in _DATA_FILES:
+        digest.update((folder / name).read_bytes())
+    return f"{GAZETTEER_VERSION}:{digest.hexdigest()[:12]}"
+
 
 _COLUMNS = (
-    "gid, name, lat, lon, feature, feature_code, country_code, country, admin1, "
+    "gid, name, lat, lon, feature, feature_code, country_code, country, admin1, admin2, "
     "population, source, site_feature, near_town, precision"
 )
 
@@ -80,7 +92,7 @@ class Gazetteer:
     def open(cls, path: Path) -> Gazetteer:
         """Open the index at ``path``, building it first if it is missing or stale."""
         path = Path(path)
-        if not path.is_file() or _stored_version(path) != GAZETTEER_VERSION:
+        if not path.is_file() or _stored_version(path) != build_stamp():
             from sitroom.resolve.gazetteer_build import build
 
             build(path)
@@ -210,7 +222,23 @@ def _match_rank(c: Candidate) -> tuple[bool, int]:
 
 
 def _candidate(row: tuple, matched: str = "name", exact: bool = True) -> Candidate:
-    gid, name, lat, lon, feature, fcode, cc, country, admin1, pop, source, site_feature, near, prec = row
+    (
+        gid,
+        name,
+        lat,
+        lon,
+        feature,
+        fcode,
+        cc,
+        country,
+        admin1,
+        admin2,
+        pop,
+        source,
+        site_feature,
+        near,
+        prec,
+    ) = row
     return Candidate(
         id=gid,
         name=name,
@@ -221,7 +249,7 @@ def _candidate(row: tuple, matched: str = "name", exact: bool = True) -> Candida
         country_code=cc,
         country=country,
         admin1=admin1,
-        admin2=None,
+        admin2=admin2,
         population=pop or 0,
         source=source,
         site_feature=site_feature,

