@@ -81,9 +81,12 @@ EVENTS = {
 
 
 class StandInActors:
-    def resolve(self, text: str, country_hint: str | None = None):
+    def resolve(self, text: str, country_hint: str | None = None, on=None):
         ids = {"Government of Syria": "gov", "IS": "is"}
-        return types.SimpleNamespace(id=ids[text]) if text in ids else None
+        return types.SimpleNamespace(id=ids[text], kind="armed_group") if text in ids else None
+
+    def forces_of(self, entity):
+        return None
 
 
 class StandInGeo:

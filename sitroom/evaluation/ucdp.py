@@ -170,13 +170,17 @@ class SideResolver:
 
     def __init__(self, actors: Any) -> None:
         self._actors = actors
-        self._cache: dict[str, frozenset[str]] = {}
+        self._cache: dict[tuple[str, date | None], frozenset[str]] = {}
 
-    def ids(self, side: str) -> frozenset[str]:
-        if side not in self._cache:
-            found = (self._actors.resolve(name.strip(), country_hint="SY") for name in side.split(","))
-            self._cache[side] = frozenset(e.id for e in found if e is not None)
-        return self._cache[side]
+    def ids(self, side: str, on: date | None = None) -> frozenset[str]:
+        """Ids a side names as of `on`; a government side also matches its armed forces."""
+        key = (side, on)
+        if key not in self._cache:
+            found = [self._actors.resolve(name.strip(), country_hint="SY", on=on) for name in side.split(",")]
+            found = [e for e in found if e is not None]
+            forces = [self._actors.forces_of(e) for e in found if e.kind == "government"]
+            self._cache[key] = frozenset(e.id for e in found + forces if e is not None)
+        return self._cache[key]
 
 
 def score_row(row: GedRow, events: list[Event], side_ids: frozenset[str], tally: UcdpTally) -> None:
@@ -232,7 +236,7 @@ def evaluate_ucdp(pipeline: Any, folder: Path, limit: int | None = None) -> dict
     report = run_documents(pipeline, documents, label="ucdp")
     sides, tallies = SideResolver(pipeline.actors), {split: UcdpTally() for split in SPLITS}
     for row in rows:
-        side_ids = sides.ids(row.side_a) | sides.ids(row.side_b)
+        side_ids = sides.ids(row.side_a, row.date_start) | sides.ids(row.side_b, row.date_start)
         score_row(row, report.events.get(row_document[row.id], []), side_ids, tallies[row.split])
     metrics = {split: metrics_dict(tallies[split].metrics()) for split in SPLITS}
     places = score_place_resolution(pipeline, rows)

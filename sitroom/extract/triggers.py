@@ -75,6 +75,8 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
     token = trigger.token
     if any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod")):
         return False
+    if token.dep_ == "relcl" and token.tag_ in ("VBZ", "VBP"):
+        return False  # "a militia that fights alongside the army": what a group does, not an event
     if trigger.nominal:
         return _nominal_has_arguments(token, lex)
     lemma = token.lemma_.lower()

@@ -18,6 +18,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,6 +116,7 @@ class ActorResolver:
         self._fallback: dict[str, str] = generic.pop("fallback", {})
         self._roles = {k: v for k, v in generic.items() if isinstance(v, dict)}
         self._patrons = {fold(n): p["actor"] for p in raw.get("patron", ()) for n in p["names"]}
+        self._successions = {s["after"]: (s["since"], s["before"]) for s in raw.get("succession", ())}
         self._aliases = self._index_aliases()
         self._folded_aliases = {fold(k) for k in self._aliases}
         if len(self._entities) != len(entities):
@@ -142,10 +144,22 @@ class ActorResolver:
             return ActorRef(name=clean(mention) or mention, role=role, mention=mention)
         return ActorRef(found.name, role, mention, found.id, found.kind, found.country)
 
-    def resolve(self, mention: str, country_hint: str | None = None) -> ActorEntity | None:
-        """The actor a mention names, or None when sitroom does not know or cannot tell."""
+    def resolve(
+        self, mention: str, country_hint: str | None = None, on: date | None = None
+    ) -> ActorEntity | None:
+        """The actor a mention names, or None when sitroom does not know or cannot tell.
+
+        `on`: the date the text speaks of; before a succession the same words named the predecessor.
+        """
         text = clean(mention)
-        return self._resolve(text, country_hint.upper() if country_hint else None) if text else None
+        found = self._resolve(text, country_hint.upper() if country_hint else None) if text else None
+        return self._as_of(found, on) if found is not None and on is not None else found
+
+    def _as_of(self, entity: ActorEntity, on: date) -> ActorEntity:
+        succession = self._successions.get(entity.id)
+        if succession is not None and on < succession[0]:
+            return self._entities[succession[1]]
+        return entity
 
     # Each shape below only ever recurses on a shorter text, so resolution terminates.
     def _resolve(self, text: str, hint: str | None) -> ActorEntity | None:

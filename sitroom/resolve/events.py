@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sitroom.records import (
     ActorRef,
@@ -158,7 +159,7 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
         status=cand.status,
         certainty=cand.certainty,
         trigger=cand.trigger.text,
-        actors=_actors(cand, ctx.country_code, resolvers),
+        actors=_actors(cand, ctx.country_code, resolvers, when.start if when else doc.date),
         place=place,
         date=when,
         fatalities=fatalities,
@@ -200,11 +201,13 @@ def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
     return None
 
 
-def _actors(cand: EventCandidate, country: str | None, resolvers: Resolvers) -> tuple[ActorRef, ...]:
+def _actors(
+    cand: EventCandidate, country: str | None, resolvers: Resolvers, cand_date: date
+) -> tuple[ActorRef, ...]:
     refs: dict[tuple[str, Role], ActorRef] = {}
     for item in cand.actors:
         text = item.mention.text
-        entity = _actor_entity(text, country, resolvers)
+        entity = _actor_entity(text, country, resolvers, on=cand_date)
         if entity is not None and entity.kind == "government" and cand.type in _FORCE_TYPES:
             entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"
         if entity is not None:
@@ -224,7 +227,7 @@ _COUNT_PREFIX = re.compile(
 )
 
 
-def _actor_entity(text: str, country: str | None, resolvers: Resolvers):
+def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date | None = None):
     """The entity a phrase names, also when a count leads it ("about 300 U.S. troops")."""
     stripped = _COUNT_PREFIX.sub("", text)
     words = re.sub(r"^(the|a|an)\s+", "", stripped, flags=re.I).split()
@@ -232,7 +235,7 @@ def _actor_entity(text: str, country: str | None, resolvers: Resolvers):
     if len(words) > 1:
         tries.append(" ".join(words[:-1]) + " forces")  # "Israeli warplanes", "military aircraft"
     for attempt in dict.fromkeys(tries):
-        entity = resolvers.actors.resolve(attempt, country_hint=country)
+        entity = resolvers.actors.resolve(attempt, country_hint=country, on=on)
         if entity is not None:
             return entity
     return None
