@@ -30,22 +30,21 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
         ) from err
     nlp.add_pipe("sitroom_wire_dateline", before="parser")
     lower, exact = split_patterns(patterns)
-    # Two rulers: any-case phrases go through a PhraseMatcher on LOWER, which is far faster than the
-    # token Matcher; single words ("Central" the province, not "central") and patterns with operators
-    # stay case-exact and run last, so they win where both match.
-    ruler = nlp.add_pipe(
+    # Two rulers: case-exact patterns (single words, "Central" the province, not "central"; patterns
+    # with operators) first, then any-case phrases through a PhraseMatcher on LOWER, which is far faster
+    # than the token Matcher. The second overrides the first where they overlap: its multi-word names
+    # ("al-Tanf garrison") are longer than the single words they contain ("Tanf").
+    exact_ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True})
+    if exact:
+        exact_ruler.add_patterns(exact)
+    lower_ruler = nlp.add_pipe(
         "entity_ruler",
         name=LOWER_RULER_NAME,
-        after="ner",
+        after=RULER_NAME,
         config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"},
     )
     if lower:
-        ruler.add_patterns(lower)
-    ruler = nlp.add_pipe(
-        "entity_ruler", name=RULER_NAME, after=LOWER_RULER_NAME, config={"overwrite_ents": True}
-    )
-    if exact:
-        ruler.add_patterns(exact)
+        lower_ruler.add_patterns(lower)
     return nlp
 
 
