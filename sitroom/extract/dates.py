@@ -250,6 +250,7 @@ def normalize_expression(text: str) -> str:
     t = re.sub(r"(?<=[a-z])\.", "", t)
     t = re.sub(r"(?<=[a-z])-|-(?=[a-z])", " ", t)
     t = re.sub(r"[,;:()\"!?]", " ", t)
+    t = re.sub(r"\bthe (?:early|small|late) hours of\b", "", t)  # a time of day: the day is what counts
     return re.sub(r"\s+", " ", t).strip(" .'")
 
 

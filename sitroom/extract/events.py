@@ -205,7 +205,22 @@ def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> 
             own.append(span)  # also "an army drone strike on Saturday hit ...": the subject's time
         elif attached is None or attached in governing:
             loose.append(span)
-    return own or loose, anchors
+    return _with_ranges(own or loose), anchors
+
+
+def _with_ranges(spans: list[Span]) -> list[Span]:
+    """ "from late on Saturday until the early hours of Sunday": the whole range first, then its parts."""
+    ranges = []
+    for span in spans:
+        doc = span.doc
+        if span[0].lower_ in ("from", "between") and span.end < len(doc):
+            joiner = doc[span.end]
+            if joiner.lower_ in ("until", "to", "till", "through", "and"):
+                last = max(t.i for t in joiner.subtree)
+                ends = [s.end for s in spans if joiner.i < s.start <= last]
+                if ends:
+                    ranges.append(doc[span.start : max(ends)])
+    return ranges + spans
 
 
 def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:
