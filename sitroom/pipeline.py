@@ -28,7 +28,13 @@ from sitroom.records import (
     SourceMention,
 )
 from sitroom.resolve.actors import ActorResolver
-from sitroom.resolve.events import Resolvers, document_context, is_background, resolve_candidates
+from sitroom.resolve.events import (
+    Resolvers,
+    document_context,
+    is_background,
+    resolve_candidates,
+    with_report_date,
+)
 from sitroom.resolve.gazetteer import Gazetteer
 from sitroom.resolve.geo import GeoContext, GeoResolver
 from sitroom.resolve.time import resolve_time
@@ -78,7 +84,8 @@ class Pipeline:
         ctx = document_context(document, candidates, _place_texts(doc), self.resolvers)
         events = resolve_candidates(candidates, ctx, self.resolvers)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
-        return merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
+        merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
+        return [with_report_date(e) for e in merged]
 
     def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         """Events of each document, parsing in batches (spaCy's nlp.pipe) for speed."""

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sitroom.records import (
     ActorRef,
@@ -40,7 +40,7 @@ _DIRECTIONS = re.compile(
     r"east(?:ern)?|west(?:ern)?|central)$",
     re.I,
 )
-# Types whose place, when the text gives none, is the document's main country (they happened somewhere in it).
+# Violent types: when the text gives no place, the document's main country; no date, the report's days.
 _COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT})
 
 
@@ -199,6 +199,18 @@ def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
     if cand.status == Status.ONGOING and not cand.future:
         return said or TimeSpan(anchor, anchor, DatePrecision.DAY, "")
     return None
+
+
+def with_report_date(event: Event) -> Event:
+    """News of an attack that gives no date of its own: the day of the report or the day before.
+
+    Applied after merging, so that an undated mention can still join the dated report of its event."""
+    if event.date is not None or event.type not in _COUNTRY_FALLBACK or event.status != Status.COMPLETED:
+        return event
+    if event.reported is None:
+        return event
+    span = TimeSpan(event.reported - timedelta(days=1), event.reported, DatePrecision.DAYS, "")
+    return replace(event, date=span)
 
 
 def _actors(
