@@ -310,7 +310,7 @@ def _name_span(token: Token) -> Span:
         and not token.doc[start - 1].whitespace_
         and token.doc[start - 1].is_alpha | (token.doc[start - 1].text == "-")
     ):
-        start -= 1  # "al-Shaddadi" is tokenised "al", "-", "Shaddadi"
+        start -= 1  # "al-Mayadin" is tokenised "al", "-", "Mayadin"
     return token.doc[start : token.i + 1]
 
 

@@ -33,7 +33,7 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     # Two rulers: case-exact patterns (single words, "Central" the province, not "central"; patterns
     # with operators) first, then any-case phrases through a PhraseMatcher on LOWER, which is far faster
     # than the token Matcher. The second overrides the first where they overlap: its multi-word names
-    # ("al-Tanf garrison") are longer than the single words they contain ("Tanf").
+    # ("Ain al-Asad air base") are longer than the single words they contain ("Asad").
     exact_ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True})
     if exact:
         exact_ruler.add_patterns(exact)

@@ -58,7 +58,7 @@ _COLUMNS = (
 class Candidate:
     """One gazetteer entry that a name may refer to."""
 
-    id: str  # "geonames:173811", "sitroom:qasrak-base", "admin1:SY.01", "area:red-sea"
+    id: str  # "geonames:173811", "sitroom:ain-al-asad", "admin1:SY.01", "area:red-sea"
     name: str
     lat: float
     lon: float
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.time:
-            sample = ["Hasakah", "Qamishli", "al-Tanf", "Tripoli", "Homs", "Erbil", "Kyiv", "Rafah"]
+            sample = ["Deir ez-Zor", "Kobani", "Ain al-Asad", "Tripoli", "Homs", "Erbil", "Kyiv", "Rafah"]
             _time_lookups(args.path, sample, 1000)
         gaz = Gazetteer.open(args.path)
         for name in args.lookup:

@@ -1,6 +1,6 @@
 """Context-aware resolution of place mentions to gazetteer entries.
 
-A mention ("the Qasrak base", "Hasakah province", "northeastern Syria") is
+A mention ("the Conoco base", "Idlib province", "northeastern Syria") is
 first looked up whole, then with its descriptor words stripped. Candidates are
 ranked by: fit to the head noun (a base-like word prefers sitroom's sites,
 "province" prefers admin1 units, "city"/"town" populated places), exact spelling
@@ -164,7 +164,7 @@ class GeoResolver:
         return _Parsed(text, hint, near)
 
     def _lookup(self, mention: str, parsed: _Parsed, hint: str, scope: _Scope, near: bool) -> Place | None:
-        """The mention itself, else a town that only a site row knows ("Rmelan")."""
+        """The mention itself, else a town that only a site row knows ("Tell Baydar")."""
         place = self._match(mention, parsed, hint, scope, near)
         if place is None and hint not in BASE_HINTS:
             place = self._town_of_site(mention, parsed.core, scope)
@@ -187,7 +187,7 @@ class GeoResolver:
         return None
 
     def _town_of_site(self, mention: str, core: str, scope: _Scope) -> Place | None:
-        """A town GeoNames lacks but a site is named after ("Rmelan"): the site's point, coded NEAR."""
+        """A town GeoNames lacks but a site is named after ("Tell Baydar"): the site's point, coded NEAR."""
         sites = [c for c in self.gazetteer.candidates(core) if c.matched == "near_town" and c.exact]
         best = self._best(sites, "base", scope)
         if best is None or (scope.countries and best.country_code not in scope.nearby):

@@ -2,8 +2,8 @@
 
 Names of places in Syria, Iraq and the wider region reach English news through
 several romanisations of Arabic, Kurdish, Turkish, Persian and Ukrainian:
-"Hasakah", "al-Hasakah", "Hassakeh", "Al Ḩasakah"; "Rmelan", "Rumaylan",
-"Rmeilan". Two keys are derived from a name:
+"Deir ez-Zor", "Dayr az Zawr", "Deir el-Zour"; "Raqqa", "Ar Raqqah",
+"Rakka". Two keys are derived from a name:
 
 - ``form_key``: diacritics folded, lowercase, punctuation and leading Arabic
   articles removed. Two spellings with the same form key are the same spelling.
