@@ -52,7 +52,8 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     if _gives_up_control(trigger, lex):
         found += [m for _, obj in prep_objects(verb, "to") for m in _actor_mentions(obj, Role.AGENT, lex)]
     for _, obj in prep_objects(verb, "by"):
-        found += _actor_mentions(obj, Role.AGENT, lex)
+        if obj.head.dep_ == "agent":  # a passive's "by X", not "by the end of April"
+            found += _actor_mentions(obj, Role.AGENT, lex)
     for obj in children(verb, "dobj"):
         role = Role.TARGET if trigger.type in (EventType.ASSAULT, EventType.FIGHT) else Role.AGENT
         if trigger.type in (EventType.ASSAULT, EventType.FIGHT) or _is_own_force(obj, lex):

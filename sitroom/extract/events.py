@@ -25,6 +25,7 @@ from sitroom.extract.triggers import Trigger, find_triggers
 from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark, Source, SourceKind, Stance
 
 IsArmedGroup = Callable[[str], bool]
+_NEEDS_PLACE = frozenset({EventType.PRESENCE})
 _SPEECH_LEMMAS = frozenset({"report", "say", "tell", "announce", "claim", "state", "confirm"})
 _QUANTITY_TYPES = {
     EventType.WITHDRAW: {"troops", "vehicles", "aircraft"},
@@ -80,8 +81,8 @@ def _sentence_events(
         if trigger.type == EventType.STATEMENT and not _statement_has_speaker(trigger):
             continue
         candidate = _candidate(trigger, sent, lex, times, triggers, attributions, outlet, deaths)
-        if candidate.type == EventType.PRESENCE and not candidate.places:
-            continue  # a presence is a force at a place; without the place it is only talk about posture
+        if candidate.type in _NEEDS_PLACE and not candidate.places:
+            continue  # a force at or a hold on a place; without the place ("seized power") it is not one
         found += _one_per_place(candidate)
     return _keep_first_for_deaths(found)
 

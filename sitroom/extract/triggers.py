@@ -79,6 +79,8 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
         return False  # "a militia that fights alongside the army": what a group does, not an event
     if trigger.nominal:
         return _nominal_has_arguments(token, lex)
+    if trigger.type == EventType.CONTROL and not _names_a_place(token, lex):
+        return False  # "seized power": control of something that is not a place
     lemma = token.lemma_.lower()
     phrase = f"{lemma} {trigger.particle.lower_}" if trigger.particle is not None else lemma
     if phrase in lex.word_set("place_object_verbs") and not _object_is_place(token, lex):
@@ -91,6 +93,16 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
 def _object_is_place(verb: Token, lex: Lexicon) -> bool:
     for obj in children(verb, "dobj", "nsubjpass"):
         if is_place_token(obj, lex):
+            return True
+    return False
+
+
+def _names_a_place(verb: Token, lex: Lexicon) -> bool:
+    """A place word (a named place, "the town", "the base") among the verb's objects, not its subject."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and not is_place_token(child, lex):
+            continue
+        if any(is_place_token(t, lex) for t in child.subtree):
             return True
     return False
 
