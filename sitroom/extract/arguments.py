@@ -48,7 +48,7 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
         if _gives_up_control(trigger, lex):
             role = Role.PREVIOUS  # "X handed the base over to Y": X is the old holder
-        found += _actor_mentions(_speaker_for_possessive(subject), role, lex)
+        found += _actor_mentions(_speaker_for_pronoun(subject), role, lex)
     if _gives_up_control(trigger, lex):
         found += [m for _, obj in prep_objects(verb, "to") for m in _actor_mentions(obj, Role.AGENT, lex)]
     for _, obj in prep_objects(verb, "by"):
@@ -74,9 +74,12 @@ def _gives_up_control(trigger: Trigger, lex: Lexicon) -> bool:
     return phrase in lex.losing_verbs or lemma in lex.losing_verbs
 
 
-def _speaker_for_possessive(subject: Token) -> Token:
-    """ "X said its forces had captured Y": "its forces" are X's, and X names them."""
-    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children):
+def _speaker_for_pronoun(subject: Token) -> Token:
+    """ "X said its forces had captured Y" / "X said they had attacked Y": X names the actor."""
+    pronoun = subject.pos_ == "PRON" and subject.lower_ in ("they", "it", "we")
+    if not pronoun and not any(
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in subject.children
+    ):
         return subject
     for verb in subject.ancestors:
         if verb.lemma_ in ("say", "announce", "claim", "report", "state", "confirm"):

@@ -1,0 +1,132 @@
+"""Extraction rules on short texts written for these tests, through the whole pipeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitroom.ingest import make_document
+
+pytestmark = pytest.mark.slow
+
+MONDAY = date(2026, 3, 9)
+
+
+@pytest.fixture(scope="module")
+def events_of(pipeline):
+    def run(text: str, dateline: date = MONDAY):
+        return pipeline.events(make_document(text, dateline, name="t"))
+
+    return run
+
+
+def _one(events, type_):
+    found = [e for e in events if e.type.value == type_]
+    assert len(found) == 1, [(e.type.value, e.trigger) for e in events]
+    return found[0]
+
+
+def _roles(event):
+    return {(a.role.value, a.id or a.name) for a in event.actors}
+
+
+def test_wire_dateline_city_is_neither_actor_nor_date(events_of):
+    event = _one(
+        events_of("KYIV, March 9 - Russian troops withdrew from the village of Vovchansk on Saturday."),
+        "withdraw",
+    )
+    assert ("agent", "ru-military") in _roles(event)
+    assert event.date.start == date(2026, 3, 7)
+
+
+def test_speaker_names_the_owner_of_its_forces(events_of):
+    event = _one(
+        events_of(
+            "Russia's Defence Ministry said on Monday that its forces had captured the town of Kupiansk."
+        ),
+        "control",
+    )
+    assert ("agent", "ru-military") in _roles(event)
+    assert event.certainty.value == "reported"
+
+
+def test_handover_makes_the_receiver_the_holder(events_of):
+    event = _one(events_of("French troops handed the Gao base over to the Malian army on Sunday."), "control")
+    assert ("previous", "fr-military") in _roles(event) and ("agent", "ml-military") in _roles(event)
+
+
+def test_forced_withdrawal_is_by_the_forced(events_of):
+    events = events_of(
+        "Al Shabaab fighters overran a base in the town of Jowhar on Sunday, forcing Somali "
+        "troops to withdraw."
+    )
+    withdrawal = _one(events, "withdraw")
+    assert ("agent", "so-military") in _roles(withdrawal)
+
+
+def test_what_a_group_habitually_does_is_not_an_event(events_of):
+    events = events_of("The convoy was escorted by the VDP, a militia that fights alongside the army.")
+    assert not [e for e in events if e.type.value == "fight"]
+
+
+def test_claimed_attack_and_denial(events_of):
+    events = events_of(
+        "The Houthis said on Sunday they had attacked a tanker in the Red Sea. The U.S. military "
+        "denied that any ship had been hit."
+    )
+    attack = next(e for e in events if e.type.value == "assault")
+    assert attack.certainty.value in ("claimed", "denied")
+    assert any(s.kind.value == "group_claim" for s in attack.sources)
+    assert ("agent", "houthis") in _roles(attack)
+
+
+def test_declined_to_comment_is_kept_as_a_source(events_of):
+    events = events_of(
+        "Turkish troops began withdrawing from a base near Bashiqa on Monday, two Iraqi officials "
+        "said. Turkey's defence ministry declined to comment."
+    )
+    event = _one(events, "withdraw")
+    assert event.status.value == "began"
+    declined = [s for s in event.sources if s.stance.value == "declined"]
+    assert declined and "defence ministry" in declined[0].name
+    assert any(s.count == 2 for s in event.sources)
+
+
+def test_hedged_report_is_uncertain(events_of):
+    event = _one(events_of("Wagner fighters reportedly left the town of Kidal on Saturday."), "withdraw")
+    assert event.certainty.value == "uncertain"
+
+
+def test_disputed_tolls_keep_every_claim_and_the_lowest_headline(events_of):
+    events = events_of(
+        "An airstrike on a market in Kabkabiya on Friday killed 17 civilians, the health ministry "
+        "said. A doctors' group said the strike killed 23 people.",
+        date(2026, 3, 14),
+    )
+    strikes = [e for e in events if e.type.value == "assault"]
+    tolls = sorted({int(c.low) for e in strikes for c in e.claims if c.field == "fatalities"})
+    assert tolls == [17, 23]
+    assert min(e.fatalities for e in strikes if e.fatalities) == 17
+
+
+def test_expected_duration_is_a_claim_with_an_end_interval(events_of):
+    events = events_of(
+        "Italian troops began leaving the base on Monday. One official said the withdrawal would "
+        "take about two weeks."
+    )
+    event = _one(events, "withdraw")
+    claim = next(c for c in event.claims if c.field == "expected_duration")
+    assert claim.span.start > MONDAY and event.expected_end is not None
+
+
+def test_time_range_is_read_whole(events_of):
+    event = _one(
+        events_of(
+            "Rival groups fought in Tripoli from late on Saturday until the early hours of "
+            "Sunday, witnesses said.",
+            date(2026, 4, 19),
+        ),
+        "fight",
+    )
+    assert (event.date.start, event.date.end) == (date(2026, 4, 18), date(2026, 4, 19))
