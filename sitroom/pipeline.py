@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from sitroom.extract.events import extract_events, time_spans
 from sitroom.extract.lexicon import Lexicon, load_lexicon
-from sitroom.extract.parse import PLACE_LABELS
+from sitroom.extract.parse import PLACE_LABELS, span_mention
 from sitroom.extract.sources import attributions_in
 from sitroom.merge import merge_document_events
 from sitroom.nlp import build_nlp
@@ -24,6 +24,7 @@ from sitroom.records import (
     DateMention,
     Document,
     Event,
+    Mention,
     PlaceMention,
     SourceMention,
 )
@@ -81,7 +82,7 @@ class Pipeline:
 
     def events_from_doc(self, doc: Doc, document: Document) -> list[Event]:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
-        ctx = document_context(document, candidates, _place_texts(doc), self.resolvers)
+        ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers)
         events = resolve_candidates(candidates, ctx, self.resolvers)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
@@ -145,5 +146,5 @@ def _place_pattern(label: str, name: str) -> dict:
     return {"label": label, "pattern": [{"LOWER": w.lower()} for w in words]}
 
 
-def _place_texts(doc: Doc) -> list[str]:
-    return list(dict.fromkeys(e.text for e in doc.ents if e.label_ in PLACE_LABELS))
+def _place_mentions(doc: Doc) -> list[Mention]:
+    return [span_mention(e) for e in doc.ents if e.label_ in PLACE_LABELS]

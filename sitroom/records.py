@@ -317,6 +317,7 @@ class PlaceCue:
     container: str | None = None  # an enclosing area named beside it ("in Hasakah province")
     feature_hint: str | None = None  # the head noun: base, garrison, province, city, near, ...
     alternate: str | None = None  # another name given for it ("also known as X")
+    anaphoric: bool = False  # "the town", "the base": the last such place the document named
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,22 +197,15 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
 
 def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: list[str]) -> list[PlaceCue]:
     """No place argument: the first place named inside the trigger's own phrase ("hit an army base in the
-    town of X", "withdrew from a position overlooking the village of X"), outside other clauses' speakers."""
+    town of X", "withdrew from a position overlooking the village of X"), leaving out its subject and
+    wider units (a province is where a town lies, not where it happened)."""
+    subject = {t.i for c in trigger.token.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
     for token in trigger.token.subtree:
-        if token.i == trigger.token.i or token.dep_ in ("nsubj", "nsubjpass"):
+        if token.i == trigger.token.i or token.i in subject or token.dep_ not in ("pobj", "dobj"):
             continue
-        if token.dep_ == "pobj" and token.head.lower_ in (
-            "in",
-            "at",
-            "near",
-            "of",
-            "outside",
-            "on",
-            "around",
-        ):
-            cue = place_cue(token, token.head.lower_, lex, containers)
-            if cue is not None and cue.feature_hint not in ("province", "governorate", "region", "state"):
-                return [cue]
+        cue = place_cue(token, token.head.lower_, lex, containers)
+        if cue is not None and cue.feature_hint not in ("province", "governorate", "region", "state"):
+            return [cue]
     return []
 
 
@@ -235,7 +228,7 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -
     inner_container = _inner_container(obj, name_token, lex)
     if name_token is None:
         if inner_container is None:
-            return None
+            return _anaphor(obj, head_noun, lex)
         name_span, feature = inner_container, None
         inner_container = None
     else:
@@ -247,6 +240,17 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -
     return PlaceCue(
         span_mention(name_span), container=container, feature_hint=feature, alternate=_alternate_name(obj)
     )
+
+
+_SETTLEMENT_NOUNS = frozenset({"town", "city", "village"})
+
+
+def _anaphor(obj: Token, head_noun: str, lex: Lexicon) -> PlaceCue | None:
+    """ "the town", "the base": a definite place word with no name points back at one named before."""
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in obj.children)
+    if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
+        return None
+    return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True)
 
 
 def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:

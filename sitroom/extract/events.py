@@ -76,15 +76,29 @@ def _sentence_events(
     triggers = find_triggers(sent, lex)
     times = time_spans(sent)
     deaths = fatalities_in(sent, lex)
+    made = [
+        (t, _candidate(t, sent, lex, times, triggers, attributions, outlet, deaths))
+        for t in triggers
+        if t.type != EventType.STATEMENT or _statement_has_speaker(t)
+    ]
     found = []
-    for trigger in triggers:
-        if trigger.type == EventType.STATEMENT and not _statement_has_speaker(trigger):
-            continue
-        candidate = _candidate(trigger, sent, lex, times, triggers, attributions, outlet, deaths)
+    for trigger, candidate in made:
+        if not candidate.places:
+            candidate = replace(candidate, places=_places_of_main_event(trigger, made))
         if candidate.type in _NEEDS_PLACE and not candidate.places:
             continue  # a force at or a hold on a place; without the place ("seized power") it is not one
         found += _one_per_place(candidate)
     return _keep_first_for_deaths(found)
+
+
+def _places_of_main_event(trigger: Trigger, made: list[tuple[Trigger, EventCandidate]]) -> tuple:
+    """ "took the town of X after troops withdrew": a clause hanging from another event's verb happened
+    where that event did."""
+    above = {t.i for t in trigger.token.ancestors}
+    for other, candidate in made:
+        if other.token.i in above and candidate.places and trigger.token.dep_ in ("advcl", "conj", "xcomp"):
+            return candidate.places
+    return ()
 
 
 def _one_per_place(candidate: EventCandidate) -> list[EventCandidate]:

@@ -22,6 +22,7 @@ from sitroom.records import (
     EventCandidate,
     EventType,
     Evidence,
+    Mention,
     Place,
     PlaceCue,
     Role,
@@ -73,21 +74,44 @@ class DocumentContext:
 def document_context(
     document: Document,
     candidates: Sequence[EventCandidate],
-    other_places: Sequence[str],
+    place_mentions: Sequence[Mention],
     resolvers: Resolvers,
 ) -> DocumentContext:
-    cues = [cue for cand in candidates for cue in cand.places]
+    """Every place cue of the document resolved together, with the document's main country."""
+    other_places = list(dict.fromkeys(m.text for m in place_mentions))
+    cues = [cue for cand in candidates for cue in cand.places if not cue.anaphoric]
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
-    mentions += [(text, GeoContext(document_places=tuple(other_places))) for text in other_places]
+    mentions += [(m.text, GeoContext(document_places=tuple(other_places))) for m in place_mentions]
     resolved = resolvers.geo.resolve_document(mentions) if mentions else []
     countries = Counter(p.country_code for p in resolved if p is not None and p.country_code)
     country = countries.most_common(1)[0][0] if countries else None
     places = {}
     for cue, place in zip(cues, resolved[: len(cues)], strict=True):
-        places[(cue.mention.start, cue.mention.end, cue.feature_hint)] = _with_alternate(
-            cue, place, resolvers, other_places, country
-        )
+        places[_cue_key(cue)] = _with_alternate(cue, place, resolvers, other_places, country)
+    named = sorted(
+        [(c.mention.start, places[_cue_key(c)]) for c in cues]
+        + [(m.start, p) for m, p in zip(place_mentions, resolved[len(cues) :], strict=True)],
+        key=lambda item: item[0],
+    )
+    for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
+        places[_cue_key(cue)] = _antecedent(cue, named)
     return DocumentContext(document, country, places)
+
+
+def _cue_key(cue: PlaceCue) -> tuple[int, int, str | None]:
+    return (cue.mention.start, cue.mention.end, cue.feature_hint)
+
+
+def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]]) -> Place | None:
+    """The last place named before "the town" / "the base" that is a town or a site."""
+    wants_site = cue.feature_hint not in ("town", "city", "village")
+    for start, place in reversed(named):
+        if start >= cue.mention.start or place is None:
+            continue
+        is_site = (place.gazetteer_id or "").startswith("sitroom:")
+        if is_site == wants_site and (is_site or place.feature in ("city", "town")):
+            return replace(place, mention=cue.mention.text)
+    return None
 
 
 def _geo_context(cue: PlaceCue, other_places: Sequence[str], country: str | None = None) -> GeoContext:
@@ -179,7 +203,7 @@ def event_id(document_id: str, trigger_offset: int, place_offset: int | None = N
 
 
 def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
-    found = [ctx.places.get((c.mention.start, c.mention.end, c.feature_hint)) for c in cand.places]
+    found = [ctx.places.get(_cue_key(c)) for c in cand.places]
     found = [p for p in found if p is not None]
     return min(found, key=lambda p: p.precision) if found else None
 
