@@ -107,11 +107,23 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(obj, Role.TARGET, lex)
         elif not is_place_token(obj, lex):
             found += _actor_mentions(obj, Role.AGENT, lex)
+    doer = _doer_of_nominal(noun, lex)
+    if doer is not None:
+        found += _actor_mentions(_speaker_for_pronoun(doer), Role.AGENT, lex)
     claimant = _claimant(noun)
     if claimant is not None:
         found += _actor_mentions(claimant, Role.CLAIMANT, lex)
         found += _actor_mentions(claimant, Role.AGENT, lex)
     return _dedupe(found)
+
+
+def _doer_of_nominal(noun: Token, lex: Lexicon) -> Token | None:
+    """ "U.S. forces completed their withdrawal", "the army carried out an airstrike": the subject of the
+    verb that takes the event noun as its object does the event."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in lex.word_set("event_light_verbs"):
+        return None
+    return subject_of(verb)
 
 
 def _claimant(noun: Token) -> Token | None:
