@@ -248,12 +248,12 @@ def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:
 
 def _sources_for(trigger: Trigger, attributions: list[Attribution], outlet: Source | None) -> list[Source]:
     governing = set(governing_verbs(trigger.token, limit=6))
-    sources = [
-        a.source
-        for a in attributions
-        if a.source.stance != Stance.DECLINED
-        and (a.sentence_wide or a.speech in governing or a.speech is None)
-    ]
+    speaking = [a for a in attributions if a.source.stance != Stance.DECLINED]
+    sources = [a.source for a in speaking if a.sentence_wide or a.speech in governing or a.speech is None]
+    if not sources:
+        # "X arrived on Saturday, the ministry said, as ...": a speaker the parse left beside the clause
+        inside = {t.i for t in trigger.token.subtree}
+        sources = [a.source for a in speaking if a.speech is not None and a.speech.i not in inside]
     sources = list(dict.fromkeys(sources))
     if outlet is not None:
         sources.insert(0, outlet)
