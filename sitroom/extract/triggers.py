@@ -91,18 +91,22 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
 
 
 def _object_is_place(verb: Token, lex: Lexicon) -> bool:
-    for obj in children(verb, "dobj", "nsubjpass"):
-        if is_place_token(obj, lex):
-            return True
-    return False
+    """ "left the base" yes, "left them operating" no; with no object at all ("withdrew from X") yes."""
+    objects = list(children(verb, "dobj", "nsubjpass"))
+    return not objects or any(is_place_token(obj, lex) for obj in objects)
 
 
 def _names_a_place(verb: Token, lex: Lexicon) -> bool:
-    """A place word (a named place, "the town", "the base") among the verb's objects, not its subject."""
+    """A place word (a named place, "the town", "the base") as what is held or taken: the object, a
+    passive subject, or "control of X"."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and not is_place_token(child, lex):
-            continue
-        if any(is_place_token(t, lex) for t in child.subtree):
+        if child.dep_ in ("dobj", "nsubjpass") and any(is_place_token(t, lex) for t in child.subtree):
+            return True
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in ("of", "over")
+            and any(is_place_token(t, lex) for t in child.subtree)
+        ):
             return True
     return False
 
