@@ -21,6 +21,8 @@ from sitroom.records import (
     Status,
 )
 
+# A hold that only its holder claims, or that is hedged, is not established: it shows as contested.
+_ONE_SIDED = frozenset({Certainty.CLAIMED, Certainty.UNCERTAIN})
 _POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, EventType.CONTROL})
 
 
@@ -107,6 +109,7 @@ def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> Non
         status=change.status,
         since=change.when,
         expected_end=change.event.expected_end if change.status == PostureStatus.WITHDRAWING else None,
+        contested=change.status == PostureStatus.CONTROLS and change.event.certainty in _ONE_SIDED,
         events=(change.event.id,),
         evidence=change.event.evidence[:3],
     )
@@ -117,6 +120,7 @@ def _extend(current: SituationEntry, change: _Change) -> SituationEntry:
     since = min(current.since, change.when) if current.since else change.when
     return replace(
         current,
+        contested=current.contested and change.event.certainty in _ONE_SIDED,
         since=since,
         expected_end=current.expected_end or change.event.expected_end,
         events=current.events + (change.event.id,),
@@ -125,7 +129,8 @@ def _extend(current: SituationEntry, change: _Change) -> SituationEntry:
 
 
 def _mark_contested(entries: list[SituationEntry]) -> list[SituationEntry]:
-    """Two actors each said to control a place, and neither report ended the other's hold: contested."""
+    """Two actors each said to control a place, and neither report ended the other's hold: contested.
+    So is a hold that rests only on a party's own claim."""
     holders: dict[str, list[SituationEntry]] = {}
     for entry in entries:
         if entry.status == PostureStatus.CONTROLS and entry.until is None:

@@ -107,3 +107,22 @@ def test_same_state_reported_twice_keeps_earliest_since_and_all_events():
     ]
     (entry,) = situation_as_of(events, date(2026, 3, 1))
     assert entry.since == date(2016, 1, 1) and set(entry.events) == {"e1", "e2"}
+
+
+def test_a_hold_only_its_holder_claims_is_contested_until_reported():
+    claim = event(
+        "e1",
+        EventType.CONTROL,
+        Status.COMPLETED,
+        TOWN,
+        day("2026-02-01"),
+        [actor("Rebels", actor_id="r")],
+        certainty=Certainty.CLAIMED,
+    )
+    (entry,) = situation_as_of([claim], date(2026, 2, 2))
+    assert entry.contested
+    confirmed = event(
+        "e2", EventType.CONTROL, Status.COMPLETED, TOWN, day("2026-02-03"), [actor("Rebels", actor_id="r")]
+    )
+    (entry,) = situation_as_of([claim, confirmed], date(2026, 2, 4))
+    assert not entry.contested and entry.since == date(2026, 2, 1)

@@ -270,6 +270,8 @@ def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date
     tries = [text, stripped, f"{stripped} forces"]  # "Israeli" in "an Israeli drone strike"
     if len(words) > 1:
         tries.append(" ".join(words[:-1]) + " forces")  # "Israeli warplanes", "military aircraft"
+    if len(words) > 2:
+        tries.append(" ".join(words[-2:]))  # "the last Italian troops", "remaining Russian forces"
     for attempt in dict.fromkeys(tries):
         entity = resolvers.actors.resolve(attempt, country_hint=country, on=on)
         if entity is not None:
