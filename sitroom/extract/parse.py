@@ -76,14 +76,6 @@ def conjuncts(token: Token) -> list[Token]:
     return found
 
 
-def clause_head(token: Token) -> Token:
-    """The verb whose clause a token belongs to (itself for a verb)."""
-    current = token
-    while current.pos_ not in ("VERB", "AUX") and current.head != current:
-        current = current.head
-    return current
-
-
 def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, through xcomp/conj chains ("began withdrawing", "seized X and killed Y")."""
     current = verb

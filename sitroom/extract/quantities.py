@@ -133,8 +133,3 @@ def _toll(noun: Token, lex: Lexicon) -> list[Quantity]:
 
 def _dedupe(found: list[Quantity]) -> list[Quantity]:
     return list(dict.fromkeys(found))
-
-
-def total_fatalities(quantities: list[Quantity]) -> int | None:
-    deaths = [q.value for q in quantities if q.kind == "fatalities"]
-    return sum(deaths) if deaths else None

@@ -77,7 +77,6 @@ def _attribution(
     sentence_wide: bool = False,
 ) -> Attribution:
     phrase = noun_phrase(speaker, drop=frozenset({"relcl", "acl", "punct", "cc", "conj"}))
-    phrase = _trim(phrase)
     via = _outlet_spoken_to(speaker, speech)
     kind = classify_source(phrase, lex, is_armed_group)
     if speech is not None and speech.lemma_ == "deny":
@@ -96,14 +95,6 @@ def _first_clause_end(speech: Token) -> int:
     """Index before which a sentence-final "..., X said." speech verb sits behind its reported clause."""
     ccomps = [c for c in speech.children if c.dep_ == "ccomp" and c.i < speech.i]
     return ccomps[0].i if ccomps else speech.i
-
-
-def _trim(phrase: Span) -> Span:
-    while (
-        len(phrase) > 1 and phrase[0].lower_ in ("the", "a", "an") and phrase[1].lower_ in ("second", "third")
-    ):
-        break
-    return phrase
 
 
 def _clean(text: str) -> str:

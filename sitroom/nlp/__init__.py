@@ -13,7 +13,6 @@ from spacy.language import Language
 
 from sitroom.errors import DataError
 from sitroom.nlp.components import wire_dateline  # noqa: F401  (registers the component)
-from sitroom.nlp.extensions import register_extensions
 
 RULER_NAME = "sitroom_entity_ruler"
 LOWER_RULER_NAME = "sitroom_entity_ruler_lower"
@@ -21,7 +20,6 @@ LOWER_RULER_NAME = "sitroom_entity_ruler_lower"
 
 def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     """The model with an entity ruler that overrides the statistical NER where sitroom's data knows better."""
-    register_extensions()
     try:
         nlp = spacy.load(model)
     except OSError as err:
