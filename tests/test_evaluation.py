@@ -196,3 +196,32 @@ def test_run_all_on_the_peer_data() -> None:
             for name, metric in section["metrics"][split].items():
                 _check_metric(f"{folder}/{split}/{name}", metric)
     assert "heldout" in render_table(results)
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("66 people were killed yesterday, including 26 members of the regime forces", "yesterday"),
+        ("Clashes on Monday in the countryside of Hama", "on Monday"),
+        ("Clashes continue in the countryside of Hama since 2015", None),
+        ("Renewed bombardment on the city", None),
+    ],
+)
+def test_relative_day_references_in_headlines(headline, expected) -> None:
+    from sitroom.evaluation.temporal import relative_expression
+
+    assert relative_expression(headline) == expected
+
+
+@pytest.mark.peer
+def test_temporal_section_beats_the_source_date_baseline() -> None:
+    from sitroom.evaluation.temporal import evaluate_temporal
+
+    folder = default_data_dir() / "ucdp-ged-syria"
+    if not folder.is_dir():
+        pytest.skip(f"peer data folder {folder} is absent (it lives outside the repository)")
+    section = evaluate_temporal(None, folder)
+    for split in ("dev", "heldout"):
+        metrics = section["metrics"][split]
+        assert section["counts"][split]["rows_with_relative_day"] > 100
+        assert metrics["exact_interval"]["value"] > metrics["baseline_source_date.exact_interval"]["value"]

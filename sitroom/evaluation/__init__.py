@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import EvalError
-from sitroom.evaluation import plover, ucdp
+from sitroom.evaluation import plover, temporal, ucdp
 from sitroom.evaluation.metrics import KM, SPLITS
 
 Evaluation = Callable[[Any, Path, int | None], dict[str, Any]]
-EVALUATIONS: dict[str, tuple[str, Evaluation]] = {
-    ucdp.FOLDER: (ucdp.TITLE, ucdp.evaluate_ucdp),
-    plover.FOLDER: (plover.TITLE, plover.evaluate_plover),
+# key -> (folder under the data dir, title, evaluation)
+EVALUATIONS: dict[str, tuple[str, str, Evaluation]] = {
+    ucdp.FOLDER: (ucdp.FOLDER, ucdp.TITLE, ucdp.evaluate_ucdp),
+    temporal.KEY: (temporal.FOLDER, temporal.TITLE, temporal.evaluate_temporal),
+    plover.FOLDER: (plover.FOLDER, plover.TITLE, plover.evaluate_plover),
 }
 
 
@@ -44,14 +46,14 @@ def run_all(pipeline: Any, data_dir: Path, limit: int | None = None) -> dict[str
     if limit is not None and limit < 1:
         raise EvalError(f"--limit must be at least 1, not {limit}")
     datasets = {}
-    for folder, (title, evaluate) in EVALUATIONS.items():
+    for key, (folder, title, evaluate) in EVALUATIONS.items():
         path = data_dir / folder
         if not path.is_dir():
-            datasets[folder] = {"title": title, "skipped": f"folder {path} is missing"}
+            datasets[key] = {"title": title, "skipped": f"folder {path} is missing"}
             continue
         started = time.perf_counter()
         section = evaluate(pipeline, path, limit)
-        datasets[folder] = {**section, "seconds": round(time.perf_counter() - started, 1)}
+        datasets[key] = {**section, "seconds": round(time.perf_counter() - started, 1)}
     return {"data_dir": str(data_dir), "limit": limit, "datasets": datasets}
 
 

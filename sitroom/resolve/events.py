@@ -45,6 +45,8 @@ _DIRECTIONS = re.compile(
 _COUNTRY_FALLBACK = frozenset({EventType.ASSAULT, EventType.FIGHT})
 
 
+# Counts that sources dispute, kept as claims beside the tolls.
+_CLAIMED_COUNTS = frozenset({"troops", "vehicles"})
 # Types where a state named as the agent acts through its armed forces.
 _FORCE_TYPES = frozenset(
     {
@@ -176,7 +178,10 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     fatalities = sum(deaths) if deaths else None
     sources = cand.sources
     if fatalities is not None:
-        claims += (_toll_claim(fatalities, cand, sources),)
+        claims += (_figure_claim("fatalities", str(fatalities), fatalities, None, cand),)
+    claims += tuple(
+        _figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS
+    )
     return Event(
         id=event_id(doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None),
         type=cand.type,
@@ -290,13 +295,13 @@ def _resolve_claim(claim: Claim, when: TimeSpan | None, doc: Document) -> Claim:
     return replace(claim, span=resolve_expected_end(claim.value, start))
 
 
-def _toll_claim(total: int, cand: EventCandidate, sources: tuple[Source, ...]) -> Claim:
+def _figure_claim(field: str, value: str, low: int, high: int | None, cand: EventCandidate) -> Claim:
+    """A number as one source gives it (a toll, a troop count): sources that differ stay side by side."""
+    sources = cand.sources
     speaker = next((s for s in sources if s.kind != SourceKind.OUTLET), None) or next(iter(sources), None)
     speaker = speaker or Source(cand.document or "the report", SourceKind.OUTLET)
     evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
-    return Claim(
-        "fatalities", str(total), speaker, cand.certainty, evidence, low=float(total), high=float(total)
-    )
+    return Claim(field, value, speaker, cand.certainty, evidence, low=float(low), high=float(high or low))
 
 
 def _expected_end(claims: tuple[Claim, ...]) -> TimeSpan | None:
