@@ -56,6 +56,23 @@ def claims_in(
                     attributions,
                     outlet,
                 )
+    for verb in sent:
+        figure = _put_at(verb, lex)
+        if figure is not None:
+            field, value = figure
+            candidates = _attach(
+                candidates,
+                verb,
+                field,
+                value.text,
+                value,
+                sent,
+                lex,
+                attributions,
+                outlet,
+                certainty=Certainty.REPORTED,
+                types=_FIGURE_TYPES[field],
+            )
     permanence = _permanence(sent)
     if permanence is not None:
         candidates = _attach(
@@ -71,6 +88,33 @@ def claims_in(
             certainty=Certainty.UNCERTAIN,
         )
     return candidates
+
+
+_FIGURE_TYPES = {
+    "troops": (EventType.DEPLOY, EventType.WITHDRAW, EventType.PRESENCE),
+    "fatalities": (EventType.ASSAULT, EventType.FIGHT),
+}
+
+
+def _put_at(verb: Token, lex: Lexicon) -> tuple[str, Span] | None:
+    """ "the ministry put the contingent at 230 troops", "put the death toll at 23": (field, the figure)."""
+    if verb.lemma_.lower() != "put":
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    at = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "at"), None)
+    figure = next((c for c in at.children if c.dep_ == "pobj"), None) if at is not None else None
+    if obj is None or figure is None or not any(t.like_num for t in figure.subtree):
+        return None
+    counted = [obj.lemma_.lower()] + [t.lemma_.lower() for t in obj.subtree] + [figure.lemma_.lower()]
+    if any(w in lex.fatality["death_nouns"] for w in counted):
+        field = "fatalities"
+    elif any(
+        lex.quantity_kinds.get(w) == "troops" or w in ("contingent", "force", "strength") for w in counted
+    ):
+        field = "troops"
+    else:
+        return None
+    return field, verb.doc[figure.left_edge.i : figure.right_edge.i + 1]
 
 
 def _duration_object(verb: Token) -> Span | None:
@@ -105,8 +149,9 @@ def _attach(
     attributions: list[Attribution],
     outlet: Source | None,
     certainty: Certainty | None = None,
+    types: tuple[EventType, ...] = _LASTING_TYPES,
 ) -> list[EventCandidate]:
-    index = _target(candidates, anchor, sent)
+    index = _target(candidates, anchor, types)
     if index is None:
         return candidates
     source = _speaker(anchor, attributions, outlet, candidates[index].document)
@@ -129,10 +174,13 @@ def _attach(
     return updated
 
 
-def _target(candidates: list[EventCandidate], anchor: Token, sent: Span) -> int | None:
-    """The event a claim is about: a trigger that is its subject, else the latest lasting event."""
+def _target(candidates: list[EventCandidate], anchor: Token, types: tuple[EventType, ...]) -> int | None:
+    """The event a claim is about: a trigger that is its subject, else the latest event of the types
+    the claim can be about (a duration: a withdrawal or deployment; a toll: an attack)."""
+    if anchor.lemma_.lower() == "put":
+        return _latest(candidates, types)  # its subject is the speaker, not the event
     subject = next((c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None and anchor.head is not anchor:
+    if subject is None and anchor.head != anchor:
         subject = next((c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for i in range(len(candidates) - 1, -1, -1):
         cand = candidates[i]
@@ -140,14 +188,18 @@ def _target(candidates: list[EventCandidate], anchor: Token, sent: Span) -> int 
             return i
     if subject is not None and subject.lemma_.lower() not in _ANAPHORS:
         return None
+    return _latest(candidates, types)
+
+
+def _latest(candidates: list[EventCandidate], types: tuple[EventType, ...]) -> int | None:
     for i in range(len(candidates) - 1, -1, -1):
-        if candidates[i].type in _LASTING_TYPES:
+        if candidates[i].type in types:
             return i
     return None
 
 
 def _speaker(anchor: Token, attributions: list[Attribution], outlet: Source | None, document: str) -> Source:
-    governing = set(anchor.ancestors)
+    governing = {anchor, *anchor.ancestors}
     for attribution in attributions:
         if attribution.speech in governing or attribution.sentence_wide:
             return attribution.source

@@ -55,7 +55,7 @@ def quantities_in(tokens: list[Token], lex: Lexicon) -> list[Quantity]:
     found = []
     for token in tokens:
         kind = lex.quantity_kinds.get(token.lemma_.lower())
-        if kind is None or token.ent_type_ in ("GPE", "ORG", "NORP"):
+        if kind is None or token.ent_type_ == "GPE":
             continue
         counted = number_of(token, lex)
         if counted is None:
