@@ -15,7 +15,13 @@ from dataclasses import replace
 from sitroom.records import ActorRef, Certainty, Event, Place, PlacePrecision, Role, Status, TimeSpan
 
 # When mentions disagree, the stage given by an explicit aspect verb wins over one read off a plain tense.
-_STATUS_RANK = {Status.BEGAN: 0, Status.ONGOING: 1, Status.COMPLETED: 2, Status.EXPECTED: 3}
+_STATUS_RANK = {
+    Status.BEGAN: 0,
+    Status.ONGOING: 1,
+    Status.COMPLETED: 2,
+    Status.PLANNED: 3,
+    Status.EXPECTED: 4,
+}
 _CERTAINTY_RANK = {
     Certainty.DENIED: 0,
     Certainty.CLAIMED: 1,

@@ -28,7 +28,8 @@ class Status(StrEnum):
     BEGAN = "began"
     ONGOING = "ongoing"
     COMPLETED = "completed"
-    EXPECTED = "expected"
+    EXPECTED = "expected"  # foreseen: "will withdraw", "is expected to withdraw"
+    PLANNED = "planned"  # intended by the actor: "plans to withdraw", "ordered troops to withdraw"
 
 
 class Certainty(StrEnum):

@@ -50,7 +50,7 @@ def situation_as_of(
 def _counts(event: Event, known_at: date | None) -> bool:
     if event.type not in _POSTURE_TYPES or event.place is None or event.certainty == Certainty.DENIED:
         return False
-    if event.status == Status.EXPECTED:
+    if event.status in (Status.EXPECTED, Status.PLANNED):
         return False
     return known_at is None or (event.reported is not None and event.reported <= known_at)
 

@@ -130,3 +130,20 @@ def test_time_range_is_read_whole(events_of):
         "fight",
     )
     assert (event.date.start, event.date.end) == (date(2026, 4, 18), date(2026, 4, 19))
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("German troops plan to withdraw from the Niamey base next month.", "planned"),
+        ("German troops are expected to withdraw from the Niamey base next month.", "expected"),
+        ("German troops will withdraw from the Niamey base next month.", "expected"),
+        ("German troops are withdrawing from the Niamey base.", "ongoing"),
+        ("German troops withdrew from the Niamey base on Friday.", "completed"),
+    ],
+)
+def test_status_from_tense_aspect_and_intention(events_of, text, status):
+    event = _one(events_of(text), "withdraw")
+    assert event.status.value == status
+    if status in ("planned", "expected"):
+        assert event.certainty.value == "expected" and event.date.start > MONDAY

@@ -42,7 +42,9 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
             return Status.COMPLETED, _is_future(verb, lex)
         if lemma in lex.word_set("ongoing_verbs"):
             return Status.ONGOING, False
-    if _is_future(token, lex) or _under_expectation(token, lex):
+    if _under(token, lex, "planned_verbs"):
+        return Status.PLANNED, True
+    if _is_future(token, lex) or _under(token, lex, "expected_verbs"):
         return Status.EXPECTED, True
     if _in_ongoing_phrase(token, sent, lex):
         return Status.ONGOING, False
@@ -74,12 +76,12 @@ def _is_future(token: Token, lex: Lexicon) -> bool:
     return False
 
 
-def _under_expectation(token: Token, lex: Lexicon) -> bool:
-    """ "expected to withdraw", "plans to deploy": an infinitive under a verb of intention."""
+def _under(token: Token, lex: Lexicon, verbs: str) -> bool:
+    """ "expected to withdraw", "plans to deploy": an infinitive under a verb of a word list."""
     if token.dep_ != "xcomp":
         return False
     head = aspect_head(token)
-    return head is not None and head.lemma_.lower() in lex.word_set("expected_verbs")
+    return head is not None and head.lemma_.lower() in lex.word_set(verbs)
 
 
 def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:
@@ -104,7 +106,7 @@ def certainty_of(trigger: Trigger, sent: Span, status: Status, lex: Lexicon) -> 
     hedge = _hedge(scope, lex)
     if hedge is not None:
         return Certainty.UNCERTAIN, [_mark(hedge, "hedge")]
-    if status == Status.EXPECTED:
+    if status in (Status.EXPECTED, Status.PLANNED):
         return Certainty.EXPECTED, []
     return Certainty.REPORTED, []
 
