@@ -22,12 +22,13 @@ _STATUS_RANK = {
     Status.PLANNED: 3,
     Status.EXPECTED: 4,
 }
+# The best-established reading among the mentions stands; a denial stays visible as a denying source.
 _CERTAINTY_RANK = {
-    Certainty.DENIED: 0,
+    Certainty.REPORTED: 0,
     Certainty.CLAIMED: 1,
-    Certainty.REPORTED: 2,
-    Certainty.UNCERTAIN: 3,
-    Certainty.EXPECTED: 4,
+    Certainty.UNCERTAIN: 2,
+    Certainty.EXPECTED: 3,
+    Certainty.DENIED: 4,
 }
 
 

@@ -43,6 +43,7 @@ def seed_path() -> Path:
 
 
 def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files of tests/golden/")
     parser.addoption(
         "--update-baseline",
         action="store_true",

@@ -117,6 +117,18 @@ def _put_at(verb: Token, lex: Lexicon) -> tuple[str, Span] | None:
     return field, verb.doc[figure.left_edge.i : figure.right_edge.i + 1]
 
 
+def _figure(span: Span, lex: Lexicon) -> float | None:
+    """The number in a figure ("closer to 8,000", "230 troops"), if it has one."""
+    for token in span:
+        if token.like_num:
+            text = token.lower_.replace(",", "")
+            if text.isdigit():
+                return float(text)
+            if token.lower_ in lex.numbers:
+                return float(lex.numbers[token.lower_][0])
+    return None
+
+
 def _duration_object(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ in ("npadvmod", "dobj", "advmod", "obj") and child.lemma_ in (
@@ -168,6 +180,8 @@ def _attach(
             sent.text,
             (Mark(value_span.start_char, value_span.end_char, "claim"),),
         ),
+        low=_figure(value_span, lex),
+        high=_figure(value_span, lex),
     )
     updated = list(candidates)
     updated[index] = replace(candidates[index], claims=candidates[index].claims + (claim,))

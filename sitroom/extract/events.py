@@ -55,6 +55,9 @@ def extract_events(
         found = _sentence_events(sent, lex, attributions, outlet)
         if not found and candidates and sentence_hedge(sent, lex):
             candidates = _hedge_last_sentence(candidates)
+        denials = [a.source for a in attributions if _denies_what_came_before(a)]
+        if denials and candidates:
+            candidates = _add_to_last_sentence(candidates, denials)
         candidates += found
         candidates = claims_in(sent, lex, candidates, attributions, outlet)
     if declined and candidates:
@@ -258,6 +261,29 @@ def _sources_for(trigger: Trigger, attributions: list[Attribution], outlet: Sour
     if outlet is not None:
         sources.insert(0, outlet)
     return sources
+
+
+_REPORT_NOUNS = frozenset(
+    {"claim", "claims", "report", "reports", "allegation", "allegations", "account", "it"}
+)
+
+
+def _denies_what_came_before(attribution: Attribution) -> bool:
+    """ "Ukraine's General Staff denied the claim": a denial of the sentence before, kept as its source."""
+    speech = attribution.speech
+    if speech is None or attribution.source.stance != Stance.DENIES:
+        return False
+    return any(c.dep_ == "dobj" and c.lower_ in _REPORT_NOUNS for c in speech.children)
+
+
+def _add_to_last_sentence(candidates: list[EventCandidate], sources: list[Source]) -> list[EventCandidate]:
+    last = candidates[-1].sentence.start
+    return [
+        replace(c, sources=c.sources + tuple(s for s in sources if s not in c.sources))
+        if c.sentence.start == last
+        else c
+        for c in candidates
+    ]
 
 
 def _hedge_last_sentence(candidates: list[EventCandidate]) -> list[EventCandidate]:

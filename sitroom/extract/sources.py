@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
-from sitroom.extract.parse import children, conjuncts, noun_phrase, prep_objects, subject_of
+from sitroom.extract.parse import children, conjuncts, entity_of, noun_phrase, prep_objects, subject_of
 from sitroom.records import Mark, Source, SourceKind, Stance
 
 _GROUP_SELF = frozenset({"group", "militants", "rebels", "movement", "militia", "insurgents", "jihadists"})
@@ -77,6 +77,9 @@ def _attribution(
     sentence_wide: bool = False,
 ) -> Attribution:
     phrase = noun_phrase(speaker, drop=frozenset({"relcl", "acl", "punct", "cc", "conj"}))
+    name = entity_of(speaker)
+    if name is not None and name.end > phrase.end:  # "The Syrian Observatory for Human Rights"
+        phrase = speaker.doc[phrase.start : name.end]
     via = _outlet_spoken_to(speaker, speech)
     kind = classify_source(phrase, lex, is_armed_group)
     if speech is not None and speech.lemma_ == "deny":
@@ -118,7 +121,11 @@ def classify_source(phrase: Span, lex: Lexicon, is_armed_group) -> SourceKind:
     text = f" {phrase.text.lower()} "
     if any(t.ent_type_ == "PERSON" for t in phrase) and "source" not in text:
         return SourceKind.NAMED_OFFICIAL
-    if is_armed_group(phrase.text) or phrase.root.lower_ in _GROUP_SELF:
+    if (
+        is_armed_group(phrase.text)
+        or phrase.root.lower_ in _GROUP_SELF
+        or any(is_armed_group(e.text) for e in phrase.ents if e.start <= phrase.root.i < e.end)
+    ):
         return SourceKind.GROUP_CLAIM
     military = any(f" {w} " in text for w in ("military", "security", "army", "defence", "defense"))
     anonymous = any(f" {w}" in text for w in ("source", "official"))

@@ -176,7 +176,8 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     quantities = cand.quantities
     deaths = [q.value for q in quantities if q.kind == "fatalities"]
     fatalities = sum(deaths) if deaths else None
-    sources = cand.sources
+    # whoever gave a figure or an estimate is a source of the event too
+    sources = tuple(dict.fromkeys(cand.sources + tuple(c.source for c in claims)))
     if fatalities is not None:
         claims += (_figure_claim("fatalities", str(fatalities), fatalities, None, cand),)
     claims += tuple(
