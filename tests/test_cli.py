@@ -113,6 +113,10 @@ def test_annotate_json(tmp_path):
     body = json.loads(_run(str(tmp_path / "x.db"), "annotate", str(report), "--json"))
     text = report.read_text().split("\n", 2)[2]
     assert body["places"] and body["dates"] and body["sources"] and body["events"]
-    for place in body["places"]:
-        assert text[place["start"] : place["end"]] == place["text"]
+    for mention in body["places"] + body["dates"] + body["sources"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+    resolved = [d for d in body["dates"] if d["span"]]
+    assert resolved and all({"start", "end", "precision"} <= set(d["span"]) for d in resolved)
+    kinds = {s["source"]["kind"] for s in body["sources"]}
+    assert "witness" in kinds and all("count" in s["source"] for s in body["sources"])
     assert not (tmp_path / "x.db").exists() or "0" in _run(str(tmp_path / "x.db"), "events")
