@@ -147,3 +147,17 @@ def test_status_from_tense_aspect_and_intention(events_of, text, status):
     assert event.status.value == status
     if status in ("planned", "expected"):
         assert event.certainty.value == "expected" and event.date.start > MONDAY
+
+
+def test_deadlines_from_different_sources_stay_separate_claims(events_of):
+    events = events_of(
+        "French troops began leaving the Gao base on Monday. The withdrawal is expected to be "
+        "completed by the end of April, an official said. Another source said the pullout would "
+        "be over within weeks."
+    )
+    event = _one(events, "withdraw")
+    claims = {c.value: c for c in event.claims if c.field == "expected_duration"}
+    assert set(claims) == {"by the end of April", "within weeks"}
+    assert claims["by the end of April"].span.end == date(2026, 4, 30)
+    assert claims["by the end of April"].source.name != claims["within weeks"].source.name
+    assert event.expected_end.end == date(2026, 4, 30)

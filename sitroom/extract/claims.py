@@ -6,14 +6,17 @@ belongs to the latest event of a type that takes time (a withdrawal or a deploym
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
+from sitroom.extract.dates import find_time_expressions
 from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.sources import Attribution
 from sitroom.records import Certainty, Claim, EventCandidate, EventType, Evidence, Mark, Source, SourceKind
 
+_DEADLINE = re.compile(r"(?:within|by)\b", re.IGNORECASE)
 _DURATION_VERBS = frozenset({"take", "last", "require", "need"})
 _ANAPHORS = frozenset(
     {
@@ -73,6 +76,18 @@ def claims_in(
                 certainty=Certainty.REPORTED,
                 types=_FIGURE_TYPES[field],
             )
+    for deadline in _deadlines(sent):
+        candidates = _attach(
+            candidates,
+            deadline.root.head,
+            "expected_duration",
+            deadline.text,
+            deadline,
+            sent,
+            lex,
+            attributions,
+            outlet,
+        )
     permanence = _permanence(sent)
     if permanence is not None:
         candidates = _attach(
@@ -115,6 +130,17 @@ def _put_at(verb: Token, lex: Lexicon) -> tuple[str, Span] | None:
     else:
         return None
     return field, verb.doc[figure.left_edge.i : figure.right_edge.i + 1]
+
+
+def _deadlines(sent: Span) -> list[Span]:
+    """ "within weeks", "by the end of March": when something under way is expected to be over."""
+    found = []
+    for start, end in find_time_expressions(sent.text):
+        if _DEADLINE.match(sent.text[start:end]):
+            span = sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
+            if span is not None:
+                found.append(span)
+    return found
 
 
 def _figure(span: Span, lex: Lexicon) -> float | None:
