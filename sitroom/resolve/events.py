@@ -183,6 +183,8 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     claims += tuple(
         _figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS
     )
+    if when is not None and when.text:
+        claims += (replace(_figure_claim("date", when.text, 0, None, cand), low=None, high=None, span=when),)
     return Event(
         id=event_id(doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None),
         type=cand.type,
