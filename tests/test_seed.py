@@ -80,6 +80,7 @@ def test_coalition_presence_at_rmelan(events):
 def test_government_takes_control_of_former_sdf_areas(events):
     control = [e for e in events if e["type"] == "control"]
     assert control
+    assert control[0]["place"]["country"] == "Syria" and control[0]["place"]["precision"] == 5  # an area
     roles = {(a["name"], a["role"]) for a in control[0]["actors"]}
     assert ("Syrian Democratic Forces", "previous") in roles
     assert any(role == "agent" and "Syria" in name for name, role in roles)

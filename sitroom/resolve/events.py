@@ -135,8 +135,9 @@ def _with_alternate(
             place is None or alt.precision <= place.precision and alt.feature != place.feature
         ):
             return replace(alt, mention=f"{cue.mention.text} ({cue.alternate})")
-    if place is None and _DIRECTIONS.match(cue.mention.text) and country:
-        return _region(cue.mention.text, country, resolvers)
+    if _DIRECTIONS.match(cue.mention.text):
+        # "the northeast": a part of the document's country, never a place that happens to have that name
+        return _region(cue.mention.text, country, resolvers) if country else None
     return place
 
 

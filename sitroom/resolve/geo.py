@@ -228,8 +228,9 @@ class GeoResolver:
             return True  # a short consonant skeleton matches too much to trust a variant spelling
         if best.matched == "alias" and scope.countries and best.country_code not in scope.nearby:
             return True  # one of a far place's many alternate names, in a document about elsewhere
+        far = bool(scope.countries) and best.country_code not in scope.nearby
         if best.feature != "city" or best.population >= SMALL_PLACE:
-            return common and not best.exact
+            return common and (not best.exact or far)  # "northeast" is not Iceland's Northeast region
         if scope.container is not None and best.country_code == scope.container.country_code:
             return False
         if common:
