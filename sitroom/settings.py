@@ -47,9 +47,8 @@ def load_settings(config_file: str | Path | None = None) -> Settings:
 
 
 def default_gazetteer_path() -> Path:
-    from sitroom.resolve.gazetteer import GAZETTEER_VERSION
-
-    return Path(platformdirs.user_cache_dir("sitroom")) / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
+    """One index file; it is rebuilt when the code or sitroom's data files no longer match it."""
+    return Path(platformdirs.user_cache_dir("sitroom")) / "gazetteer.sqlite"
 
 
 def _user_config() -> Path:

@@ -1,0 +1,50 @@
+"""Data flows one way: ingest -> nlp -> extract -> resolve -> merge -> store -> situation -> cli.
+
+Each package may import only from the layers before it (and from the shared base modules)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sitroom"
+BASE = {"records", "errors", "settings", "codec"}
+# layer -> the sitroom modules it may import besides BASE and itself
+ALLOWED = {
+    "ingest": set(),
+    "nlp": set(),
+    "extract": {"nlp"},
+    "resolve": {"extract"},
+    "merge": set(),
+    "store": set(),
+    "situation": set(),
+    "export": set(),
+    "render": set(),
+    "testing": {"situation"},
+}
+
+
+def _layer(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sitroom."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("sitroom.")}
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_follow_the_flow(path):
+    layer = _layer(path)
+    if layer not in ALLOWED:
+        return  # orchestrators (pipeline, jobs, cli, bench, evaluation) may use every stage
+    wrong = _imports(path) - BASE - ALLOWED[layer] - {layer}
+    assert not wrong, f"{path.relative_to(PACKAGE)} ({layer}) imports {sorted(wrong)}"
