@@ -47,6 +47,8 @@ def test_pipeline_is_consistent_and_splits_datelines(pipeline):
     assert [s.text for s in doc.sents][0] == "GOMA, Feb 9 -"
     ents = {e.text: e.label_ for e in nlp("Islamic State fighters attacked the al-Tanf garrison.").ents}
     assert ents.get("Islamic State") == "ORG" and ents.get("al-Tanf garrison") == "FAC"
+    ents = {e.text: e.label_ for e in nlp("Convoys left Qasrak for Kharab al-Jir, Daesh said.").ents}
+    assert ents.get("Qasrak") == "FAC" and ents.get("Kharab al-Jir") == "FAC" and ents.get("Daesh") == "ORG"
 
 
 def test_highlighted_marks_nest_and_share_brackets():
