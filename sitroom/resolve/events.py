@@ -169,9 +169,20 @@ def is_background(event: Event) -> bool:
 def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers) -> Event:
     doc = ctx.document
     place = _best_place(cand, ctx)
-    if place is None and cand.type in _COUNTRY_FALLBACK and ctx.country_code:
-        place = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
-        place = replace(place, mention="") if place is not None else None
+    named = next((c for c in cand.places if not c.anaphoric and c.mention.text[:1].isupper()), None)
+    if place is None and ctx.country_code and (named is not None or cand.type in _COUNTRY_FALLBACK):
+        country = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
+        if country is not None and named is not None:
+            # a place the gazetteer does not know: keep its name, placed no finer than its country
+            place = replace(
+                country,
+                name=named.mention.text,
+                gazetteer_id=None,
+                feature="unresolved",
+                mention=named.mention.text,
+            )
+        elif country is not None:
+            place = replace(country, mention="")
     when = _date(cand, doc)
     claims = tuple(_resolve_claim(c, when, doc) for c in cand.claims)
     quantities = cand.quantities
