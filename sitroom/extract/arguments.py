@@ -237,7 +237,7 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -
         return None
     head_noun = obj.lemma_.lower()
     name_token = _name_token(obj, lex)
-    inner_container = _inner_container(obj, name_token, lex)
+    inner_container = _inner_container(obj, name_token)
     if name_token is None:
         if inner_container is None:
             return _anaphor(obj, head_noun, lex)
@@ -297,17 +297,16 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     return None
 
 
-def _inner_container(obj: Token, name_token: Token | None, lex: Lexicon) -> Span | None:
-    """An area inside the phrase after the name ("a base in X in Y province" -> Y)."""
-    start = name_token if name_token is not None and name_token is not obj else obj
-    for _, pobj in prep_objects(start, "in", "inside"):
-        if pobj == name_token:
-            continue
-        if pobj.ent_type_ in PLACE_LABELS or _place_child(pobj) is not None:
+def _inner_container(obj: Token, name_token: Token | None) -> Span | None:
+    """An area named with "in" after the name or its head noun ("a base in X in Y province" -> Y)."""
+    heads = [name_token, obj] if name_token is not None and name_token != obj else [obj]
+    for head in heads:
+        for _, pobj in prep_objects(head, "in", "inside"):
+            if name_token is not None and pobj == name_token:
+                continue
             target = pobj if pobj.ent_type_ in PLACE_LABELS else _place_child(pobj)
-            return _name_span(target)
-    if start != obj:
-        return _inner_container(obj, None, lex) if name_token != obj and start != obj else None
+            if target is not None:
+                return _name_span(target)
     return None
 
 
