@@ -6,8 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from sitroom.settings import load_settings
+
+# Speed is measured by `sitroom bench`, not asserted by tests: no per-example deadline on a busy machine.
+hypothesis_settings.register_profile("sitroom", deadline=None)
+hypothesis_settings.load_profile("sitroom")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
