@@ -161,3 +161,14 @@ def test_deadlines_from_different_sources_stay_separate_claims(events_of):
     assert claims["by the end of April"].span.end == date(2026, 4, 30)
     assert claims["by the end of April"].source.name != claims["within weeks"].source.name
     assert event.expected_end.end == date(2026, 4, 30)
+
+
+def test_he_said_is_the_last_person_named_as_a_speaker(events_of):
+    events = events_of(
+        "Ukrainian army spokesman Viktor Trehubov denied the claim. He said Ukrainian troops had "
+        "repelled 11 Russian assaults around the town of Bilytske on Wednesday."
+    )
+    fight = _one(events, "fight")
+    assert [s.name for s in fight.sources if s.kind.value == "named_official"] == [
+        "Ukrainian army spokesman Viktor Trehubov"
+    ]

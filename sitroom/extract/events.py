@@ -20,7 +20,7 @@ from sitroom.extract.lexicon import Lexicon, load_lexicon
 from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
 from sitroom.extract.parse import span_mention
 from sitroom.extract.quantities import fatalities_in, quantities_in
-from sitroom.extract.sources import Attribution, attributions_in, source_mark
+from sitroom.extract.sources import PERSON_PRONOUNS, Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
 from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark, Source, SourceKind, Stance
 
@@ -46,7 +46,9 @@ def extract_events(
 ) -> list[EventCandidate]:
     lex = lex or load_lexicon()
     doc.user_data["doc_id"] = document.id
-    by_sentence = [(sent, attributions_in(sent, lex, is_armed_group)) for sent in doc.sents]
+    by_sentence = _resolve_speaker_pronouns(
+        [(sent, attributions_in(sent, lex, is_armed_group)) for sent in doc.sents]
+    )
     outlet = _outlet(document, [a for _, found in by_sentence for a in found])
     candidates: list[EventCandidate] = []
     declined: list[Source] = []
@@ -63,6 +65,29 @@ def extract_events(
     if declined and candidates:
         candidates[0] = replace(candidates[0], sources=candidates[0].sources + tuple(declined))
     return candidates
+
+
+def _resolve_speaker_pronouns(by_sentence: list[tuple[Span, list[Attribution]]]) -> list:
+    """ "He said ...": the last person named as a speaker before; dropped when there is none."""
+    last_person: Source | None = None
+    resolved = []
+    for sent, attributions in by_sentence:
+        kept = []
+        for a in attributions:
+            if a.source.name.lower() in PERSON_PRONOUNS:
+                if last_person is not None:
+                    kept.append(replace(a, source=replace(last_person, stance=a.source.stance)))
+                continue
+            if a.source.kind in (
+                SourceKind.NAMED_OFFICIAL,
+                SourceKind.ANONYMOUS_OFFICIAL,
+                SourceKind.MILITARY_SOURCE,
+                SourceKind.LOCAL_OFFICIAL,
+            ):
+                last_person = a.source
+            kept.append(a)
+        resolved.append((sent, kept))
+    return resolved
 
 
 def _outlet(document: Document, attributions: list[Attribution]) -> Source | None:

@@ -11,6 +11,8 @@ from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import children, conjuncts, entity_of, noun_phrase, prep_objects, subject_of
 from sitroom.records import Mark, Source, SourceKind, Stance
 
+_SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she"})
+PERSON_PRONOUNS = frozenset({"he", "she"})
 _GROUP_SELF = frozenset({"group", "militants", "rebels", "movement", "militia", "insurgents", "jihadists"})
 
 
@@ -31,7 +33,7 @@ def attributions_in(sent: Span, lex: Lexicon, is_armed_group=lambda text: False)
             speaker = subject_of(token) if token.dep_ != "acl" else None
             if token.dep_ == "acl" and token.lemma_ == "cite":
                 continue
-            if speaker is None or speaker.pos_ == "PRON" and speaker.lower_ not in ("it", "they"):
+            if speaker is None or speaker.pos_ == "PRON" and speaker.lower_ not in _SPEAKER_PRONOUNS:
                 continue
             if speaker.i in declined_subjects or _is_trigger_like_subject(speaker, lex):
                 continue
