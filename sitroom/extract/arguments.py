@@ -48,7 +48,7 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
         if _gives_up_control(trigger, lex):
             role = Role.PREVIOUS  # "X handed the base over to Y": X is the old holder
-        found += _actor_mentions(_speaker_for_pronoun(subject), role, lex)
+        found += _actor_mentions(_speaker_for_pronoun(subject, lex), role, lex)
     if _gives_up_control(trigger, lex):
         found += [m for _, obj in prep_objects(verb, "to") for m in _actor_mentions(obj, Role.AGENT, lex)]
     for _, obj in prep_objects(verb, "by"):
@@ -74,7 +74,7 @@ def _gives_up_control(trigger: Trigger, lex: Lexicon) -> bool:
     return phrase in lex.losing_verbs or lemma in lex.losing_verbs
 
 
-def _speaker_for_pronoun(subject: Token) -> Token:
+def _speaker_for_pronoun(subject: Token, lex: Lexicon) -> Token:
     """ "X said its forces had captured Y" / "X said they had attacked Y": X names the actor."""
     pronoun = subject.pos_ == "PRON" and subject.lower_ in ("they", "it", "we")
     if not pronoun and not any(
@@ -82,7 +82,7 @@ def _speaker_for_pronoun(subject: Token) -> Token:
     ):
         return subject
     for verb in subject.ancestors:
-        if verb.lemma_ in ("say", "announce", "claim", "report", "state", "confirm"):
+        if verb.lemma_ in lex.word_set("reporting_verbs"):
             speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if speaker is not None and speaker.pos_ != "PRON":
                 return speaker
@@ -109,7 +109,7 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(obj, Role.AGENT, lex)
     doer = _doer_of_nominal(noun, lex)
     if doer is not None:
-        found += _actor_mentions(_speaker_for_pronoun(doer), Role.AGENT, lex)
+        found += _actor_mentions(_speaker_for_pronoun(doer, lex), Role.AGENT, lex)
     claimant = _claimant(noun)
     if claimant is not None:
         found += _actor_mentions(claimant, Role.CLAIMANT, lex)

@@ -26,7 +26,6 @@ from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark
 
 IsArmedGroup = Callable[[str], bool]
 _NEEDS_PLACE = frozenset({EventType.PRESENCE})
-_SPEECH_LEMMAS = frozenset({"report", "say", "tell", "announce", "claim", "state", "confirm"})
 _QUANTITY_TYPES = {
     EventType.WITHDRAW: {"troops", "vehicles", "aircraft"},
     EventType.DEPLOY: {"troops", "vehicles", "aircraft"},
@@ -152,7 +151,7 @@ def _candidate(
 ) -> EventCandidate:
     status, future = status_of(trigger, sent, lex)
     certainty, hedge_marks = certainty_of(trigger, sent, status, lex)
-    own_times, anchor_times = _times_for(trigger, times, triggers)
+    own_times, anchor_times = _times_for(trigger, times, triggers, lex)
     sources = _sources_for(trigger, attributions, outlet)
     if certainty == Certainty.REPORTED and any(s.kind == SourceKind.GROUP_CLAIM for s in sources):
         certainty = Certainty.CLAIMED
@@ -225,7 +224,9 @@ def time_spans(sent: Span) -> list[Span]:
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
 
-def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> tuple[list[Span], list[Span]]:
+def _times_for(
+    trigger: Trigger, times: list[Span], triggers: list[Trigger], lex: Lexicon
+) -> tuple[list[Span], list[Span]]:
     """Time expressions of the trigger's own clause, and those of the speech verb above it.
 
     "said on Monday that its units had deployed": Monday is when it was said, not when they deployed.
@@ -237,7 +238,11 @@ def _times_for(trigger: Trigger, times: list[Span], triggers: list[Trigger]) -> 
     trigger_tokens = {t.token.i for t in triggers}
     for span in times:
         attached = _attachment(span.root, trigger_tokens)
-        if attached is not None and attached in governing and attached.lemma_.lower() in _SPEECH_LEMMAS:
+        if (
+            attached is not None
+            and attached in governing
+            and attached.lemma_.lower() in lex.word_set("reporting_verbs")
+        ):
             anchors.append(span)
         elif attached is not None and (
             attached == trigger.token
