@@ -17,6 +17,7 @@ from typing import Any
 
 from sitroom.errors import EvalError
 from sitroom.evaluation.metrics import SPLITS, Ratio, first_per_split, metrics_dict, read_split
+from sitroom.evaluation.ucdp import DATA_FILE, parse_dateline
 from sitroom.extract.dates import find_time_expressions
 from sitroom.records import TimeSpan
 from sitroom.resolve.time import resolve_time
@@ -24,7 +25,6 @@ from sitroom.resolve.time import resolve_time
 FOLDER = "ucdp-ged-syria"
 KEY = "ucdp-ged-syria:temporal"
 TITLE = "UCDP GED Syria: relative day references in headlines, against source_date"
-DATA_FILE = "ged_syria_2016-01-01_2019-11-30.csv"
 RELATIVE_DAY = re.compile(
     r"\b(yesterday|today|tonight|last night|overnight|monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday)\b",
@@ -75,7 +75,7 @@ def evaluate_temporal(pipeline: Any, folder: Path, limit: int | None = None) -> 
         if expression is None:
             continue
         counts[split]["rows_with_relative_day"] += 1
-        dateline = date.fromisoformat(row["source_date"])
+        dateline = parse_dateline(row["source_date"])
         found = resolve_time(expression, dateline)
         tallies[split].add(
             found, dateline, date.fromisoformat(row["date_start"]), date.fromisoformat(row["date_end"])
@@ -97,14 +97,8 @@ def _rows(folder: Path, limit: int | None) -> list[tuple[str, dict[str, str]]]:
         single = (
             (splits[r["id"]], r)
             for r in csv.DictReader(f)
-            if r["id"] in splits and ";" not in r["source_date"] and _is_date(r["source_date"])
+            if r["id"] in splits
+            and ";" not in r["source_date"]
+            and parse_dateline(r["source_date"]) is not None
         )
         return first_per_split(single, limit)
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text.strip())
-    except ValueError:
-        return False
-    return True
