@@ -221,6 +221,35 @@ class Claim:
     span: TimeSpan | None = None  # date form where there is one (e.g. expected end)
 
 
+class ReviewState(StrEnum):
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"  # kept, with its reports, but left out of the situation
+    CORRECTED = "corrected"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLink:
+    """One document's account of an event, as merged into it, and why it was merged."""
+
+    id: str  # the report event's id (what one document said)
+    document: str
+    reported: date  # the document's dateline
+    origin: str  # reports of one origin (an agency story and its republications) count as one source
+    status: Status
+    outlet: str | None = None
+    reasons: tuple[str, ...] = ()  # why it joined: "same place", "dates overlap", ...; () for the first
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStep:
+    """A stage of an event as one report gave it: "began withdrawing" on one day, "completed" later."""
+
+    status: Status
+    date: TimeSpan | None
+    reported: date
+    report: str
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     id: str
@@ -238,10 +267,16 @@ class Event:
     evidence: tuple[Evidence, ...] = ()
     expected_end: TimeSpan | None = None
     reported: date | None = None  # dateline of the first report: when sitroom could know it
+    updated: date | None = None  # dateline of the latest report merged in
+    reports: tuple[ReportLink, ...] = ()  # every document's account, oldest first
+    source_count: int = 1  # independent origins among the reports
+    history: tuple[StatusStep, ...] = ()  # stages in the order they took effect
+    review: ReviewState | None = None
 
     @property
     def documents(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(e.document for e in self.evidence))
+        linked = (r.document for r in self.reports)
+        return tuple(dict.fromkeys((*linked, *(e.document for e in self.evidence))))
 
 
 class PostureStatus(StrEnum):
@@ -341,3 +376,27 @@ class EventCandidate:
     claims: tuple[Claim, ...] = ()
     marks: tuple[Mark, ...] = ()
     nominal: bool = False  # the trigger is a noun ("the withdrawal"), which adds detail to a verbal mention
+
+
+class ReviewAction(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    CORRECT = "correct"  # set fields: type, status, certainty, fatalities, date_start, date_end
+    MERGE = "merge"  # the event and `other` are one event
+    SPLIT = "split"  # report `other` is not part of the event
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A reviewer's decision. It names reports, not only the event id, so it survives re-merging."""
+
+    id: str
+    event_id: str
+    action: ReviewAction
+    author: str
+    at: str  # ISO 8601 timestamp, UTC
+    reports: tuple[str, ...] = ()  # the reports the event held when reviewed
+    other: str | None = None  # MERGE: the other event's id; SPLIT: the report taken out
+    other_reports: tuple[str, ...] = ()  # MERGE: the other event's reports
+    changes: tuple[tuple[str, str], ...] = ()  # CORRECT: (field, value)
+    note: str = ""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sitroom.records import Annotation, Event, Evidence, SituationEntry, TimeSpan
+from sitroom.situation import StateChange
 
 
 def _when(span: TimeSpan | None) -> str:
@@ -24,17 +25,22 @@ def _agents(event: Event) -> str:
 def events_table(events: Sequence[Event]) -> str:
     lines = [
         f"{'id':<17} {'date':<22} {'type':<9} {'status':<9} {'certainty':<9} {'actor':<28} {'place':<26} "
-        f"{'dead':>4} src"
+        f"{'dead':>4} src rep"
     ]
     for e in events:
         place = e.place.name if e.place else "-"
         dead = "" if e.fatalities is None else str(e.fatalities)
         lines.append(
             f"{e.id:<17} {_when(e.date):<22} {e.type.value:<9} {e.status.value:<9} "
-            f"{e.certainty.value:<9} {_agents(e)[:28]:<28} {place[:26]:<26} {dead:>4} {len(e.sources)}"
+            f"{e.certainty.value:<9} {_agents(e)[:28]:<28} {place[:26]:<26} {dead:>4} {e.source_count:>3}"
+            f" {max(len(e.reports), 1):>3}{_review_flag(e)}"
         )
     lines.append(f"{len(events)} events")
     return "\n".join(lines)
+
+
+def _review_flag(event: Event) -> str:
+    return f"  [{event.review.value}]" if event.review else ""
 
 
 def situation_table(entries: Sequence[SituationEntry], as_of: date) -> str:
@@ -97,9 +103,49 @@ def event_detail(e: Event) -> str:
         + (f" via {s.via}" if s.via else "")
         for s in e.sources
     ]
+    lines += _reports_lines(e)
     for ev in e.evidence:
         lines.append(f"  evidence {ev.document} [{ev.start}:{ev.end}]:")
         lines += ["    " + line for line in textwrap.wrap(highlighted(ev), 100)]
+    return "\n".join(lines)
+
+
+def _reports_lines(e: Event) -> list[str]:
+    """Which documents' reports were merged into the event, and why each joined."""
+    if not e.reports:
+        return []
+    first, last = e.reported, e.updated or e.reported
+    lines = [
+        f"  reports: {len(e.reports)} from {e.source_count} independent source(s);"
+        f" first reported {first}, last updated {last}"
+        + (f"; reviewed: {e.review.value}" if e.review else "")
+    ]
+    for r in e.reports:
+        why = "; ".join(r.reasons) if r.reasons else "first report"
+        outlet = f"{r.outlet}, " if r.outlet else ""
+        lines.append(f"    {r.id} in {r.document} ({outlet}{r.reported}, {r.status.value}): {why}")
+    if len({s.status for s in e.history}) > 1:
+        lines.append("  history: " + " -> ".join(f"{s.status.value} {_when(s.date)}" for s in e.history))
+    return lines
+
+
+def changes_table(found: Sequence[StateChange]) -> str:
+    lines = [f"{'date':<11} {'place':<28} {'actor':<32} change"]
+    for c in found:
+        before = c.before.value if c.before else "-"
+        after = c.after.value if c.after else "no longer holds"
+        lines.append(
+            f"{c.when.isoformat():<11} {c.place.name[:28]:<28} {c.actor[:32]:<32} {before} -> {after}"
+        )
+        lines += [f"    {c.event}: " + textwrap.shorten(ev.sentence, 110) for ev in c.evidence[:1]]
+    lines.append(f"{len(found)} changes")
+    return "\n".join(lines)
+
+
+def timeline_text(place: str, events: Sequence[Event], found: Sequence[StateChange]) -> str:
+    lines = [f"Timeline of {place}", "", events_table(events)]
+    if found:
+        lines += ["", "Changes of state", changes_table(found)]
     return "\n".join(lines)
 
 

@@ -1,7 +1,10 @@
 """The situation: which force is present at, withdrawing from, gone from, or in control of which place.
 
 A pure fold over events, in the order they took effect. A begun or ongoing withdrawal takes effect when it
-starts; a completed one when it ends (before that, the report does not say the force had gone).
+starts; a completed one when it ends (before that, the report does not say the force had gone). A merged
+event whose reports moved from "began" to "completed" takes effect twice: withdrawing, then departed.
+The same fold answers `situation_as_of` (the state on a date), `changes` (what changed in a window)
+and `timeline` (everything at one place).
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from sitroom.records import (
     Certainty,
     Event,
     EventType,
+    Evidence,
+    Place,
     PostureStatus,
+    ReviewState,
     Role,
     SituationEntry,
     Status,
@@ -34,40 +40,131 @@ class _Change:
     status: PostureStatus | None  # None: the actor's hold on the place ended (it lost control)
 
 
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """One actor's relation to one place changed on a date, because of an event."""
+
+    when: date
+    place: Place
+    actor: str
+    actor_id: str | None
+    before: PostureStatus | None  # None: no known relation before
+    after: PostureStatus | None  # None: the hold ended (control lost)
+    event: str
+    evidence: tuple[Evidence, ...] = ()
+
+
 def situation_as_of(
     events: Iterable[Event], as_of: date, known_at: date | None = None
 ) -> list[SituationEntry]:
     """The state of every (place, actor) pair as of a date, from what was reported by `known_at`."""
-    changes = [c for e in events if _counts(e, known_at) for c in _changes(e)]
-    changes = sorted((c for c in changes if c.when <= as_of), key=lambda c: (c.when, c.event.id))
     state: dict[tuple[str, str], SituationEntry] = {}
-    for change in changes:
+    for change in _ordered_changes(events, known_at):
+        if change.when > as_of:
+            break
         _apply(state, change)
     entries = [e for e in state.values() if e.status is not None]
     return sorted(_mark_contested(entries), key=lambda e: (e.place.name, e.actor, e.status))
 
 
+def changes(
+    events: Iterable[Event], since: date, until: date | None = None, known_at: date | None = None
+) -> list[StateChange]:
+    """Every change of state that took effect between `since` and `until` (both included), oldest first."""
+    found = []
+    state: dict[tuple[str, str], SituationEntry] = {}
+    for change in _ordered_changes(events, known_at):
+        if until is not None and change.when > until:
+            break
+        before = state.get(_key(change))
+        _apply(state, change)
+        after = state.get(_key(change))
+        moved = (before.status, before.until) if before else (None, None)
+        if change.when >= since and after is not None and moved != (after.status, after.until):
+            found.append(_state_change(change, before, after))
+    return found
+
+
+def timeline(events: Iterable[Event], place: str) -> tuple[list[Event], list[StateChange]]:
+    """The history of the places whose name, admin1 or country contains `place` (case-insensitive):
+    their events by date, and the changes of state they saw."""
+    wanted = [e for e in events if e.place is not None and _place_matches(e.place, place.lower())]
+    history = sorted(wanted, key=lambda e: (_effective_date(e) or date.max, e.id))
+    return history, changes(wanted, date.min)
+
+
+def _place_matches(place: Place, query: str) -> bool:
+    return any(query in (value or "").lower() for value in (place.name, place.admin1, place.country))
+
+
+def _state_change(change: _Change, before: SituationEntry | None, after: SituationEntry) -> StateChange:
+    ended = after.until is not None and after.until == change.when
+    return StateChange(
+        when=change.when,
+        place=change.event.place,
+        actor=change.actor.name,
+        actor_id=change.actor.id,
+        before=before.status if before and before.until is None else None,
+        after=None if ended else after.status,
+        event=change.event.id,
+        evidence=change.event.evidence[:2],
+    )
+
+
+def _ordered_changes(events: Iterable[Event], known_at: date | None) -> list[_Change]:
+    found = [c for e in events if _counts(e, known_at) for c in _changes(e)]
+    return sorted(found, key=lambda c: (c.when, c.event.id, _STAGE[c.status], c.actor.id or c.actor.name))
+
+
+# Within one day, a force arrives before it starts leaving, and starts leaving before it has gone.
+_STAGE = {
+    PostureStatus.PRESENT: 0,
+    PostureStatus.CONTROLS: 0,
+    PostureStatus.WITHDRAWING: 1,
+    PostureStatus.DEPARTED: 2,
+    None: 3,
+}
+
+
+def _key(change: _Change) -> tuple[str, str]:
+    place = change.event.place
+    return (place.gazetteer_id or place.name, change.actor.id or change.actor.name)
+
+
 def _counts(event: Event, known_at: date | None) -> bool:
     if event.type not in _POSTURE_TYPES or event.place is None or event.certainty == Certainty.DENIED:
         return False
-    if event.status in (Status.EXPECTED, Status.PLANNED):
+    if event.status in (Status.EXPECTED, Status.PLANNED) or event.review == ReviewState.REJECTED:
         return False
     return known_at is None or (event.reported is not None and event.reported <= known_at)
 
 
 def _changes(event: Event) -> list[_Change]:
-    status = _posture(event)
-    if status is None:
-        return []
     agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a)]
     agents = list({(a.id or a.name): a for a in agents}.values())
-    when = _effective_date(event)
+    found = []
+    for status, when in _stages(event):
+        found += [_Change(when, event, a, status) for a in agents]
+        if event.type == EventType.CONTROL:
+            found += [_Change(when, event, a, None) for a in event.actors if a.role == Role.PREVIOUS]
+    return found
+
+
+def _stages(event: Event) -> list[tuple[PostureStatus, date]]:
+    """When the event changed the situation: once, or (a withdrawal reported as begun and later as
+    completed) first withdrawing, then departed."""
+    status, when = _posture(event), _effective_date(event)
     if when is None:
         return []
-    found = [_Change(when, event, a, status) for a in agents]
-    if event.type == EventType.CONTROL:
-        found += [_Change(when, event, a, None) for a in event.actors if a.role == Role.PREVIOUS]
-    return found
+    stages = [(status, when)]
+    if event.type == EventType.WITHDRAW and status == PostureStatus.DEPARTED:
+        began = [s.date.start for s in event.history if s.status in _UNDER_WAY and s.date is not None]
+        if began and min(began) < when:
+            stages.insert(0, (PostureStatus.WITHDRAWING, min(began)))
+    return stages
+
+
+_UNDER_WAY = frozenset({Status.BEGAN, Status.ONGOING})
 
 
 def _named(actor: ActorRef) -> bool:
@@ -85,7 +182,9 @@ def _posture(event: Event) -> PostureStatus | None:
 
 def _effective_date(event: Event) -> date | None:
     if event.date is None:
-        return event.reported
+        # Undated: it had happened by the first report that says it happened (not one that foresaw it).
+        said = [s.reported for s in event.history if s.status not in (Status.EXPECTED, Status.PLANNED)]
+        return min(said, default=event.reported)
     if event.type == EventType.WITHDRAW and event.status == Status.COMPLETED:
         return event.date.end
     return event.date.start
@@ -93,7 +192,7 @@ def _effective_date(event: Event) -> date | None:
 
 def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> None:
     place = change.event.place
-    key = (place.gazetteer_id or place.name, change.actor.id or change.actor.name)
+    key = _key(change)
     current = state.get(key)
     if change.status is None:
         if current is not None and current.until is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +40,33 @@ def pipeline(base_settings):
     pipe = Pipeline(base_settings)
     _ = pipe.nlp  # build once for the whole session
     return pipe
+
+
+@pytest.fixture(scope="session")
+def postgres_schemas():
+    """Empty schemas on a PostgreSQL server (see tests/postgres_server.py); skips when none can be had.
+
+    With SITROOM_TEST_POSTGRES set (as CI does), a server that cannot be reached fails the tests instead.
+    """
+    from postgres_server import ENV_VAR, Unavailable, postgres_schemas
+
+    manager = postgres_schemas()
+    try:
+        schemas = manager.__enter__()
+    except Unavailable as why:
+        if os.environ.get(ENV_VAR):
+            pytest.fail(f"{ENV_VAR} is set but unusable: {why}")
+        pytest.skip(f"no PostgreSQL server: {why}")
+    yield schemas
+    manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def new_store_url(request) -> Callable[[], str]:
+    """Makes the URL of a new, empty store on each backend: the store tests run on both."""
+    if request.param == "sqlite":
+        return lambda: ":memory:"
+    return request.getfixturevalue("postgres_schemas").fresh_url
 
 
 @pytest.fixture(scope="session")

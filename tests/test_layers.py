@@ -18,10 +18,10 @@ ALLOWED = {
     "extract": {"nlp"},
     "resolve": {"extract"},
     "merge": set(),
-    "store": set(),
+    "store": {"merge"},
     "situation": set(),
     "export": set(),
-    "render": set(),
+    "render": {"situation"},
     "testing": {"situation"},
 }
 

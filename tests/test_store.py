@@ -1,9 +1,11 @@
-"""The SQLite store: round-trips, idempotence, rollback, filters and URLs."""
+"""The store on SQLite and on PostgreSQL: round-trips, idempotence, rollback, filters and URLs.
+
+Tests taking `store` or `new_store_url` run once per backend (see tests/conftest.py).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import given, settings
 from test_store_strategies import event_lists
 
 from sitroom.errors import StoreError
+from sitroom.merge import KeepReports
 from sitroom.records import (
     ActorRef,
     Certainty,
@@ -70,8 +73,9 @@ ERBIL = Place("Erbil", 36.19, 44.01, PlacePrecision.SITE, country="Iraq", admin1
 
 
 @pytest.fixture
-def store() -> Store:
-    with open_store(":memory:") as opened:
+def store(new_store_url) -> Store:
+    # The store's own mechanics, without cross-report merging (tests/test_merge_reports.py has that).
+    with open_store(new_store_url(), merger=KeepReports()) as opened:
         yield opened
 
 
@@ -79,9 +83,9 @@ def store() -> Store:
 
 
 @settings(max_examples=60, deadline=None)
-@given(event_lists)
-def test_written_events_read_back_equal(events: list[Event]) -> None:
-    with open_store(":memory:") as store:
+@given(events=event_lists)
+def test_written_events_read_back_equal(new_store_url, events: list[Event]) -> None:
+    with open_store(new_store_url(), merger=KeepReports()) as store:
         assert store.write(doc(1), events) is True
         assert store.event_count() == len(events)
         for written in events:
@@ -125,14 +129,12 @@ def test_same_event_id_is_replaced_with_its_links(store: Store) -> None:
     assert store.events(place="hama") == []
 
 
-def test_event_documents_link_writer_and_stored_evidence_documents(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
+def test_event_documents_link_writer_and_stored_evidence_documents(store: Store) -> None:
     cites = (Evidence("doc-1", 0, 4, "text"), Evidence("never-stored", 0, 4, "x"))
-    with open_store(str(path)) as store:
-        store.add_document(doc(1))
-        store.write(doc(2), [event("e1", evidence=cites)])
-    links = sqlite3.connect(path).execute("SELECT document_id FROM event_documents ORDER BY 1").fetchall()
-    assert links == [("doc-1",), ("doc-2",)]
+    store.add_document(doc(1))
+    store.write(doc(2), [event("e1", evidence=cites)])
+    links = store._db.all("SELECT document_id FROM event_documents ORDER BY 1")  # type: ignore[attr-defined]
+    assert [tuple(row) for row in links] == [("doc-1",), ("doc-2",)]
 
 
 # ---------------------------------------------------------------- failures roll back
@@ -166,8 +168,8 @@ def test_constraint_failure_rolls_back(store: Store) -> None:
     assert store.write(doc(2), [event("e2")]) is True  # the store is usable afterwards
 
 
-def test_closed_store_raises_store_error() -> None:
-    store = open_store(":memory:")
+def test_closed_store_raises_store_error(new_store_url) -> None:
+    store = open_store(new_store_url())
     store.close()
     with pytest.raises(StoreError):
         store.event_count()
@@ -281,10 +283,12 @@ def test_urls_open_sqlite(tmp_path: Path) -> None:
         assert reopened.event_count() == 1
 
 
-@pytest.mark.parametrize("url", ["postgresql://user@host/db", "postgres://host/db"])
-def test_postgresql_is_not_installed_yet(url: str) -> None:
-    with pytest.raises(StoreError, match="PostgreSQL backend is not installed"):
+@pytest.mark.parametrize("url", ["postgresql://user:secret@127.0.0.1:1/db", "postgres://127.0.0.1:1/db"])
+def test_unreachable_postgresql_is_a_clear_error(url: str) -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError, match="cannot open the PostgreSQL database") as caught:
         open_store(url)
+    assert "secret" not in str(caught.value)
 
 
 @pytest.mark.parametrize("url", ["mysql://host/db", "sqlite:///", ""])

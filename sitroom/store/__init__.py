@@ -1,7 +1,7 @@
 """Where documents and events are kept: the `Store` contract and `open_store`.
 
-Backends share their SQL and migrations (`sitroom.store.base`, `sitroom.store.migrations`); only
-SQLite is installed so far.
+Backends share their SQL and migrations (`sitroom.store.base`, `sitroom.store.migrations`): SQLite
+(`sitroom.store.sqlite`) and PostgreSQL (`sitroom.store.postgres`, loaded only for a postgresql:// URL).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sitroom.errors import StoreError
-from sitroom.records import Document, Event
+from sitroom.records import Document, Event, Review
+from sitroom.store.base import Merger
 from sitroom.store.sqlite import SqliteStore
 
-__all__ = ["Store", "SqliteStore", "open_store"]
+__all__ = ["Merger", "Store", "SqliteStore", "open_store"]
 
 
 class Store(Protocol):
@@ -28,11 +29,40 @@ class Store(Protocol):
         ...
 
     def write(self, doc: Document, events: Sequence[Event]) -> bool:
-        """In one transaction, add `doc` and upsert `events` (same id replaces the earlier row).
+        """In one transaction, add `doc`, store `events` as its reports (same id replaces the earlier
+        report) and re-merge the events those reports belong to.
 
         False, writing nothing, when the content hash is already stored; a failure rolls back.
         """
         ...
+
+    def reports(self, event_id: str | None = None, known_at: date | None = None) -> list[Event]:
+        """Each document's own account of events (all, one event's, or those dated by `known_at`)."""
+        ...
+
+    def events_holding(self, report_ids: Sequence[str]) -> list[Event]:
+        """The merged events that hold any of these reports."""
+        ...
+
+    def events_known_at(self, known_at: date) -> list[Event]:
+        """The merged events as they stood when only the reports dated by `known_at` had come in."""
+        ...
+
+    def add_review(self, review: Review) -> None:
+        """Record a reviewer's decision; the events it touches are merged again at once."""
+        ...
+
+    def reviews(self, event_id: str | None = None) -> list[Review]: ...
+
+    def remerge_all(self) -> int: ...
+
+    def add_token(self, name: str, token_hash: str) -> None: ...
+
+    def token_name(self, token_hash: str) -> str | None: ...
+
+    def token_names(self) -> list[str]: ...
+
+    def delete_token(self, name: str) -> bool: ...
 
     def documents(self, include_text: bool = True) -> list[Document]: ...
 
@@ -53,13 +83,36 @@ class Store(Protocol):
         until: date | None = None,
         limit: int | None = None,
         offset: int = 0,
+        bbox: tuple[float, float, float, float] | None = None,
+        min_sources: int | None = None,
+        text: str | None = None,
+        rejected: bool | None = None,
     ) -> list[Event]:
         """Events matching every given filter, by start date (undated last) then id.
 
         `actor`: case-insensitive substring of an actor's canonical name or mention, or an exact
         actor id. `place`: case-insensitive substring of the place name, admin1 or country.
         `since`/`until`: the event's dates overlap [since, until]; undated events are left out.
+        `bbox`: (min lon, min lat, max lon, max lat) holds the event's point (min lon > max lon: the box
+        crosses the antimeridian). `min_sources`: at least this many independent origins.
+        `text`: case-insensitive substring of an evidence sentence. `rejected`: None keeps every event,
+        False leaves out those a reviewer rejected, True keeps only those.
         """
+        ...
+
+    def count_events(
+        self,
+        type: str | None = None,
+        actor: str | None = None,
+        place: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        min_sources: int | None = None,
+        text: str | None = None,
+        rejected: bool | None = None,
+    ) -> int:
+        """How many events `events` gives for the same filters, without paging."""
         ...
 
     def close(self) -> None: ...
@@ -74,19 +127,24 @@ class Store(Protocol):
 _SQLITE_PREFIX = "sqlite:///"
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, merger: Merger | None = None) -> Store:
     """Open (creating and migrating as needed) the store at `url`.
 
-    `url`: a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`, or `:memory:`.
+    `url`: a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`, `:memory:`, or
+    `postgresql://user@host/dbname` (any libpq URL, e.g. `postgresql:///dbname?host=/run/postgresql`).
     """
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL backend is not installed yet; use a SQLite path for now")
+        from sitroom.store.postgres import PostgresStore
+
+        return PostgresStore(url, merger)
     if url.startswith(_SQLITE_PREFIX):
         path = url[len(_SQLITE_PREFIX) :]
     elif "://" in url:
-        raise StoreError(f"unsupported database URL {url!r}: use a file path, sqlite:///path or :memory:")
+        raise StoreError(
+            f"unsupported database URL {url!r}: use a file path, sqlite:///path, :memory: or postgresql://..."
+        )
     else:
         path = url
     if not path:
         raise StoreError(f"no database path in {url!r}")
-    return SqliteStore(path)
+    return SqliteStore(path, merger)

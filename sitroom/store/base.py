@@ -17,10 +17,20 @@ from typing import Any, Protocol, Self
 
 from sitroom.codec import from_dict, to_dict
 from sitroom.errors import StoreError
-from sitroom.records import Document, Event
+from sitroom.records import Document, Event, Review
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
 _NO_LIMIT = 2**62
+# Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
+_CHUNK = 500
+
+
+class Merger(Protocol):
+    """The merge stage as the store uses it: blocking keys per report, and reports -> events."""
+
+    def keys(self, report: Event) -> tuple[str, ...]: ...
+
+    def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +146,13 @@ def _contains(text: str) -> str:
 _DOCUMENT_COLUMNS = "id, content_hash, date, origin, url, outlet, title, text, ingested_at"
 _EVENT_COLUMNS = (
     "id, type, status, certainty, date_start, date_end, place_name, lat, lon, admin1, country,"
-    " fatalities, reported, record, updated_at"
+    " fatalities, reported, last_reported, source_count, review, record, updated_at"
 )
 _EVENT_UPDATES = ", ".join(
     f"{c} = excluded.{c}" for c in _EVENT_COLUMNS.replace(" ", "").split(",") if c != "id"
 )
 _UPSERT_EVENT = (
-    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)})"
+    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 18)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 # Link only documents the store holds: evidence may cite a document that was never written.
@@ -196,16 +206,36 @@ def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
         place.country if place else None,
         event.fatalities,
         _iso(event.reported),
+        _iso(event.updated),
+        event.source_count,
+        event.review.value if event.review else None,
         record,
         updated_at,
     )
 
 
 def _event_from_record(record: str) -> Event:
+    return _decode(Event, record)
+
+
+def _decode(cls: type, record: str):
     try:
-        return from_dict(Event, json.loads(record))
+        return from_dict(cls, json.loads(record))
     except (ValueError, TypeError, KeyError) as exc:
-        raise StoreError(f"a stored event cannot be decoded: {exc!r}") from exc
+        raise StoreError(f"a stored {cls.__name__.lower()} cannot be decoded: {exc!r}") from exc
+
+
+def _encode(record: object) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False, allow_nan=False)
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _event_filters(
@@ -215,8 +245,16 @@ def _event_filters(
     place: str | None,
     since: date | None,
     until: date | None,
+    bbox: tuple[float, float, float, float] | None = None,
+    min_sources: int | None = None,
+    text: str | None = None,
+    rejected: bool | None = None,
 ) -> tuple[list[str], list[object]]:
-    """WHERE conditions and their parameters for `SqlStore.events`."""
+    """WHERE conditions and their parameters for `SqlStore.events`.
+
+    `text` only narrows the rows to records that contain it somewhere; `_evidence_says` then keeps those
+    whose evidence sentences do (portable SQL cannot look inside the JSON record).
+    """
     where: list[str] = []
     params: list[object] = []
     if type is not None:
@@ -241,14 +279,56 @@ def _event_filters(
     if until is not None:
         where.append("date_start <= ?")  # ...and starts on or before `until`
         params.append(until.isoformat())
+    if bbox is not None:
+        _bbox_filter(bbox, where, params)
+    if min_sources is not None:
+        where.append("source_count >= ?")
+        params.append(int(min_sources))
+    if text is not None:
+        # The record is JSON: look for the text as json.dumps would write it inside a string.
+        where.append(f"{lower}(record) LIKE ? ESCAPE '\\'")
+        params.append(_contains(json.dumps(text, ensure_ascii=False)[1:-1]))
+    if rejected is True:
+        where.append("review = ?")
+        params.append("rejected")
+    elif rejected is False:
+        where.append("(review IS NULL OR review <> ?)")
+        params.append("rejected")
     return where, params
 
 
-class SqlStore:
-    """The store on any SQL backend; see `sitroom.store.Store` for the contract."""
+def _bbox_filter(bbox: tuple[float, float, float, float], where: list[str], params: list[object]) -> None:
+    """Points inside (min lon, min lat, max lon, max lat); a box whose min lon exceeds its max lon
+    crosses the antimeridian."""
+    min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    where.append("lat IS NOT NULL AND lon IS NOT NULL AND lat >= ? AND lat <= ?")
+    params += [min_lat, max_lat]
+    if min_lon <= max_lon:
+        where.append("lon >= ? AND lon <= ?")
+    else:
+        where.append("(lon >= ? OR lon <= ?)")
+    params += [min_lon, max_lon]
 
-    def __init__(self, db: Db) -> None:
+
+def _evidence_says(event: Event, text: str) -> bool:
+    """Whether an evidence sentence of `event` contains `text` (case-insensitive)."""
+    wanted = text.lower()
+    return any(wanted in e.sentence.lower() for e in event.evidence)
+
+
+class SqlStore:
+    """The store on any SQL backend; see `sitroom.store.Store` for the contract.
+
+    Each document's events are stored as *reports*; the events users see are the merged view over the
+    reports (`merger`). Writing a document re-merges only the reports that share a block with its own,
+    in the same transaction, so the store never holds a document without its merged events.
+    """
+
+    def __init__(self, db: Db, merger: Merger | None = None) -> None:
+        from sitroom.merge import ReportMerger
+
         self._db = db
+        self.merger = merger if merger is not None else ReportMerger()
 
     def __enter__(self) -> Self:
         return self
@@ -272,10 +352,176 @@ class SqlStore:
         with self._db.transaction():
             if not self._insert_document(doc):
                 return False
-            now = utc_now()
-            for event in events:
-                self._upsert_event(event, doc.id, now)
+            for report in events:
+                self._insert_report(report, doc.id)
+            self._remerge([r.id for r in events])
             return True
+
+    def _insert_report(self, report: Event, document_id: str) -> None:
+        self._db.run(
+            "INSERT INTO reports (id, document_id, event_id, reported, record) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported",
+            (report.id, document_id, None, _iso(report.reported), _encode(report)),
+        )
+        self._db.run("DELETE FROM report_keys WHERE report_id = ?", (report.id,))
+        for key in dict.fromkeys(self.merger.keys(report)):
+            self._db.run("INSERT INTO report_keys (report_id, key) VALUES (?, ?)", (report.id, key))
+
+    def _remerge(self, seeds: Sequence[str]) -> None:
+        """Merge again every report connected to `seeds` (by a shared block, a merged event or a review)
+        and replace the events they made; the result is what merging all reports would give."""
+        if not seeds:
+            return
+        component = self._component(seeds)
+        reports = self._reports_by_id(component)
+        reviews = self.reviews()
+        old = self._event_ids_of(component)
+        for chunk in _chunks(sorted(old)):
+            self._delete_events(chunk)
+        now = utc_now()
+        for event in self.merger.merge(reports, reviews):
+            self._store_event(event, now)
+
+    def _component(self, seeds: Sequence[str]) -> list[str]:
+        found, frontier = set(seeds), set(seeds)
+        reviewed = [(set(r.reports) | set(r.other_reports)) for r in self.reviews() if r.other_reports]
+        while frontier:
+            grown: set[str] = set()
+            for chunk in _chunks(sorted(frontier)):
+                grown |= self._ids(
+                    "SELECT DISTINCT k2.report_id FROM report_keys k1 JOIN report_keys k2 ON k1.key = k2.key"
+                    f" WHERE k1.report_id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+                grown |= self._ids(
+                    "SELECT r2.id FROM reports r1 JOIN reports r2 ON r1.event_id = r2.event_id"
+                    f" WHERE r1.id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+            for group in reviewed:
+                if group & (found | grown):
+                    grown |= group
+            frontier = grown - found
+            found |= grown
+        return sorted(found)
+
+    def _ids(self, sql: str, params: Sequence[object]) -> set[str]:
+        return {row[0] for row in self._db.all(sql, params)}
+
+    def _event_ids_of(self, report_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(report_ids):
+            found |= self._ids(
+                "SELECT DISTINCT event_id FROM reports"
+                f" WHERE event_id IS NOT NULL AND id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        return found
+
+    def _reports_by_id(self, ids: Sequence[str]) -> list[Event]:
+        found = []
+        for chunk in _chunks(ids):
+            rows = self._db.all(f"SELECT record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk)
+            found += [_event_from_record(row[0]) for row in rows]
+        return found
+
+    def _delete_events(self, ids: Sequence[str]) -> None:
+        marks = _marks(len(ids))
+        for table, column in (
+            ("event_actors", "event_id"),
+            ("event_documents", "event_id"),
+            ("events", "id"),
+        ):
+            self._db.run(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
+
+    def reports(self, event_id: str | None = None, known_at: date | None = None) -> list[Event]:
+        """Each document's account of events: those merged into `event_id`, or those reported by
+        `known_at` (a dateline on or before it), or all; oldest report first."""
+        sql, params = "SELECT record FROM reports", []
+        where = []
+        if event_id is not None:
+            where.append("event_id = ?")
+            params.append(event_id)
+        if known_at is not None:
+            where.append("reported <= ?")
+            params.append(known_at.isoformat())
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY reported, id"
+        return [_event_from_record(row[0]) for row in self._db.all(sql, params)]
+
+    def events_holding(self, report_ids: Sequence[str]) -> list[Event]:
+        """The merged events that hold any of these reports."""
+        found: dict[str, Event] = {}
+        for chunk in _chunks(list(report_ids)):
+            rows = self._db.all(
+                "SELECT DISTINCT e.id, e.record FROM events e JOIN reports r ON r.event_id = e.id"
+                f" WHERE r.id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], _event_from_record(row[1])) for row in rows)
+        return [found[k] for k in sorted(found)]
+
+    def events_known_at(self, known_at: date) -> list[Event]:
+        """The events as they stood when only the reports dated by `known_at` had come in."""
+        return self.merger.merge(self.reports(known_at=known_at), self.reviews())
+
+    def add_review(self, review: Review) -> None:
+        """Record a reviewer's decision and re-merge the reports it touches, in one transaction."""
+        with self._db.transaction():
+            self._db.run(
+                "INSERT INTO reviews (id, event_id, action, author, created_at, record)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (review.id, review.event_id, review.action.value, review.author, review.at, _encode(review)),
+            )
+            self._remerge([*review.reports, *review.other_reports])
+
+    def reviews(self, event_id: str | None = None) -> list[Review]:
+        """Reviews, oldest first; with `event_id`, those made on that event id."""
+        sql, params = "SELECT record FROM reviews", []
+        if event_id is not None:
+            sql += " WHERE event_id = ?"
+            params.append(event_id)
+        return [_decode(Review, row[0]) for row in self._db.all(sql + " ORDER BY created_at, id", params)]
+
+    def remerge_all(self) -> int:
+        """Merge every report again (after a change to the merge rules); returns the event count."""
+        with self._db.transaction():
+            ids = sorted(self._ids("SELECT id FROM reports", ()))
+            for report in self._reports_by_id(ids):
+                self._insert_report(report, self._document_of(report.id))
+            self._db.run("DELETE FROM event_actors")
+            self._db.run("DELETE FROM event_documents")
+            self._db.run("DELETE FROM events")
+            self._db.run("UPDATE reports SET event_id = NULL")
+            now = utc_now()
+            events = self.merger.merge(self._reports_by_id(ids), self.reviews())
+            for event in events:
+                self._store_event(event, now)
+            return len(events)
+
+    def _document_of(self, report_id: str) -> str:
+        return self._db.one("SELECT document_id FROM reports WHERE id = ?", (report_id,))[0]
+
+    def add_token(self, name: str, token_hash: str) -> None:
+        """Keep a write token's hash (never the token) under a name; a name or hash in use is an error."""
+        with self._db.transaction():
+            if self._db.one("SELECT 1 FROM tokens WHERE name = ?", (name,)) is not None:
+                raise StoreError(f"a token named {name!r} exists already")
+            self._db.run(
+                "INSERT INTO tokens (name, hash, created_at) VALUES (?, ?, ?)", (name, token_hash, utc_now())
+            )
+
+    def token_name(self, token_hash: str) -> str | None:
+        row = self._db.one("SELECT name FROM tokens WHERE hash = ?", (token_hash,))
+        return row[0] if row is not None else None
+
+    def token_names(self) -> list[str]:
+        return [row[0] for row in self._db.all("SELECT name FROM tokens ORDER BY name")]
+
+    def delete_token(self, name: str) -> bool:
+        with self._db.transaction():
+            return self._db.run("DELETE FROM tokens WHERE name = ?", (name,)).rowcount == 1
 
     def _insert_document(self, doc: Document) -> bool:
         """Insert unless the content hash is known (a different document under a known id is an error)."""
@@ -286,7 +532,19 @@ class SqlStore:
         )
         return cursor.rowcount == 1
 
-    def _upsert_event(self, event: Event, document_id: str, now: str) -> None:
+    def _store_event(self, event: Event, now: str) -> None:
+        """Upsert a merged event and point its reports at it (an unmerged report is its own event)."""
+        self._upsert_event(event, now)
+        for member in [link.id for link in event.reports] or [event.id]:
+            self._db.run("UPDATE reports SET event_id = ? WHERE id = ?", (event.id, member))
+        self._db.run(
+            "INSERT INTO event_documents (event_id, document_id)"
+            " SELECT DISTINCT ?, document_id FROM reports WHERE event_id = ?"
+            " AND document_id NOT IN (SELECT document_id FROM event_documents WHERE event_id = ?)",
+            (event.id, event.id, event.id),
+        )
+
+    def _upsert_event(self, event: Event, now: str) -> None:
         self._db.run(_UPSERT_EVENT, _event_row(event, now))
         # The event's links are rewritten from the record, so the newest version is the truth.
         self._db.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
@@ -297,7 +555,7 @@ class SqlStore:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (event.id, position, ref.id, ref.name, ref.role.value, ref.mention),
             )
-        for linked in dict.fromkeys((document_id, *event.documents)):
+        for linked in event.documents:
             self._db.run(_LINK_DOCUMENT, (event.id, linked))
 
     def documents(self, include_text: bool = True) -> list[Document]:
@@ -332,17 +590,53 @@ class SqlStore:
         until: date | None = None,
         limit: int | None = None,
         offset: int = 0,
+        bbox: tuple[float, float, float, float] | None = None,
+        min_sources: int | None = None,
+        text: str | None = None,
+        rejected: bool | None = None,
     ) -> list[Event]:
         """Events matching every given filter, ordered by start date (undated last), then id."""
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError(f"limit and offset must not be negative: {limit=}, {offset=}")
-        where, params = _event_filters(self._db.dialect.lower, type, actor, place, since, until)
+        where, params = _event_filters(
+            self._db.dialect.lower, type, actor, place, since, until, bbox, min_sources, text, rejected
+        )
         sql = "SELECT record FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
         # Portable "NULLS LAST": SQLite sorts NULL first, PostgreSQL last.
         sql += " ORDER BY CASE WHEN date_start IS NULL THEN 1 ELSE 0 END, date_start, id"
+        if text is not None:
+            # Paging happens after the evidence check, which SQL cannot do.
+            records = map(_event_from_record, self._records(sql, params))
+            found = [e for e in records if _evidence_says(e, text)]
+            return found[offset:] if limit is None else found[offset : offset + limit]
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"
             params += [_NO_LIMIT if limit is None else limit, offset]
-        return [_event_from_record(row[0]) for row in self._db.all(sql, params)]
+        return [_event_from_record(record) for record in self._records(sql, params)]
+
+    def count_events(
+        self,
+        type: str | None = None,
+        actor: str | None = None,
+        place: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        min_sources: int | None = None,
+        text: str | None = None,
+        rejected: bool | None = None,
+    ) -> int:
+        """How many events `events` gives for the same filters, without paging."""
+        if text is not None:
+            found = self.events(type, actor, place, since, until, None, 0, bbox, min_sources, text, rejected)
+            return len(found)
+        where, params = _event_filters(
+            self._db.dialect.lower, type, actor, place, since, until, bbox, min_sources, text, rejected
+        )
+        sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self._db.one(sql, params)[0])
+
+    def _records(self, sql: str, params: Sequence[object]) -> list[str]:
+        return [row[0] for row in self._db.all(sql, params)]

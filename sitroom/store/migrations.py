@@ -81,7 +81,51 @@ _INITIAL = (
     "CREATE INDEX event_documents_document ON event_documents (document_id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _INITIAL),)
+# Each document's account of an event becomes a report; events are the merged view over reports.
+# Rows that migration 1 stored as events are one-report events: they become reports of themselves.
+_REPORTS_AND_REVIEWS = (
+    "ALTER TABLE events ADD COLUMN last_reported {date}",
+    "ALTER TABLE events ADD COLUMN source_count {int} NOT NULL DEFAULT 1",
+    "ALTER TABLE events ADD COLUMN review {text}",
+    """CREATE TABLE reports (
+        id {text} PRIMARY KEY,
+        document_id {text} NOT NULL REFERENCES documents (id),
+        event_id {text},
+        reported {date},
+        record {text} NOT NULL
+    )""",
+    "CREATE INDEX reports_document ON reports (document_id)",
+    "CREATE INDEX reports_event ON reports (event_id)",
+    """CREATE TABLE report_keys (
+        report_id {text} NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        key {text} NOT NULL,
+        PRIMARY KEY (report_id, key)
+    )""",
+    "CREATE INDEX report_keys_key ON report_keys (key)",
+    """INSERT INTO reports (id, document_id, event_id, reported, record)
+        SELECT e.id, MIN(d.document_id), e.id, e.reported, e.record
+        FROM events e JOIN event_documents d ON d.event_id = e.id
+        GROUP BY e.id, e.reported, e.record""",
+    """CREATE TABLE reviews (
+        id {text} PRIMARY KEY,
+        event_id {text} NOT NULL,
+        action {text} NOT NULL,
+        author {text} NOT NULL,
+        created_at {timestamp} NOT NULL,
+        record {text} NOT NULL
+    )""",
+    "CREATE INDEX reviews_event ON reviews (event_id)",
+    """CREATE TABLE tokens (
+        name {text} PRIMARY KEY,
+        hash {text} NOT NULL UNIQUE,
+        created_at {timestamp} NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _INITIAL),
+    Migration(2, "reports, reviews and tokens", _REPORTS_AND_REVIEWS),
+)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from sitroom.errors import StoreError
-from sitroom.store.base import Db, Dialect, SqlStore
+from sitroom.store.base import Db, Dialect, Merger, SqlStore
 from sitroom.store.migrations import migrate
 
 # How long a writer waits for another process's lock before giving up.
@@ -47,7 +47,7 @@ def connect(path: str) -> sqlite3.Connection:
 class SqliteStore(SqlStore):
     """The store in a SQLite file; `path` may be ":memory:". Pending migrations run on open."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, merger: Merger | None = None) -> None:
         self.path = str(path)
         try:
             conn = connect(self.path)
@@ -59,4 +59,4 @@ class SqliteStore(SqlStore):
         except StoreError:
             conn.close()
             raise
-        super().__init__(db)
+        super().__init__(db, merger)

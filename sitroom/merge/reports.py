@@ -1,0 +1,620 @@
+"""Merge the reports of one real-world event across documents.
+
+Each document's account of an event is a *report* (an `Event` from one document). Forty outlets covering
+one attack give forty reports and one event. Merging is a pure function of the set of reports and the
+reviewers' decisions, so the order in which documents arrive never changes the result:
+
+1. Blocking: a report has keys (type, place, time bucket); only reports sharing a key are compared.
+2. Linking: a pair of reports links when nothing tells them apart (type, actors, places, dates, method)
+   and enough agrees; the reasons are kept so every merge can be explained.
+3. Clustering: links are taken strongest first (ties by ids) and join two clusters only when no pair
+   across them conflicts. Reviewers' merges join first; their splits forbid a pair.
+4. Combining: a cluster becomes one event carrying all its sources, its status history and its reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sitroom.merge.document import _actors_agree, _union
+from sitroom.records import (
+    Certainty,
+    Claim,
+    DatePrecision,
+    Event,
+    EventType,
+    Place,
+    PlacePrecision,
+    ReportLink,
+    Review,
+    ReviewAction,
+    ReviewState,
+    Source,
+    SourceKind,
+    Status,
+    StatusStep,
+    TimeSpan,
+)
+
+# A force's move (withdrawal, deployment, handover) is a story that runs for weeks; an attack is a moment.
+_LASTING = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, EventType.CONTROL})
+_LASTING_GAP = timedelta(days=45)  # reports of one move may be this far apart
+_MOMENT_GAP = timedelta(days=1)  # reports of one attack may disagree on its date by a day
+_BUCKET_DAYS = {True: 30, False: 7}  # time-bucket width for lasting / momentary types
+_MAX_BUCKETS = 4  # a vaguely dated report is blocked on its first buckets only
+
+# Link strength: what agrees, and how much it says.
+_THRESHOLD = 0.6
+# Two differently named points are one place only this close (gazetteer duplicates, a base and the
+# village it is named after); "near X" and districts reach further.
+_NEAR_KM = {PlacePrecision.SITE: 5.0, PlacePrecision.NEAR: 25.0, PlacePrecision.ADMIN2: 40.0}
+
+# How an attack was carried out. Two reports naming different methods describe different attacks;
+# a report naming none ("an attack", "killed") fits any.
+_METHODS = {  # regular expressions, each matched at the start of a word
+    "air": ("air ?strike", "air raid", "warplane", "jet", "drone", "bombed", "bombing raid"),
+    "artillery": ("shell", "artillery", "rocket", "mortar", "missile"),
+    "explosive": ("car bomb", "explosi", r"ieds?\b", "suicide", "blast", "landmine", r"mines?\b"),
+    "ground": ("ambush", "raid", "gunm[ae]n", "gunfire", "stormed", "clash"),
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_STATUS_STAGE = {
+    Status.PLANNED: 0,
+    Status.EXPECTED: 0,
+    Status.BEGAN: 1,
+    Status.ONGOING: 2,
+    Status.COMPLETED: 3,
+}
+_CERTAINTY_RANK = {
+    Certainty.REPORTED: 0,
+    Certainty.CLAIMED: 1,
+    Certainty.UNCERTAIN: 2,
+    Certainty.EXPECTED: 3,
+    Certainty.DENIED: 4,
+}
+_FORESEEN = frozenset({Status.EXPECTED, Status.PLANNED})
+_CORRECTABLE = ("type", "status", "certainty", "fatalities", "date_start", "date_end")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    score: float
+    reasons: tuple[str, ...]
+
+
+# --- blocking ----------------------------------------------------------------------------------------
+
+
+def blocking_keys(report: Event) -> tuple[str, ...]:
+    """The blocks a report belongs to: its type, a place key at each level it is known, a time bucket."""
+    places = _place_keys(report.place)
+    buckets = _time_buckets(report)
+    return tuple(f"{report.type.value}|{p}|{b}" for p in places for b in buckets)
+
+
+def _place_keys(place: Place | None) -> tuple[str, ...]:
+    if place is None:
+        return ("nowhere",)
+    keys = []
+    if place.precision <= PlacePrecision.ADMIN2:
+        keys.append(f"cell:{_cell(place)}" if place.lat is not None else f"name:{place.name.lower()}")
+    if place.admin1 and place.precision <= PlacePrecision.ADMIN1:
+        keys.append(f"admin1:{place.country_code}:{place.admin1.lower()}")
+    if not keys:
+        keys.append(f"area:{place.country_code or place.name.lower()}")
+    return tuple(keys)
+
+
+def _cell(place: Place) -> str:
+    # About 50 km cells: places that could be the same site fall in one cell, or one cell apart on a
+    # boundary; the admin1 key catches those that straddle one.
+    return f"{math.floor(place.lat * 2)}:{math.floor(place.lon * 2)}"
+
+
+def _time_buckets(report: Event) -> tuple[str, ...]:
+    span = report.date or _day_span(report.reported)
+    if span is None:
+        return ("undated",)
+    lasting = report.type in _LASTING
+    width = _BUCKET_DAYS[lasting]
+    slack = _LASTING_GAP if lasting else _MOMENT_GAP
+    first = (span.start - slack).toordinal() // width
+    last = (span.end + slack).toordinal() // width
+    return tuple(f"t{width}:{n}" for n in range(first, min(last, first + _MAX_BUCKETS - 1) + 1))
+
+
+def _day_span(day: date | None) -> TimeSpan | None:
+    return TimeSpan(day, day, DatePrecision.DAY) if day is not None else None
+
+
+# --- linking -----------------------------------------------------------------------------------------
+
+
+def link(a: Event, b: Event) -> Link | None:
+    """How strongly two reports from different documents describe one event; None when they cannot."""
+    if conflict(a, b):
+        return None
+    reasons: list[str] = [f"same type ({a.type.value})"]
+    score = _place_score(a.place, b.place, reasons) + _date_score(a, b, reasons)
+    score += _actor_score(a, b, reasons) + _text_score(a, b, reasons)
+    return Link(round(score, 3), tuple(reasons)) if score >= _THRESHOLD else None
+
+
+def conflict(a: Event, b: Event) -> str | None:
+    """Why two reports cannot be one event, or None."""
+    if a.type != b.type:
+        return "different types"
+    if set(a.documents) & set(b.documents):
+        return "one document told them apart"
+    if not _actors_agree(a.actors, b.actors):
+        return "different actors"
+    if not _places_compatible(a.place, b.place):
+        return "different places"
+    if not _dates_compatible(a, b):
+        return "different dates"
+    if _methods(a) and _methods(b) and not _methods(a) & _methods(b):
+        return "different methods"
+    return None
+
+
+def _places_compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country_code and b.country_code and a.country_code != b.country_code:
+        return False
+    if _same_place(a, b):
+        return True
+    coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
+    if coarse.precision >= PlacePrecision.AREA:
+        return True
+    if coarse.precision == PlacePrecision.ADMIN1:
+        return bool(fine.admin1) and fine.admin1 == coarse.admin1
+    limit = _NEAR_KM.get(coarse.precision, 25.0)
+    return _distance(a, b) <= limit
+
+
+def _same_place(a: Place, b: Place) -> bool:
+    if a.gazetteer_id and b.gazetteer_id:
+        return a.gazetteer_id == b.gazetteer_id
+    return a.name.lower() == b.name.lower()
+
+
+def _distance(a: Place, b: Place) -> float:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _dates_compatible(a: Event, b: Event) -> bool:
+    sa, sb = a.date or _day_span(a.reported), b.date or _day_span(b.reported)
+    if sa is None or sb is None:
+        return True
+    if a.type in _LASTING:
+        if a.status == Status.COMPLETED and b.status == Status.COMPLETED:
+            return _gap(sa, sb) <= timedelta(days=7)  # two completed moves weeks apart are two moves
+        return _gap(sa, sb) <= _LASTING_GAP
+    return _gap(sa, sb) <= _MOMENT_GAP
+
+
+def _gap(a: TimeSpan, b: TimeSpan) -> timedelta:
+    if a.start <= b.end and b.start <= a.end:
+        return timedelta(0)
+    return (b.start - a.end) if a.end < b.start else (a.start - b.end)
+
+
+_METHOD_PATTERNS = {
+    method: re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+    for method, words in _METHODS.items()
+}
+
+
+def _methods(event: Event) -> frozenset[str]:
+    text = " ".join([event.trigger, *(e.sentence for e in event.evidence[:1])])
+    return frozenset(m for m, pattern in _METHOD_PATTERNS.items() if pattern.search(text))
+
+
+def _place_score(a: Place | None, b: Place | None, reasons: list[str]) -> float:
+    if a is None or b is None:
+        return 0.1
+    if _same_place(a, b):
+        reasons.append(f"same place ({a.name})")
+        return 0.4 if a.precision <= PlacePrecision.ADMIN2 else 0.25
+    if max(a.precision, b.precision) <= PlacePrecision.ADMIN2:
+        reasons.append(f"places {round(_distance(a, b))} km apart")
+        return 0.3
+    reasons.append(f"{a.name} and {b.name} nest")
+    return 0.15
+
+
+def _date_score(a: Event, b: Event, reasons: list[str]) -> float:
+    sa, sb = a.date, b.date
+    if sa is None or sb is None:
+        return 0.05
+    if sa.start == sb.start and sa.end == sb.end:
+        reasons.append(f"same date ({sa.start})")
+        return 0.3
+    if _gap(sa, sb) == timedelta(0):
+        reasons.append("dates overlap")
+        return 0.25
+    if a.type in _LASTING and _STATUS_STAGE[a.status] != _STATUS_STAGE[b.status]:
+        reasons.append(f"the story moves on ({_status_pair(a, b)})")
+        return 0.2
+    reasons.append(f"dates {_gap(sa, sb).days} days apart")
+    return 0.1
+
+
+def _status_pair(a: Event, b: Event) -> str:
+    first, then = sorted((a, b), key=lambda e: e.date.start if e.date else date.min)
+    return f"{first.status.value} then {then.status.value}"
+
+
+def _actor_score(a: Event, b: Event, reasons: list[str]) -> float:
+    shared = _agent_ids(a) & _agent_ids(b)
+    if shared:
+        reasons.append(f"same actor ({', '.join(sorted(shared))})")
+        return 0.2
+    return 0.0
+
+
+def _agent_ids(event: Event) -> set[str]:
+    return {x.id for x in event.actors if x.id and x.role.value in ("agent", "claimant")}
+
+
+def _text_score(a: Event, b: Event, reasons: list[str]) -> float:
+    similarity = _jaccard(_words(a), _words(b))
+    if similarity >= 0.3:
+        reasons.append(f"wording {similarity:.0%} alike")
+    return 0.15 * similarity
+
+
+def _words(event: Event) -> frozenset[str]:
+    return frozenset(_WORD.findall(" ".join(e.sentence for e in event.evidence).lower()))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# --- clustering --------------------------------------------------------------------------------------
+
+
+class _Clusters:
+    """Union-find over report ids, with each cluster's members kept for the conflict check."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.parent = {i: i for i in ids}
+        self.members = {i: [i] for i in self.parent}
+
+    def find(self, i: str) -> str:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = sorted((self.find(a), self.find(b)))
+        if ra != rb:
+            self.parent[rb] = ra
+            self.members[ra] += self.members.pop(rb)
+
+
+def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
+    """The events that a set of reports describe, each with its sources; the same for any order."""
+    by_id = {r.id: r for r in sorted(reports, key=lambda r: r.id)}
+    clusters = _Clusters(by_id)
+    forbidden = _forbidden_pairs(reviews, by_id)
+    for a, b in _reviewed_merges(reviews, by_id):
+        clusters.union(a, b)
+    links: dict[tuple[str, str], Link] = {}
+    for a, b in _candidate_pairs(by_id.values()):
+        found = link(by_id[a], by_id[b]) if (a, b) not in forbidden else None
+        if found is not None:
+            links[(a, b)] = found
+    for (a, b), _ in sorted(links.items(), key=lambda item: (-item[1].score, item[0])):
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra != rb and _joinable(clusters.members[ra], clusters.members[rb], by_id, forbidden):
+            clusters.union(a, b)
+    events = [_combine([by_id[i] for i in members], links) for members in clusters.members.values()]
+    return sorted(_apply_reviews(events, reviews), key=lambda e: e.id)
+
+
+def _candidate_pairs(reports: Iterable[Event]) -> set[tuple[str, str]]:
+    blocks: dict[str, list[str]] = {}
+    for report in reports:
+        for key in blocking_keys(report):
+            blocks.setdefault(key, []).append(report.id)
+    pairs = set()
+    for ids in blocks.values():
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def _joinable(
+    left: list[str], right: list[str], by_id: dict[str, Event], forbidden: set[tuple[str, str]]
+) -> bool:
+    """Single links join clusters only when no pair across them conflicts (no chaining across events)."""
+    for a in left:
+        for b in right:
+            pair = (a, b) if a < b else (b, a)
+            if pair in forbidden or conflict(by_id[a], by_id[b]):
+                return False
+    return True
+
+
+def _forbidden_pairs(reviews: Sequence[Review], by_id: dict[str, Event]) -> set[tuple[str, str]]:
+    pairs = set()
+    for review in reviews:
+        if review.action == ReviewAction.SPLIT and review.other in by_id:
+            for other in review.reports:
+                if other != review.other and other in by_id:
+                    pairs.add(tuple(sorted((review.other, other))))
+    return pairs
+
+
+def _reviewed_merges(reviews: Sequence[Review], by_id: dict[str, Event]) -> list[tuple[str, str]]:
+    joins = []
+    for review in reviews:
+        if review.action == ReviewAction.MERGE:
+            ids = [i for i in (*review.reports, *review.other_reports) if i in by_id]
+            joins += [(ids[0], other) for other in ids[1:]]
+    return joins
+
+
+# --- combining ---------------------------------------------------------------------------------------
+
+
+def _combine(reports: list[Event], links: dict[tuple[str, str], Link]) -> Event:
+    ordered = sorted(reports, key=lambda r: (r.reported or date.max, r.id))
+    if len(ordered) == 1:
+        only = ordered[0]
+        return replace(
+            only,
+            updated=only.reported,
+            reports=(_report_link(only, ordered, links, origin=_origins(ordered)[only.id]),),
+            history=_history(ordered),
+        )
+    anchor, latest = ordered[0], ordered[-1]
+    origins = _origins(ordered)
+    place = min((r.place for r in ordered if r.place), key=lambda p: p.precision, default=None)
+    return replace(
+        anchor,
+        status=_status(ordered),
+        certainty=min((r.certainty for r in ordered), key=_CERTAINTY_RANK.__getitem__),
+        actors=_union_all(ordered, "actors", lambda a: (a.id or a.name, a.role)),
+        place=place,
+        date=_date(ordered),
+        fatalities=_latest_toll(ordered),
+        quantities=_union_all(ordered, "quantities", lambda q: (q.kind, q.category, q.value)),
+        claims=_union_all(ordered, "claims", lambda c: (c.field, c.value, c.source.name))
+        + _toll_claims(ordered),
+        sources=_union_all(ordered, "sources", lambda s: (s.name, s.kind, s.stance)),
+        evidence=_union_all(ordered, "evidence", lambda e: (e.document, e.start)),
+        expected_end=next((r.expected_end for r in reversed(ordered) if r.expected_end), None),
+        reported=anchor.reported,
+        updated=latest.reported,
+        reports=tuple(_report_link(r, ordered, links, origins[r.id]) for r in ordered),
+        source_count=len(set(origins.values())),
+        history=_history(ordered),
+    )
+
+
+def _union_all(reports: list[Event], name: str, key) -> tuple:
+    found: tuple = ()
+    for report in reports:
+        found = _union(found, getattr(report, name), key)
+    return found
+
+
+def _status(reports: list[Event]) -> Status:
+    """The furthest stage any report gives: "began withdrawing" then "completed" is completed."""
+    stated = [r for r in reports if r.certainty != Certainty.DENIED] or reports
+    return max(stated, key=lambda r: (_STATUS_STAGE[r.status], r.reported or date.min)).status
+
+
+def _date(reports: list[Event]) -> TimeSpan | None:
+    # A foreseen date ("by the end of April") says when it was due, not when it happened.
+    happened = [r for r in reports if r.status not in _FORESEEN] or reports
+    spans = [r.date for r in happened if r.date is not None]
+    if not spans:
+        return None
+    if reports[0].type in _LASTING:
+        # A move runs from its first reported stage to its last.
+        first = min(spans, key=lambda s: (s.start, s.end))
+        last = max(spans, key=lambda s: (s.end, s.start))
+        if first == last:
+            return first
+        return TimeSpan(first.start, max(first.end, last.end), max(first.precision, last.precision))
+    # A moment lies in every report's window: the narrowest window wins, the tightest when they overlap.
+    start, end = max(s.start for s in spans), min(s.end for s in spans)
+    if start <= end:
+        narrowest = min(spans, key=lambda s: (s.end - s.start, s.start))
+        if (narrowest.start, narrowest.end) == (start, end):
+            return narrowest
+        return TimeSpan(start, end, narrowest.precision, narrowest.text)
+    return min(spans, key=lambda s: (s.end - s.start, s.start))
+
+
+def _latest_toll(reports: list[Event]) -> int | None:
+    """The toll of the latest report that gives one: tolls rise as bodies are found."""
+    for report in reversed(reports):
+        if report.fatalities is not None:
+            return report.fatalities
+    return None
+
+
+def _toll_claims(reports: list[Event]) -> tuple[Claim, ...]:
+    """Each report's toll, side by side, when the reports give different ones."""
+    tolls = {r.fatalities for r in reports if r.fatalities is not None}
+    if len(tolls) < 2:
+        return ()
+    return tuple(
+        Claim(
+            field="fatalities",
+            value=str(r.fatalities),
+            source=_speaker(r),
+            certainty=r.certainty,
+            evidence=r.evidence[0],
+            low=float(r.fatalities),
+            high=float(r.fatalities),
+        )
+        for r in reports
+        if r.fatalities is not None and r.evidence
+    )
+
+
+def _speaker(report: Event) -> Source:
+    outlet = next((s for s in report.sources if s.kind == SourceKind.OUTLET), None)
+    if outlet is not None or report.sources:
+        return outlet or report.sources[0]
+    return Source(report.documents[0] if report.documents else "a report", SourceKind.OUTLET)
+
+
+def _history(reports: list[Event]) -> tuple[StatusStep, ...]:
+    steps = [
+        StatusStep(r.status, r.date, r.reported, r.id)
+        for r in reports
+        if r.reported is not None and r.certainty != Certainty.DENIED
+    ]
+    steps.sort(key=lambda s: (s.date.start if s.date else s.reported, _STATUS_STAGE[s.status], s.report))
+    return tuple(steps)
+
+
+def _origins(reports: list[Event]) -> dict[str, str]:
+    """Each report's origin: reports from one outlet, or with near-identical wording (an agency story
+    republished elsewhere), share one, labelled by the outlet of the group's earliest report."""
+    groups = _Clusters(r.id for r in reports)
+    for i, a in enumerate(reports):
+        for b in reports[i + 1 :]:
+            same_outlet = _outlet(a) is not None and _outlet(a) == _outlet(b)
+            if same_outlet or _jaccard(_words(a), _words(b)) >= 0.8:
+                groups.union(a.id, b.id)
+    by_id = {r.id: r for r in reports}
+    origin = {}
+    for root, members in groups.members.items():
+        earliest = min((by_id[m] for m in members), key=lambda r: (r.reported or date.max, r.id))
+        label = _outlet(earliest) or root
+        origin.update(dict.fromkeys(members, label))
+    return origin
+
+
+def _outlet(report: Event) -> str | None:
+    return next((s.name for s in report.sources if s.kind == SourceKind.OUTLET), None)
+
+
+def _report_link(report: Event, ordered: list[Event], links: dict[tuple[str, str], Link], origin: str):
+    reasons: tuple[str, ...] = ()
+    if report is not ordered[0]:
+        best = max(
+            (
+                links[k]
+                for o in ordered
+                if o is not report
+                for k in [tuple(sorted((o.id, report.id)))]
+                if k in links
+            ),
+            key=lambda lk: lk.score,
+            default=None,
+        )
+        reasons = best.reasons if best else ("joined by a reviewer",)
+    return ReportLink(
+        id=report.id,
+        document=report.documents[0] if report.documents else "",
+        reported=report.reported or date.min,
+        origin=origin,
+        status=report.status,
+        outlet=_outlet(report),
+        reasons=reasons,
+    )
+
+
+# --- reviews -----------------------------------------------------------------------------------------
+
+
+def _apply_reviews(events: list[Event], reviews: Sequence[Review]) -> list[Event]:
+    """Confirmations, rejections and corrections follow the reports they were made on."""
+    verdicts = [
+        r for r in reviews if r.action in (ReviewAction.CONFIRM, ReviewAction.REJECT, ReviewAction.CORRECT)
+    ]
+    if not verdicts:
+        return events
+    result = []
+    for event in events:
+        held = {r.id for r in event.reports}
+        mine = sorted(
+            (r for r in verdicts if held & set(r.reports) or r.event_id == event.id), key=lambda r: r.at
+        )
+        for review in mine:
+            event = _apply_review(event, review)
+        result.append(event)
+    return result
+
+
+def _apply_review(event: Event, review: Review) -> Event:
+    if review.action == ReviewAction.CONFIRM:
+        return replace(event, review=ReviewState.CONFIRMED)
+    if review.action == ReviewAction.REJECT:
+        return replace(event, review=ReviewState.REJECTED)
+    return replace(corrected(event, dict(review.changes)), review=ReviewState.CORRECTED)
+
+
+def corrected(event: Event, changes: dict[str, str]) -> Event:
+    """The event with a reviewer's values; raises ValueError for a field or value that cannot be set."""
+    unknown = set(changes) - set(_CORRECTABLE)
+    if unknown:
+        raise ValueError(f"cannot correct {sorted(unknown)}; correctable: {', '.join(_CORRECTABLE)}")
+    fields: dict[str, object] = {}
+    if "type" in changes:
+        fields["type"] = EventType(changes["type"])
+    if "status" in changes:
+        fields["status"] = Status(changes["status"])
+    if "certainty" in changes:
+        fields["certainty"] = Certainty(changes["certainty"])
+    if "fatalities" in changes:
+        fields["fatalities"] = int(changes["fatalities"]) if changes["fatalities"] != "" else None
+    if "date_start" in changes or "date_end" in changes:
+        fields["date"] = _corrected_date(event.date, changes)
+    return replace(event, **fields)
+
+
+def _corrected_date(span: TimeSpan | None, changes: dict[str, str]) -> TimeSpan:
+    given_start, given_end = changes.get("date_start"), changes.get("date_end")
+    start = date.fromisoformat(given_start) if given_start else (span.start if span else None)
+    end = date.fromisoformat(given_end) if given_end else (span.end if span and not given_start else start)
+    start = start or end
+    precision = DatePrecision.DAY if start == end else DatePrecision.WEEK
+    return TimeSpan(start, end, precision, "corrected by a reviewer")
+
+
+@dataclass(frozen=True)
+class ReportMerger:
+    """What the store needs from this stage: blocking keys and the merge itself."""
+
+    def keys(self, report: Event) -> tuple[str, ...]:
+        return blocking_keys(report)
+
+    def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
+        return merge_reports(reports, reviews)
+
+
+@dataclass(frozen=True)
+class KeepReports:
+    """No cross-report merging: each report is an event as it stands (for looking at raw extraction)."""
+
+    def keys(self, report: Event) -> tuple[str, ...]:
+        return ()
+
+    def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
+        return sorted(reports, key=lambda r: r.id)
+
+
+def review_id(event_id: str, action: str, at: str, author: str) -> str:
+    return "rv-" + hashlib.sha1(f"{event_id}|{action}|{at}|{author}".encode()).hexdigest()[:14]

@@ -1,0 +1,332 @@
+"""Merging reports of one event across documents: what merges, what stays apart, why, and reviews."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date
+
+import pytest
+from builders import actor, day
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitroom.codec import to_dict
+from sitroom.merge import merge_reports
+from sitroom.merge.reports import blocking_keys
+from sitroom.records import (
+    Certainty,
+    Document,
+    Event,
+    EventType,
+    Evidence,
+    Place,
+    PlacePrecision,
+    PostureStatus,
+    ReviewAction,
+    ReviewState,
+    Source,
+    SourceKind,
+    Status,
+    TimeSpan,
+)
+from sitroom.review import ReviewError, review
+from sitroom.situation import changes, situation_as_of, timeline
+from sitroom.store import open_store
+
+BASE = Place("Base A", 36.50, 40.75, PlacePrecision.SITE, "Syria", "SY", "Hasakah", gazetteer_id="t:base-a")
+TOWN = Place("Town B", 35.00, 38.00, PlacePrecision.SITE, "Syria", "SY", "Homs", gazetteer_id="t:town-b")
+PROVINCE = Place("Hasakah", 36.6, 41.0, PlacePrecision.ADMIN1, "Syria", "SY", "Hasakah", gazetteer_id="t:hsk")
+US = actor("US forces", actor_id="us")
+IS = actor("Islamic State", actor_id="is")
+ARMY = actor("Syrian army", actor_id="sy-army")
+
+
+def report(
+    doc: str,
+    type: EventType = EventType.ASSAULT,
+    where: Place | None = TOWN,
+    when: TimeSpan | None = None,
+    status: Status = Status.COMPLETED,
+    actors=(),
+    sentence: str | None = None,
+    outlet: str | None = None,
+    reported: str = "2026-03-02",
+    fatalities: int | None = None,
+    trigger: str = "attack",
+) -> Event:
+    return Event(
+        id=f"ev-{doc}-{type.value}",
+        type=type,
+        status=status,
+        certainty=Certainty.REPORTED,
+        trigger=trigger,
+        actors=tuple(actors),
+        place=where,
+        date=when or day("2026-03-01"),
+        fatalities=fatalities,
+        sources=(Source(outlet or f"Outlet of {doc}", SourceKind.OUTLET),),
+        evidence=(
+            Evidence(
+                doc, 0, 40, sentence or f"Report {doc}: an {trigger} in {where.name if where else '?'}."
+            ),
+        ),
+        reported=date.fromisoformat(reported),
+    )
+
+
+def _one(events: list[Event]) -> Event:
+    assert len(events) == 1, [e.id for e in events]
+    return events[0]
+
+
+# ------------------------------------------------------------------ what merges
+
+
+def test_reports_of_one_attack_become_one_event_with_every_source():
+    reports = [
+        report("d1", reported="2026-03-01", fatalities=2),
+        report("d2", reported="2026-03-02", fatalities=5),
+        report("d3", reported="2026-03-04", fatalities=7),
+    ]
+    event = _one(merge_reports(reports))
+    assert [r.id for r in event.reports] == ["ev-d1-assault", "ev-d2-assault", "ev-d3-assault"]
+    assert event.source_count == 3
+    assert (event.reported, event.updated) == (date(2026, 3, 1), date(2026, 3, 4))
+    assert event.fatalities == 7  # the latest toll: tolls rise as the dead are counted
+    assert sorted(c.value for c in event.claims if c.field == "fatalities") == ["2", "5", "7"]
+    assert set(event.documents) == {"d1", "d2", "d3"}
+    assert all(r.reasons for r in event.reports[1:]) and "same place (Town B)" in event.reports[1].reasons
+
+
+def test_a_republished_agency_story_is_one_source():
+    wire = (
+        "Gunmen attacked a checkpoint in Town B on Sunday, killing two soldiers, two security sources said."
+    )
+    reports = [
+        report("wire", sentence=wire, outlet="Example Wire"),
+        report("paper", sentence=wire.replace("Gunmen", "Armed men"), outlet="Daily Paper"),
+        report(
+            "other", sentence="Two soldiers died when a checkpoint near Town B came under fire.", outlet="TV"
+        ),
+    ]
+    event = _one(merge_reports(reports))
+    assert event.source_count == 2
+    origins = {r.document: r.origin for r in event.reports}
+    assert origins["wire"] == origins["paper"] != origins["other"]
+
+
+def test_a_story_moves_from_began_to_completed():
+    began = report(
+        "d1", EventType.WITHDRAW, BASE, day("2026-02-23"), Status.BEGAN, [US], reported="2026-02-23"
+    )
+    done = report(
+        "d2", EventType.WITHDRAW, BASE, day("2026-03-20"), Status.COMPLETED, [US], reported="2026-03-21"
+    )
+    event = _one(merge_reports([done, began]))
+    assert event.status == Status.COMPLETED
+    assert [s.status for s in event.history] == [Status.BEGAN, Status.COMPLETED]
+    assert (event.date.start, event.date.end) == (date(2026, 2, 23), date(2026, 3, 20))
+    assert any("the story moves on" in reason for reason in event.reports[1].reasons)
+    assert _status([event], "2026-03-01") == PostureStatus.WITHDRAWING
+    assert _status([event], "2026-03-25") == PostureStatus.DEPARTED
+
+
+def _status(events, iso):
+    entries = situation_as_of(events, date.fromisoformat(iso))
+    return entries[0].status if entries else None
+
+
+def test_a_vaguer_place_in_the_same_province_joins():
+    precise = report("d1", where=BASE, actors=[IS])
+    vague = report("d2", where=PROVINCE, actors=[IS])
+    assert _one(merge_reports([precise, vague])).place == BASE
+
+
+# ------------------------------------------------------------------ what stays apart
+
+
+def test_different_attacks_at_one_place_on_one_day_stay_apart():
+    drone = report("d1", sentence="A drone strike hit Town B on Sunday, killing two.", trigger="strike")
+    bomb = report("d2", sentence="A car bomb exploded in Town B on Sunday, killing one.", trigger="exploded")
+    assert len(merge_reports([drone, bomb])) == 2
+
+
+def test_different_actors_places_types_and_days_stay_apart():
+    base = report("d1", actors=[IS])
+    others = [
+        report("d2", actors=[ARMY]),
+        report("d3", where=BASE),
+        report("d4", type=EventType.FIGHT),
+        report("d5", when=day("2026-03-09")),
+    ]
+    for other in others:
+        assert len(merge_reports([base, other])) == 2, other.id
+
+
+def test_two_events_of_one_document_never_merge_across_reports():
+    first = report("d1")
+    second = dataclasses.replace(report("d1"), id="ev-d1-second")
+    assert len(merge_reports([first, second])) == 2
+
+
+def test_two_completed_withdrawals_weeks_apart_are_two_moves():
+    early = report("d1", EventType.WITHDRAW, BASE, day("2026-01-05"), actors=[US], reported="2026-01-06")
+    late = report("d2", EventType.WITHDRAW, BASE, day("2026-02-10"), actors=[US], reported="2026-02-11")
+    assert len(merge_reports([early, late])) == 2
+
+
+def test_links_do_not_chain_across_a_conflict():
+    # The middle report fits both ends, but the ends name different actors: no event holds all three.
+    left = report("d1", actors=[IS])
+    middle = report("d2")
+    right = report("d3", actors=[ARMY])
+    events = merge_reports([left, middle, right])
+    assert len(events) == 2
+    assert all(not ({"d1", "d3"} <= set(e.documents)) for e in events)
+
+
+def test_blocking_keys_name_type_place_and_time():
+    keys = blocking_keys(report("d1"))
+    assert keys and all(k.startswith("assault|") for k in keys)
+    assert any("admin1:SY:homs" in k for k in keys)
+
+
+# ------------------------------------------------------------------ order independence
+
+_PLACES = [BASE, TOWN, PROVINCE, None]
+_ACTORS = [(), (US,), (IS,), (ARMY,)]
+_TYPES = [EventType.ASSAULT, EventType.WITHDRAW, EventType.CONTROL]
+_STATUSES = [Status.BEGAN, Status.COMPLETED, Status.EXPECTED]
+
+
+@st.composite
+def report_sets(draw):
+    count = draw(st.integers(1, 14))
+    found = []
+    for n in range(count):
+        start = date(2026, 3, 1).toordinal() + draw(st.integers(0, 40))
+        width = draw(st.sampled_from([0, 0, 2, 10]))
+        found.append(
+            report(
+                f"d{draw(st.integers(0, count))}x{n}",
+                type=draw(st.sampled_from(_TYPES)),
+                where=draw(st.sampled_from(_PLACES)),
+                when=day(date.fromordinal(start).isoformat(), date.fromordinal(start + width).isoformat()),
+                status=draw(st.sampled_from(_STATUSES)),
+                actors=draw(st.sampled_from(_ACTORS)),
+                reported=date.fromordinal(start + draw(st.integers(0, 5))).isoformat(),
+                fatalities=draw(st.none() | st.integers(0, 30)),
+                trigger=draw(st.sampled_from(["attack", "air strike", "car bomb", "withdrew"])),
+            )
+        )
+    return found
+
+
+@given(reports=report_sets(), seed=st.integers(0, 2**32 - 1))
+def test_merging_does_not_depend_on_the_order_of_reports(reports, seed):
+    shuffled = list(reports)
+    random.Random(seed).shuffle(shuffled)
+    assert to_dict(merge_reports(shuffled)) == to_dict(merge_reports(reports))
+
+
+def _doc(name: str, reported: str) -> Document:
+    return Document(name, f"text of {name}", date.fromisoformat(reported), f"hash-{name}")
+
+
+def _stored_events(order: list[tuple[Document, list[Event]]]) -> list[dict]:
+    with open_store(":memory:") as store:
+        for document, reports in order:
+            store.write(document, reports)
+        return to_dict(store.events())
+
+
+@given(reports=report_sets(), seed=st.integers(0, 2**32 - 1))
+def test_ingesting_documents_in_any_order_gives_the_same_events(reports, seed):
+    by_doc: dict[str, list[Event]] = {}
+    for r in reports:
+        by_doc.setdefault(r.evidence[0].document, []).append(r)
+    batches = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    shuffled = list(batches)
+    random.Random(seed).shuffle(shuffled)
+    assert _stored_events(shuffled) == _stored_events(batches)
+
+
+# ------------------------------------------------------------------ reviews, known-at, changes
+
+
+@pytest.fixture
+def story_store():
+    began = report(
+        "d1", EventType.WITHDRAW, BASE, day("2026-02-23"), Status.BEGAN, [US], reported="2026-02-23"
+    )
+    done = report(
+        "d2", EventType.WITHDRAW, BASE, day("2026-03-20"), Status.COMPLETED, [US], reported="2026-03-21"
+    )
+    with open_store(":memory:") as store:
+        store.write(_doc("d1", "2026-02-23"), [began])
+        store.write(_doc("d2", "2026-03-21"), [done])
+        yield store
+
+
+def test_known_at_gives_the_story_as_it_stood(story_store):
+    assert _one(story_store.events()).status == Status.COMPLETED
+    earlier = _one(story_store.events_known_at(date(2026, 3, 1)))
+    assert earlier.status == Status.BEGAN and len(earlier.reports) == 1
+    assert _status(story_store.events_known_at(date(2026, 3, 1)), "2026-03-25") == PostureStatus.WITHDRAWING
+
+
+def test_a_split_holds_after_merging_again_and_a_merge_undoes_it(story_store):
+    event = _one(story_store.events())
+    taken = event.reports[1].id
+    review(story_store, event.id, ReviewAction.SPLIT, "analyst", other=taken)
+    assert len(story_store.events()) == 2
+    assert story_store.remerge_all() == 2
+    (kept,) = [e for e in story_store.events() if taken not in {r.id for r in e.reports}]
+    review(story_store, kept.id, ReviewAction.MERGE, "analyst", other=taken)
+    assert len(_one(story_store.events()).reports) == 2
+    assert [r.action for r in story_store.reviews()] == [ReviewAction.SPLIT, ReviewAction.MERGE]
+
+
+def test_confirm_reject_and_correct_follow_the_reports(story_store):
+    event = _one(story_store.events())
+    review(story_store, event.id, "confirm", "analyst")
+    assert _one(story_store.events()).review == ReviewState.CONFIRMED
+    review(story_store, event.id, "correct", "analyst", changes={"status": "ongoing"})
+    corrected = _one(story_store.events())
+    assert (corrected.status, corrected.review) == (Status.ONGOING, ReviewState.CORRECTED)
+    review(story_store, event.id, "reject", "analyst")
+    story_store.remerge_all()
+    assert _one(story_store.events()).review == ReviewState.REJECTED
+    assert situation_as_of(story_store.events(), date(2026, 4, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "kwargs", "message"),
+    [
+        ("correct", {"changes": {"colour": "red"}}, "cannot correct"),
+        ("correct", {"changes": {"status": "finished"}}, "bad correction"),
+        ("merge", {"other": "ev-none"}, "no event"),
+        ("split", {"other": "ev-none"}, "split needs"),
+    ],
+)
+def test_bad_reviews_are_refused_and_change_nothing(story_store, action, kwargs, message):
+    event = _one(story_store.events())
+    with pytest.raises(ReviewError, match=message):
+        review(story_store, event.id, action, "analyst", **kwargs)
+    assert story_store.reviews() == [] and to_dict(story_store.events()) == to_dict([event])
+
+
+def test_changes_and_timeline_tell_what_happened(story_store):
+    found = changes(story_store.events(), date(2026, 3, 1))
+    assert [(c.when, c.before, c.after) for c in found] == [
+        (date(2026, 3, 20), PostureStatus.WITHDRAWING, PostureStatus.DEPARTED)
+    ]
+    everything = changes(story_store.events(), date(2026, 1, 1), until=date(2026, 3, 1))
+    assert [(c.before, c.after) for c in everything] == [(None, PostureStatus.WITHDRAWING)]
+    events, history = timeline(story_store.events(), "base a")
+    assert len(events) == 1 and [c.after for c in history] == [
+        PostureStatus.WITHDRAWING,
+        PostureStatus.DEPARTED,
+    ]
+    assert timeline(story_store.events(), "elsewhere") == ([], [])
