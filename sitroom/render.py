@@ -125,8 +125,17 @@ def _reports_lines(e: Event) -> list[str]:
         outlet = f"{r.outlet}, " if r.outlet else ""
         lines.append(f"    {r.id} in {r.document} ({outlet}{r.reported}, {r.status.value}): {why}")
     if len({s.status for s in e.history}) > 1:
-        lines.append("  history: " + " -> ".join(f"{s.status.value} {_when(s.date)}" for s in e.history))
+        lines.append("  history: " + " -> ".join(_stages(e)))
     return lines
+
+
+def _stages(e: Event) -> list[str]:
+    """Each stage once, with how many reports gave it: "began 2026-09-02 (3 reports)"."""
+    counts: dict[str, int] = {}
+    for step in e.history:
+        label = f"{step.status.value} {_when(step.date)}"
+        counts[label] = counts.get(label, 0) + 1
+    return [f"{label} ({n} report{'s' if n > 1 else ''})" for label, n in counts.items()]
 
 
 def changes_table(found: Sequence[StateChange]) -> str:

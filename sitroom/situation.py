@@ -9,6 +9,7 @@ and `timeline` (everything at one place).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -38,6 +39,7 @@ class _Change:
     event: Event
     actor: ActorRef
     status: PostureStatus | None  # None: the actor's hold on the place ended (it lost control)
+    evidence: tuple[Evidence, ...] = ()  # the sentences that report this stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +90,20 @@ def changes(
 def timeline(events: Iterable[Event], place: str) -> tuple[list[Event], list[StateChange]]:
     """The history of the places whose name, admin1 or country contains `place` (case-insensitive):
     their events by date, and the changes of state they saw."""
-    wanted = [e for e in events if e.place is not None and _place_matches(e.place, place.lower())]
+    wanted = [e for e in events if e.place is not None and _place_matches(e.place, place)]
     history = sorted(wanted, key=lambda e: (_effective_date(e) or date.max, e.id))
     return history, changes(wanted, date.min)
 
 
 def _place_matches(place: Place, query: str) -> bool:
-    return any(query in (value or "").lower() for value in (place.name, place.admin1, place.country))
+    names = (place.name, place.mention, place.admin1, place.country)
+    return any(_folded(query) in _folded(value or "") for value in names)
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics, so "Haditha" finds "Ḩadīthah"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _state_change(change: _Change, before: SituationEntry | None, after: SituationEntry) -> StateChange:
@@ -107,7 +116,7 @@ def _state_change(change: _Change, before: SituationEntry | None, after: Situati
         before=before.status if before and before.until is None else None,
         after=None if ended else after.status,
         event=change.event.id,
-        evidence=change.event.evidence[:2],
+        evidence=change.evidence[:2],
     )
 
 
@@ -140,13 +149,16 @@ def _counts(event: Event, known_at: date | None) -> bool:
 
 
 def _changes(event: Event) -> list[_Change]:
-    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a)]
+    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a, event)]
     agents = list({(a.id or a.name): a for a in agents}.values())
     found = []
     for status, when in _stages(event):
-        found += [_Change(when, event, a, status) for a in agents]
+        evidence = _stage_evidence(event, status)
+        found += [_Change(when, event, a, status, evidence) for a in agents]
         if event.type == EventType.CONTROL:
-            found += [_Change(when, event, a, None) for a in event.actors if a.role == Role.PREVIOUS]
+            found += [
+                _Change(when, event, a, None, evidence) for a in event.actors if a.role == Role.PREVIOUS
+            ]
     return found
 
 
@@ -167,9 +179,32 @@ def _stages(event: Event) -> list[tuple[PostureStatus, date]]:
 _UNDER_WAY = frozenset({Status.BEGAN, Status.ONGOING})
 
 
-def _named(actor: ActorRef) -> bool:
-    """A known entity, or at least a proper name ("Wazalendo militiamen"); not "the group" or "troops"."""
-    return actor.id is not None or any(ch.isupper() for ch in actor.name)
+def _stage_evidence(event: Event, stage: PostureStatus) -> tuple[Evidence, ...]:
+    """The sentences from the reports that gave this stage ("began withdrawing" for withdrawing), not
+    those that only foresaw it."""
+    if stage == PostureStatus.WITHDRAWING:
+        wanted = _UNDER_WAY
+    elif event.type == EventType.WITHDRAW:
+        wanted = frozenset({Status.COMPLETED})
+    else:
+        wanted = frozenset(Status) - {Status.EXPECTED, Status.PLANNED}
+    documents = {r.document for r in event.reports if r.status in wanted}
+    return tuple(e for e in event.evidence if e.document in documents) or event.evidence
+
+
+def _named(actor: ActorRef, event: Event) -> bool:
+    """A known entity, or at least a proper name ("Wazalendo militiamen"); not "the group", "troops", or
+    "Convoys" capitalised only because it opens the sentence."""
+    if actor.id is not None:
+        return True
+    words = actor.name.split()
+    if any(ch.isupper() for word in words[1:] for ch in word):
+        return True
+    return bool(words) and words[0][:1].isupper() and not _opens_a_sentence(actor.mention, event)
+
+
+def _opens_a_sentence(mention: str, event: Event) -> bool:
+    return any(e.sentence.lstrip().startswith(mention) for e in event.evidence if mention)
 
 
 def _posture(event: Event) -> PostureStatus | None:
@@ -210,7 +245,7 @@ def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> Non
         expected_end=change.event.expected_end if change.status == PostureStatus.WITHDRAWING else None,
         contested=change.status == PostureStatus.CONTROLS and change.event.certainty in _ONE_SIDED,
         events=(change.event.id,),
-        evidence=change.event.evidence[:3],
+        evidence=change.evidence[:3],
     )
 
 
@@ -223,7 +258,7 @@ def _extend(current: SituationEntry, change: _Change) -> SituationEntry:
         since=since,
         expected_end=current.expected_end or change.event.expected_end,
         events=current.events + (change.event.id,),
-        evidence=current.evidence + change.event.evidence[:1],
+        evidence=current.evidence + change.evidence[:1],
     )
 
 

@@ -14,6 +14,7 @@ reviewers' decisions, so the order in which documents arrive never changes the r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -28,6 +29,7 @@ from sitroom.records import (
     DatePrecision,
     Event,
     EventType,
+    Evidence,
     Place,
     PlacePrecision,
     ReportLink,
@@ -91,29 +93,65 @@ class Link:
 
 
 def blocking_keys(report: Event) -> tuple[str, ...]:
-    """The blocks a report belongs to: its type, a place key at each level it is known, a time bucket."""
-    places = _place_keys(report.place)
+    """The blocks a report belongs to: its type, place and time bucket.
+
+    A plain key pairs every report that has it. A coarse place (a province, a country) is written
+    "^key" and a finer place inside it "vkey": they pair with each other but the fine ones not among
+    themselves, so a province with thousands of towns does not make all their reports candidates.
+    """
     buckets = _time_buckets(report)
-    return tuple(f"{report.type.value}|{p}|{b}" for p in places for b in buckets)
+    return tuple(
+        f"{mark}{report.type.value}|{key}|{bucket}"
+        for mark, key in _place_keys(report.place)
+        for bucket in buckets
+    )
 
 
-def _place_keys(place: Place | None) -> tuple[str, ...]:
+def partner_keys(key: str) -> tuple[str, ...]:
+    """The keys that pair with `key` (see `blocking_keys`)."""
+    if key.startswith("^"):
+        return ("v" + key[1:],)
+    if key.startswith("v"):
+        return ("^" + key[1:],)
+    return (key,)
+
+
+def _place_keys(place: Place | None) -> list[tuple[str, str]]:
+    """(mark, key) pairs: "" plain, "^" coarse, "v" inside a coarse area (see `blocking_keys`)."""
     if place is None:
-        return ("nowhere",)
-    keys = []
+        return [("", "nowhere")]
+    country = f"country:{place.country_code or place.country or place.name.lower()}"
+    admin1 = f"admin1:{place.country_code}:{place.admin1.lower()}" if place.admin1 else None
+    inside = [("v", country)] + ([("v", admin1)] if admin1 else [])
     if place.precision <= PlacePrecision.ADMIN2:
-        keys.append(f"cell:{_cell(place)}" if place.lat is not None else f"name:{place.name.lower()}")
-    if place.admin1 and place.precision <= PlacePrecision.ADMIN1:
-        keys.append(f"admin1:{place.country_code}:{place.admin1.lower()}")
-    if not keys:
-        keys.append(f"area:{place.country_code or place.name.lower()}")
-    return tuple(keys)
+        if place.lat is None or place.lon is None:
+            return [("", f"name:{place.name.lower()}"), *inside]
+        return _grid_keys(place) + inside
+    if place.precision == PlacePrecision.ADMIN1 and admin1:
+        return [("", admin1), ("^", admin1), ("v", country)]
+    return [("", country), ("^", country)]
 
 
-def _cell(place: Place) -> str:
-    # About 50 km cells: places that could be the same site fall in one cell, or one cell apart on a
-    # boundary; the admin1 key catches those that straddle one.
-    return f"{math.floor(place.lat * 2)}:{math.floor(place.lon * 2)}"
+# Grids for points: a site pairs with sites in its own or a neighbouring fine cell (about 11 km), a
+# place known only roughly ("near X", a district) with anything in a neighbouring coarse cell (55 km).
+_FINE, _COARSE = 10, 2  # cells per degree
+
+
+def _grid_keys(place: Place) -> list[tuple[str, str]]:
+    fine, coarse = _cell(place, _FINE), _cell(place, _COARSE)
+    if place.precision == PlacePrecision.SITE:
+        keys = [("^", f"f:{fine[0]}:{fine[1]}")]
+        keys += [("v", f"f:{x}:{y}") for x, y in _around(fine)]
+        return keys + [("v", f"c:{coarse[0]}:{coarse[1]}")]
+    return [("^", f"c:{x}:{y}") for x, y in _around(coarse)] + [("v", f"c:{coarse[0]}:{coarse[1]}")]
+
+
+def _cell(place: Place, per_degree: int) -> tuple[int, int]:
+    return math.floor(place.lat * per_degree), math.floor(place.lon * per_degree)
+
+
+def _around(cell: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(cell[0] + dx, cell[1] + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
 
 def _time_buckets(report: Event) -> tuple[str, ...]:
@@ -149,7 +187,7 @@ def conflict(a: Event, b: Event) -> str | None:
     """Why two reports cannot be one event, or None."""
     if a.type != b.type:
         return "different types"
-    if set(a.documents) & set(b.documents):
+    if _documents(a) & _documents(b):
         return "one document told them apart"
     if not _actors_agree(a.actors, b.actors):
         return "different actors"
@@ -160,6 +198,15 @@ def conflict(a: Event, b: Event) -> str | None:
     if _methods(a) and _methods(b) and not _methods(a) & _methods(b):
         return "different methods"
     return None
+
+
+def _documents(report: Event) -> frozenset[str]:
+    return _documents_in(report.evidence) if not report.reports else frozenset(report.documents)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _documents_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
+    return frozenset(e.document for e in evidence)
 
 
 def _places_compatible(a: Place | None, b: Place | None) -> bool:
@@ -210,13 +257,17 @@ def _gap(a: TimeSpan, b: TimeSpan) -> timedelta:
 
 
 _METHOD_PATTERNS = {
-    method: re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
-    for method, words in _METHODS.items()
+    method: re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE) for method, words in _METHODS.items()
 }
 
 
 def _methods(event: Event) -> frozenset[str]:
-    text = " ".join([event.trigger, *(e.sentence for e in event.evidence[:1])])
+    return _methods_in(event.trigger, event.evidence[:1])
+
+
+@functools.lru_cache(maxsize=200_000)
+def _methods_in(trigger: str, evidence: tuple[Evidence, ...]) -> frozenset[str]:
+    text = " ".join([trigger, *(e.sentence for e in evidence)])
     return frozenset(m for m, pattern in _METHOD_PATTERNS.items() if pattern.search(text))
 
 
@@ -275,7 +326,12 @@ def _text_score(a: Event, b: Event, reasons: list[str]) -> float:
 
 
 def _words(event: Event) -> frozenset[str]:
-    return frozenset(_WORD.findall(" ".join(e.sentence for e in event.evidence).lower()))
+    return _words_in(event.evidence)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _words_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
+    return frozenset(_WORD.findall(" ".join(e.sentence for e in evidence).lower()))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -331,10 +387,14 @@ def _candidate_pairs(reports: Iterable[Event]) -> set[tuple[str, str]]:
         for key in blocking_keys(report):
             blocks.setdefault(key, []).append(report.id)
     pairs = set()
-    for ids in blocks.values():
+    for key, ids in blocks.items():
+        if key.startswith("v"):
+            continue  # fine members pair only with the coarse reports of their area
+        partners = ids if not key.startswith("^") else blocks.get("v" + key[1:], [])
         for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                pairs.add((a, b) if a < b else (b, a))
+            for b in partners[i + 1 :] if partners is ids else partners:
+                if a != b:
+                    pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
@@ -511,19 +571,12 @@ def _outlet(report: Event) -> str | None:
 
 
 def _report_link(report: Event, ordered: list[Event], links: dict[tuple[str, str], Link], origin: str):
+    """The report as merged, with why it joined: its strongest link to a report that came before it
+    (or, failing that, to any other report of the event)."""
     reasons: tuple[str, ...] = ()
     if report is not ordered[0]:
-        best = max(
-            (
-                links[k]
-                for o in ordered
-                if o is not report
-                for k in [tuple(sorted((o.id, report.id)))]
-                if k in links
-            ),
-            key=lambda lk: lk.score,
-            default=None,
-        )
+        position = ordered.index(report)
+        best = _strongest(report, ordered[:position], links) or _strongest(report, ordered, links)
         reasons = best.reasons if best else ("joined by a reviewer",)
     return ReportLink(
         id=report.id,
@@ -534,6 +587,11 @@ def _report_link(report: Event, ordered: list[Event], links: dict[tuple[str, str
         outlet=_outlet(report),
         reasons=reasons,
     )
+
+
+def _strongest(report: Event, others: list[Event], links: dict[tuple[str, str], Link]) -> Link | None:
+    found = [links.get((min(o.id, report.id), max(o.id, report.id))) for o in others if o is not report]
+    return max((lk for lk in found if lk is not None), key=lambda lk: lk.score, default=None)
 
 
 # --- reviews -----------------------------------------------------------------------------------------
@@ -601,6 +659,9 @@ class ReportMerger:
     def keys(self, report: Event) -> tuple[str, ...]:
         return blocking_keys(report)
 
+    def partner_keys(self, key: str) -> tuple[str, ...]:
+        return partner_keys(key)
+
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)
 
@@ -611,6 +672,9 @@ class KeepReports:
 
     def keys(self, report: Event) -> tuple[str, ...]:
         return ()
+
+    def partner_keys(self, key: str) -> tuple[str, ...]:
+        return (key,)
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return sorted(reports, key=lambda r: r.id)
