@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import islice
 
+from sitroom.errors import SitroomError, StoreError
 from sitroom.pipeline import Pipeline
-from sitroom.records import Document, Skipped
+from sitroom.records import Document, Event, Skipped
 from sitroom.store import Store
+
+# spaCy's default nlp.max_length: a longer text makes the parser refuse the whole batch.
+MAX_TEXT_CHARS = 1_000_000
+# Documents in, (document, its events or why it was skipped) out, in any number of processes.
+Processor = Callable[[Iterator[Document]], Iterable[tuple[Document, "list[Event] | Skipped"]]]
+
+
+@dataclass(frozen=True, slots=True)
+class IdConflict:
+    """A document whose id was taken by a different text: both are kept, this one under a derived id."""
+
+    origin: str
+    id: str
+    stored_as: str
 
 
 @dataclass
@@ -16,19 +32,28 @@ class IngestReport:
     unchanged: int = 0  # already stored: ingesting the same document again changes nothing
     events: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    conflicts: list[IdConflict] = field(default_factory=list)
 
 
 def ingest(
     inputs: Iterable[Document | Skipped],
     store: Store,
-    pipeline: Pipeline,
+    pipeline: Pipeline | None,
     on_document: Callable[[], None] = lambda: None,
+    strict: bool = False,
+    process: Processor | None = None,
 ) -> IngestReport:
-    """Process and store every new document; report the duplicates and the inputs that were skipped."""
+    """Process and store every new document; report the duplicates, the id conflicts and the inputs that
+    were skipped. A document the pipeline or the store fails on is skipped with the error (`strict`: raised),
+    so one bad document never stops the rest; what is already stored is never touched.
+
+    `process` replaces running `pipeline` here (sitroom.distributed runs it on other processes): it gets
+    the new documents and yields each with its events, or with a Skipped when it failed on it."""
     report = IngestReport()
 
     def new_documents() -> Iterator[Document]:
         seen: set[str] = set()
+        taken: dict[str, str] = {}  # id -> content hash of the documents this run has let through
         for item in inputs:
             if isinstance(item, Skipped):
                 report.skipped.append(item)
@@ -36,15 +61,98 @@ def ingest(
             elif item.content_hash in seen or store.has_document(item.content_hash):
                 report.unchanged += 1
                 on_document()
+            elif len(item.text) > MAX_TEXT_CHARS:
+                report.skipped.append(_too_long(item))
+                on_document()
             else:
                 seen.add(item.content_hash)
-                yield item
+                yield _with_free_id(item, store, taken, report)
 
-    for document, events in pipeline.process(new_documents()):
-        if store.write(document, events):
+    documents = new_documents()
+    if process is not None:
+        results = process(documents)
+    elif pipeline is not None:
+        results = _processed(pipeline, documents, report, strict, on_document)
+    else:
+        raise ValueError("ingest needs a pipeline or a process function")
+    for document, events in results:
+        if isinstance(events, Skipped):
+            report.skipped.append(events)
+            on_document()
+            continue
+        try:
+            stored = store.write(document, events)
+        except StoreError as err:
+            if strict or not _bad_value(err):
+                raise
+            report.skipped.append(Skipped(document.origin, f"not stored: {err}"))
+            on_document()
+            continue
+        if stored:
             report.added += 1
             report.events += len(events)
         else:
             report.unchanged += 1
         on_document()
     return report
+
+
+def _too_long(doc: Document) -> Skipped:
+    limit = f"over the {MAX_TEXT_CHARS:,} the language model reads at once"
+    return Skipped(doc.origin or doc.id, f"text too long: {len(doc.text):,} characters, {limit}")
+
+
+def _with_free_id(doc: Document, store: Store, taken: dict[str, str], report: IngestReport) -> Document:
+    """`doc`, or, when its id already names a different text, a copy under an id derived from its hash.
+    The content hash stays as it was, so ingesting the same input again is still a no-op."""
+    holder = taken.get(doc.id)
+    if holder is None:
+        stored = store.document(doc.id)
+        holder = stored.content_hash if stored is not None else None
+    if holder is None or holder == doc.content_hash:
+        taken[doc.id] = doc.content_hash
+        return doc
+    derived = f"{doc.id}~{doc.content_hash[:12]}"
+    report.conflicts.append(IdConflict(doc.origin, doc.id, derived))
+    taken[derived] = doc.content_hash
+    return replace(doc, id=derived)
+
+
+def _processed(
+    pipeline: Pipeline,
+    documents: Iterator[Document],
+    report: IngestReport,
+    strict: bool,
+    on_document: Callable[[], None],
+) -> Iterator[tuple[Document, list[Event]]]:
+    """The pipeline's output, a batch at a time; when a batch fails, its documents go one by one and only
+    the one that fails is skipped."""
+    if strict:
+        yield from pipeline.process(documents)
+        return
+    while batch := list(islice(documents, pipeline.settings.batch_size)):
+        try:
+            results = list(pipeline.process(batch))
+        except Exception:  # find the document at fault below, and keep the others
+            results = list(_one_by_one(pipeline, batch, report, on_document))
+        yield from results
+
+
+def _one_by_one(
+    pipeline: Pipeline, batch: list[Document], report: IngestReport, on_document: Callable[[], None]
+) -> Iterator[tuple[Document, list[Event]]]:
+    for document in batch:
+        try:
+            yield document, pipeline.events(document)
+        except SitroomError:
+            raise  # sitroom's own data or store is at fault, not this document: stop with its message
+        except Exception as exc:  # a rejection is a value: the document is reported, not fatal
+            failure = f"{type(exc).__name__}: {exc}"
+            reason = f"sitroom failed on this document ({failure}); nothing of it was stored"
+            report.skipped.append(Skipped(document.origin or document.id, reason))
+            on_document()
+
+
+def _bad_value(err: StoreError) -> bool:
+    """A write rolled back over a value in the document (not a broken or locked database)."""
+    return isinstance(err.__cause__, ArithmeticError | ValueError | TypeError | LookupError)

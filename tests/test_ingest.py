@@ -35,7 +35,6 @@ def test_default_date_used_without_dateline(tmp_path):
     [
         ("empty.txt", b"", "empty input"),
         ("binary.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "binary"),
-        ("bad.txt", b"date 2026-01-01\nTroops \xff\xfe left", "not valid UTF-8"),
         ("nodate.txt", b"Troops left the base.", "no dateline"),
         ("baddate.txt", b"date 2026-02-31\nTroops left.", "not a real date"),
     ],
@@ -46,6 +45,14 @@ def test_bad_inputs_are_skipped_with_a_reason(tmp_path, name, data, reason):
     assert isinstance(item, Skipped)
     assert item.origin == path
     assert reason in item.reason
+
+
+def test_invalid_utf8_is_read_as_windows_1252_with_a_note(tmp_path):
+    path = _write(tmp_path / "bad.txt", b"date 2026-01-01\nTroops \x93left\x94 the base")
+    notes = []
+    (doc,) = read_inputs([path], on_note=lambda origin, message: notes.append((origin, message)))
+    assert doc.text == "Troops \u201cleft\u201d the base"
+    assert notes == [(path, "not valid UTF-8 at byte 23 (b'\\x93'); read as Windows-1252")]
 
 
 def test_one_bad_input_does_not_stop_the_others(tmp_path):
