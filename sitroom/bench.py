@@ -68,6 +68,7 @@ def _whole_ingest(settings: Settings, texts: list[tuple[str, str]]) -> dict:
     pipeline = Pipeline(settings)
     _ = (pipeline.nlp, pipeline.resolvers)  # load everything before timing throughput
     loaded = time.perf_counter()
+    geo_before = pipeline.resolvers.geo.seconds
     docs = [make_document(t, date.fromisoformat(d), name=f"bench-{i}") for i, (d, t) in enumerate(texts)]
     with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "bench.db")) as store:
         report = ingest(docs, store, pipeline)
@@ -80,7 +81,18 @@ def _whole_ingest(settings: Settings, texts: list[tuple[str, str]]) -> dict:
         "events": report.events,
         "documents": report.added,
         "peak_rss_mb": _peak_rss_mb(),
+        "geo_resolve_s": pipeline.resolvers.geo.seconds - geo_before,
     }
+
+
+def _gazetteer_open(settings: Settings) -> dict:
+    """Opening the compiled gazetteer (built beforehand) and its first lookup, in a fresh process."""
+    from sitroom.resolve.gazetteer import Gazetteer
+
+    started = time.perf_counter()
+    gazetteer = Gazetteer.open(settings.gazetteer_path)
+    gazetteer.candidates("Damascus")
+    return {"open_s": time.perf_counter() - started}
 
 
 def _in_fresh_process(func, *args) -> dict:
@@ -89,9 +101,31 @@ def _in_fresh_process(func, *args) -> dict:
         return pool.apply(func, args)
 
 
-def run_bench(settings: Settings, count: int) -> dict:
+def run_bench(
+    settings: Settings,
+    count: int,
+    worker_docs: int = 0,
+    workers: tuple[int, ...] = (1, 2),
+    memory_sizes: tuple[int, ...] = (),
+    events: int = 0,
+    postgres: str | None = None,
+) -> dict:
+    """Throughput on `count` texts; with the options, also worker scaling, memory and query latency."""
+    results = _throughput(settings, count)
+    if worker_docs:
+        results["workers"] = _worker_scaling(settings, worker_docs, workers)
+    if memory_sizes:
+        results["memory"] = _memory_by_size(settings, memory_sizes)
+    if events:
+        results["queries"] = _query_latency(events, postgres)
+    return results
+
+
+def _throughput(settings: Settings, count: int) -> dict:
     texts = bench_texts(count)
     settings = replace(settings, db=":memory:")
+    _in_fresh_process(_gazetteer_open, settings)  # builds the index if it is missing or stale
+    gazetteer = _in_fresh_process(_gazetteer_open, settings)
     bare = _in_fresh_process(_bare_spacy, settings, texts)
     whole = _in_fresh_process(_whole_ingest, settings, texts)
     for part in (bare, whole):
@@ -103,7 +137,37 @@ def run_bench(settings: Settings, count: int) -> dict:
         "bare_spacy": bare,
         "sitroom_ingest": whole,
         "ratio": whole["docs_per_s"] / bare["docs_per_s"],
+        "gazetteer_open_s": gazetteer["open_s"],
+        "geo_share": whole["geo_resolve_s"] / whole["seconds"],
     }
+
+
+def _worker_scaling(settings: Settings, count: int, workers: tuple[int, ...]) -> dict:
+    from sitroom.bench_scale import in_fresh_child, in_process, on_workers
+
+    base = bench_texts(min(count, 64))
+    settings = replace(settings, db=":memory:")
+    single = in_fresh_child(in_process, settings, count, base)
+    runs = [in_fresh_child(on_workers, settings, count, n, base) for n in workers]
+    return {"documents": count, "single_process": single, "runs": runs}
+
+
+def _memory_by_size(settings: Settings, sizes: tuple[int, ...]) -> list[dict]:
+    from sitroom.bench_scale import in_fresh_child, in_process
+
+    settings = replace(settings, db=":memory:")
+    # Synthetic reports, not the bundled texts cycled: copies of one text would all merge into one event.
+    return [in_fresh_child(in_process, settings, size, None) for size in sizes]
+
+
+def _query_latency(events: int, postgres: str | None) -> dict:
+    from sitroom.bench_store import run_store_bench
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = {"sqlite": run_store_bench(str(Path(tmp) / "queries.db"), events)}
+    if postgres:
+        found["postgresql"] = run_store_bench(postgres, events)
+    return found
 
 
 def render_bench(r: dict) -> str:
@@ -119,4 +183,19 @@ def render_bench(r: dict) -> str:
         )
     lines.append(f"ratio (sitroom / bare spaCy docs/s): {r['ratio']:.2f}")
     lines.append(f"events extracted: {r['sitroom_ingest']['events']}")
+    open_ms = r["gazetteer_open_s"] * 1000
+    lines.append(f"gazetteer open + first lookup (built index, fresh process): {open_ms:.0f} ms")
+    lines.append(
+        f"place resolution: {r['sitroom_ingest']['geo_resolve_s']:.2f} s, "
+        f"{100 * r['geo_share']:.1f}% of the sitroom ingest time"
+    )
+    from sitroom.bench_scale import render_memory, render_workers
+    from sitroom.bench_store import render_queries
+
+    if "workers" in r:
+        lines += render_workers(r["workers"])
+    if "memory" in r:
+        lines += render_memory(r["memory"])
+    if "queries" in r:
+        lines += render_queries(r["queries"])
     return "\n".join(lines)

@@ -40,6 +40,10 @@ class Store(Protocol):
         """Each document's own account of events (all, one event's, or those dated by `known_at`)."""
         ...
 
+    def find_event(self, id: str) -> Event | None:
+        """The event with this id, or the event that now holds the report with this id."""
+        ...
+
     def events_holding(self, report_ids: Sequence[str]) -> list[Event]:
         """The merged events that hold any of these reports."""
         ...

@@ -1,0 +1,150 @@
+"""Ingest on a Dask cluster: NLP, extraction and resolution on workers, the store in this process.
+
+Documents go to the workers in batches, with only a few batches in flight at once, so neither this process
+nor a worker ever holds more than a bounded slice of the corpus. Each worker process loads the pipeline once
+(`_worker_pipeline`) and keeps it for every later batch. Results come back in the order the batches went out
+and are written one document per transaction (`sitroom.jobs.ingest`), so a run that is killed leaves whole
+documents only, and running it again skips them by content hash and processes the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from itertools import islice
+
+from sitroom.errors import SitroomError
+from sitroom.jobs import IngestReport, ingest
+from sitroom.pipeline import Pipeline
+from sitroom.records import Document, Event, Skipped
+from sitroom.settings import Settings
+from sitroom.store import Store
+
+# Documents per task: large enough that spaCy's nlp.pipe batches well and task overhead stays small.
+DEFAULT_TASK_SIZE = 16
+# Tasks in flight per worker thread: one running, one queued, so a worker never waits on this process.
+IN_FLIGHT_PER_THREAD = 2
+
+Result = tuple[Document, "list[Event] | Skipped"]
+
+
+class ClusterError(SitroomError):
+    """The Dask cluster cannot be started or reached."""
+
+
+@functools.cache
+def _worker_pipeline(settings: Settings) -> Pipeline:
+    pipeline = Pipeline(settings)
+    _ = (pipeline.nlp, pipeline.resolvers)  # load everything now, not inside the first batch
+    return pipeline
+
+
+def _pipeline_settings(settings: Settings) -> Settings:
+    # The database is not the workers' business; leaving it out lets every store share one loaded pipeline.
+    return replace(settings, db="")
+
+
+def warm_worker(settings: Settings) -> int:
+    """Load the pipeline in this worker process (run on every worker before work starts)."""
+    _worker_pipeline(settings)
+    return os.getpid()
+
+
+def process_batch(settings: Settings, documents: list[Document]) -> list[Result]:
+    """Runs on a worker: each document with its events, or a Skipped saying why it failed."""
+    pipeline = _worker_pipeline(settings)
+    try:
+        return list(pipeline.process(documents))
+    except Exception:  # find the document at fault, keep the others
+        return [_one(pipeline, document) for document in documents]
+
+
+def _one(pipeline: Pipeline, document: Document) -> Result:
+    try:
+        return document, pipeline.events(document)
+    except Exception as exc:  # a rejection is a value: the document is reported, not fatal
+        reason = f"sitroom failed on this document ({type(exc).__name__}: {exc}); nothing of it was stored"
+        return document, Skipped(document.origin or document.id, reason)
+
+
+def dask_processor(client, settings: Settings, task_size: int = DEFAULT_TASK_SIZE):
+    """A `sitroom.jobs.Processor` that runs the pipeline on the client's workers, in bounded batches."""
+    pipeline_settings = _pipeline_settings(settings)
+    threads = sum(client.nthreads().values())
+    if threads == 0:
+        raise ClusterError("the Dask cluster has no workers")
+    client.run(warm_worker, pipeline_settings)
+    limit = max(2, threads * IN_FLIGHT_PER_THREAD)
+
+    def process(documents: Iterator[Document]) -> Iterator[Result]:
+        pending: deque = deque()
+        while batch := list(islice(documents, task_size)):
+            pending.append(client.submit(process_batch, pipeline_settings, batch, pure=False))
+            while len(pending) >= limit:
+                yield from _result(pending.popleft())
+        while pending:
+            yield from _result(pending.popleft())
+
+    return process
+
+
+def _result(future) -> list[Result]:
+    try:
+        return future.result()
+    except Exception as exc:  # a lost worker or scheduler; what was written so far stays written
+        raise ClusterError(
+            f"the Dask cluster failed ({type(exc).__name__}: {exc}); run again to resume"
+        ) from exc
+
+
+@contextmanager
+def dask_client(workers: int | None = None, address: str | None = None) -> Iterator:
+    """A client of a new local cluster of `workers` processes (one thread each), or of the scheduler at
+    `address`."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError("distributed ingest needs Dask: pip install 'dask[distributed]'") from exc
+    if address:
+        try:
+            client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        with client:
+            yield client
+        return
+    if workers is None or workers < 1:
+        raise ClusterError(f"the number of workers must be at least 1, got {workers}")
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit=0,  # the pipeline's footprint is steady; do not restart workers on a guess
+            silence_logs=logging.ERROR,
+        )
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        raise ClusterError(f"cannot start a local Dask cluster of {workers} workers: {exc}") from exc
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def ingest_on_cluster(
+    inputs: Iterable[Document | Skipped],
+    store: Store,
+    settings: Settings,
+    client,
+    on_document: Callable[[], None] = lambda: None,
+    task_size: int = DEFAULT_TASK_SIZE,
+    process=None,
+) -> IngestReport:
+    """`sitroom.jobs.ingest` with the pipeline on a Dask cluster and the writes here. `process`: a
+    `dask_processor` made beforehand (its workers already warm)."""
+    process = process or dask_processor(client, settings, task_size)
+    return ingest(inputs, store, None, on_document=on_document, process=process)
