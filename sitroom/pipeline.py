@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.events import extract_events, time_spans
 from sitroom.extract.lexicon import Lexicon, load_lexicon
@@ -37,7 +37,7 @@ from sitroom.resolve.events import (
     with_report_date,
 )
 from sitroom.resolve.gazetteer import Gazetteer
-from sitroom.resolve.geo import GeoContext, GeoResolver
+from sitroom.resolve.geo import DEMONYM, GeoResolver, document_contexts
 from sitroom.resolve.time import resolve_time
 from sitroom.settings import Settings
 
@@ -100,21 +100,31 @@ class Pipeline:
         events = self.events_from_doc(doc, document)
         return Annotation(
             document=document,
-            places=tuple(self._place_mentions(doc)),
+            places=tuple(self.place_mentions(doc)),
             dates=tuple(self._date_mentions(doc, document)),
             sources=tuple(self._source_mentions(doc)),
             events=tuple(events),
         )
 
-    def _place_mentions(self, doc: Doc) -> list[PlaceMention]:
-        ents = [e for e in doc.ents if e.label_ in PLACE_LABELS]
-        texts = tuple(e.text for e in ents)
-        resolved = self.resolvers.geo.resolve_document(
-            [(e.text, GeoContext(document_places=texts)) for e in ents]
-        )
-        return [
-            PlaceMention(e.start_char, e.end_char, e.text, p) for e, p in zip(ents, resolved, strict=True)
+    def place_mentions(self, doc: Doc) -> list[PlaceMention]:
+        """Every place mention of a parsed text, each resolved in the document's context, or None where
+        the resolver abstains: GPE, LOC and FAC entities (sitroom's rulers included), nationality words
+        ("Syrian", "Russians") resolved to their country with the feature "demonym", and known places
+        that NER labelled otherwise or missed ("Anderson County" in "Anderson County Sheriff's Office",
+        "Tunisia" tagged ORG). Only this list reads them so; events keep their own place logic."""
+        geo = self.resolvers.geo
+        found = {e.start: (e, _nationality(e, geo)) for e in doc.ents if e.label_ in PLACE_LABELS}
+        for span in _unlabelled_places(doc, geo):
+            found.setdefault(span.start, (span, geo.is_demonym(span.text)))
+        spans = [found[start] for start in sorted(found)]
+        contexts = document_contexts(doc.text, [(s.start_char, s.end_char, s.text) for s, _ in spans])
+        pairs = [
+            (s.text, replace(c, feature_hint=DEMONYM) if demonym else c)
+            for (s, demonym), c in zip(spans, contexts, strict=True)
         ]
+        resolved = geo.resolve_document(pairs)
+        places = zip(spans, resolved, strict=True)
+        return [PlaceMention(s.start_char, s.end_char, s.text, p) for (s, _), p in places]
 
     def _date_mentions(self, doc: Doc, document: Document) -> list[DateMention]:
         spans = [s for sent in doc.sents for s in time_spans(sent)]
@@ -144,6 +154,59 @@ def _place_pattern(label: str, name: str) -> dict:
     if len(words) == 1:
         return {"label": label, "pattern": name}
     return {"label": label, "pattern": [{"LOWER": w.lower()} for w in words]}
+
+
+# Entity labels whose words may contain a place name ("Richmond Police Department", "US forces").
+_HOST_LABELS = frozenset({"ORG", "NORP", "PERSON", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+_NAME_JOINERS = frozenset({"of", "and", "the", "-", "de"})
+_LONGEST_NAME = 4  # tokens
+
+
+def _unlabelled_places(doc: Doc, geo: GeoResolver) -> list[Span]:
+    """Capitalised phrases outside place entities that name a known place or a nationality: the longest
+    match first, within one entity or outside all. A person's name is a place only when it is the whole
+    entity and the text never names a person with more words ("Jackson" after "Michael Jackson")."""
+    host = {t.i: e for e in doc.ents for t in e}
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    found: list[Span] = []
+    i = 0
+    while i < len(doc):
+        span = _place_at(doc, i, host, persons, geo)
+        found += [span] if span is not None else []
+        i = span.end if span is not None else i + 1
+    return found
+
+
+def _place_at(doc: Doc, i: int, host: dict, persons: list[str], geo: GeoResolver) -> Span | None:
+    ent = host.get(i)
+    if not _capitalised(doc[i]) or (ent is not None and ent.label_ not in _HOST_LABELS):
+        return None
+    for end in range(min(len(doc), i + _LONGEST_NAME), i, -1):
+        span = doc[i:end]
+        if not _capitalised(doc[end - 1]) or any(
+            host.get(t.i) is not ent or not (_capitalised(t) or t.lower_ in _NAME_JOINERS) for t in span
+        ):
+            continue
+        if ent is not None and ent.label_ == "PERSON" and not _place_not_person(span, ent, persons):
+            continue
+        if geo.is_demonym(span.text) or geo.names_known_place(span.text):
+            return span
+    return None
+
+
+def _place_not_person(span: Span, ent: Span, persons: list[str]) -> bool:
+    whole = (span.start, span.end) == (ent.start, ent.end)
+    return whole and not any(span.text in p and span.text != p for p in persons)
+
+
+def _capitalised(token: Token) -> bool:
+    """Title case, all capitals or a capitalised abbreviation ("Syria", "BOSTON", "U.S.", "Ga.")."""
+    return token.text[:1].isupper() and any(ch.isalpha() for ch in token.text)
+
+
+def _nationality(ent: Span, geo: GeoResolver) -> bool:
+    """A NORP (or place-labelled) entity that is a country's demonym."""
+    return ent.label_ in ("NORP", *PLACE_LABELS) and geo.is_demonym(ent.text)
 
 
 def _place_mentions(doc: Doc) -> list[Mention]:

@@ -99,13 +99,17 @@ def score_place_resolution(pipeline: Any, rows: Sequence[GedRow]) -> PlaceScores
     scores = PlaceScores()
     lookups = _lookups(pipeline, scores.info)
     for prefix, lookup in lookups.items():
-        tallies = {split: _Tally() for split in SPLITS}
+        # all rows together, then where_prec 1 (the exact place) and 2 (within about 25 km) apart
+        groups = ("", *(f".where_prec_{int(p)}" for p in sorted(PRECISIONS)))
+        tallies = {(split, group): _Tally() for split in SPLITS for group in groups}
         resolve = _cached(lookup, scores.info, prefix)
         for row in rows:
             if row.where_prec in PRECISIONS:
-                tallies[row.split].add(row, _first_resolved(resolve, row))
-        for split in SPLITS:
-            scores.metrics.setdefault(split, {}).update(tallies[split].metrics(prefix))
+                place = _first_resolved(resolve, row)
+                tallies[(row.split, "")].add(row, place)
+                tallies[(row.split, f".where_prec_{int(row.where_prec)}")].add(row, place)
+        for (split, group), tally in tallies.items():
+            scores.metrics.setdefault(split, {}).update(tally.metrics(prefix + group))
     return scores
 
 

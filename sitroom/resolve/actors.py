@@ -88,7 +88,9 @@ def clean(mention: str) -> str:
 def fold(text: str, keep_case: bool = False) -> str:
     """A matching key: accents, apostrophes and hyphens dropped, and case folded unless keep_case."""
     text = unicodedata.normalize("NFKD", clean(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("'", "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    # "Islamic State's Sahel Province" is "Islamic State Sahel Province"; "People's" matches "Peoples"
+    text = re.sub(r"'s\b", "", text).replace("'", "")
     text = " ".join(re.sub(r"[-/]", " ", text).split())
     return text if keep_case else text.casefold()
 

