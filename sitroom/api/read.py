@@ -1,0 +1,197 @@
+"""Read routes: documents, events, the situation, its changes, places and actors. Reads need no token."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from sitroom.api.errors import ApiError
+from sitroom.api.filters import Filters, Page, check_range
+from sitroom.api.schemas import ERRORS, Day, json_list, json_response
+from sitroom.api.state import store_for
+from sitroom.codec import to_dict
+from sitroom.records import Event, ReviewState
+from sitroom.situation import changes, situation_as_of, timeline
+
+router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
+
+EventId = Annotated[str, Path(min_length=1, max_length=200, description="an event id")]
+
+
+@router.get("/documents", responses={200: json_response("DocumentPage")})
+def list_documents(request: Request, page: Page) -> JSONResponse:
+    """Documents without their text, oldest dateline first."""
+    with store_for(request) as store:
+        found = store.documents(include_text=False)
+    items = [{k: v for k, v in to_dict(d).items() if k != "text"} for d in found]
+    return _page(len(found), page, items[page.offset : page.offset + page.limit])
+
+
+@router.get("/documents/{document_id}", responses={200: json_response("Document")})
+def get_document(
+    request: Request, document_id: Annotated[str, Path(min_length=1, max_length=200)]
+) -> JSONResponse:
+    """One document with its text."""
+    with store_for(request) as store:
+        found = store.document(document_id)
+    if found is None:
+        raise ApiError(404, f"no document with id {document_id!r}")
+    return JSONResponse(to_dict(found))
+
+
+@router.get("/events", responses={200: json_response("EventPage")})
+def list_events(request: Request, filters: Filters, page: Page) -> JSONResponse:
+    """Events matching every given filter, a page at a time, with the total before paging."""
+    with store_for(request) as store:
+        total = store.count_events(**filters.as_kwargs())
+        found = store.events(**filters.as_kwargs(), limit=page.limit, offset=page.offset)
+    return _page(total, page, to_dict(found))
+
+
+@router.get("/events/{event_id}", responses={200: json_response("Event")})
+def get_event(request: Request, event_id: EventId) -> JSONResponse:
+    """One event: actors, place, dates, claims, sources, evidence, and the reports merged into it."""
+    with store_for(request) as store:
+        return JSONResponse(to_dict(_event(store, event_id)))
+
+
+@router.get("/events/{event_id}/reports", responses={200: json_list("Event")})
+def get_reports(request: Request, event_id: EventId) -> JSONResponse:
+    """Each document's own account of the event, oldest first."""
+    with store_for(request) as store:
+        _event(store, event_id)
+        return JSONResponse(to_dict(store.reports(event_id=event_id)))
+
+
+@router.get("/events/{event_id}/reviews", responses={200: json_list("Review")})
+def get_reviews(request: Request, event_id: EventId) -> JSONResponse:
+    """Reviews of the event's reports (by whom, when, what), oldest first."""
+    with store_for(request) as store:
+        event = _event(store, event_id)
+        held = {r.id for r in event.reports} | {event.id}
+        found = [r for r in store.reviews() if r.event_id == event.id or held & set(r.reports)]
+    return JSONResponse(to_dict(found))
+
+
+@router.get("/situation", responses={200: json_response("Situation")})
+def get_situation(
+    request: Request,
+    as_of: Annotated[Day | None, Query(description="the day to describe (default: today)")] = None,
+    known_at: Annotated[Day | None, Query(description="use only what was reported by this day")] = None,
+) -> JSONResponse:
+    """Which force is present at, withdrawing from, gone from or in control of which place, on a day."""
+    when = as_of or date.today()
+    with store_for(request) as store:
+        entries = situation_as_of(_known(store, known_at), when, known_at=known_at)
+    body = {"as_of": when.isoformat(), "known_at": _iso(known_at), "entries": to_dict(entries)}
+    return JSONResponse(body)
+
+
+@router.get("/changes", responses={200: json_response("Changes")})
+def get_changes(
+    request: Request,
+    since: Annotated[Day, Query(description="first day of the window")],
+    until: Annotated[Day | None, Query(description="last day of the window (default: no end)")] = None,
+    known_at: Annotated[Day | None, Query(description="use only what was reported by this day")] = None,
+) -> JSONResponse:
+    """Every change of state that took effect between `since` and `until`, oldest first."""
+    check_range(since, until)
+    with store_for(request) as store:
+        found = changes(_known(store, known_at), since, until, known_at=known_at)
+    body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at)}
+    return JSONResponse(body | {"changes": to_dict(found)})
+
+
+@router.get("/places", responses={200: json_response("PlaceCounts")})
+def list_places(
+    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
+) -> JSONResponse:
+    """Places that events happened at, with their event counts, most first."""
+    with store_for(request) as store:
+        found = store.events()
+    return JSONResponse(_place_counts(found)[:limit])
+
+
+@router.get("/places/{place}/timeline", responses={200: json_response("Timeline")})
+def place_timeline(
+    request: Request,
+    place: Annotated[str, Path(min_length=1, max_length=200, description="place name, admin1 or country")],
+) -> JSONResponse:
+    """The history of matching places: their events by date and the changes of state they saw."""
+    with store_for(request) as store:
+        history, steps = timeline(store.events(rejected=False), place)
+    return JSONResponse({"place": place, "events": to_dict(history), "changes": to_dict(steps)})
+
+
+@router.get("/actors", responses={200: json_response("ActorCounts")})
+def list_actors(
+    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
+) -> JSONResponse:
+    """Actors named in events, with their event counts, most first."""
+    with store_for(request) as store:
+        found = store.events()
+    return JSONResponse(_actor_counts(found)[:limit])
+
+
+def _event(store: Any, event_id: str) -> Event:
+    found = store.find_event(event_id)
+    if found is None:
+        raise ApiError(404, f"no event with id {event_id!r}")
+    return found
+
+
+def _known(store: Any, known_at: date | None) -> list[Event]:
+    """The events as merged from the reports dated by `known_at` (all when None); rejected ones are left
+    out of the situation."""
+    if known_at is None:
+        return store.events(rejected=False)
+    return [e for e in store.events_known_at(known_at) if e.review != ReviewState.REJECTED]
+
+
+def _page(total: int, page: Any, items: list) -> JSONResponse:
+    return JSONResponse({"total": total, "limit": page.limit, "offset": page.offset, "items": items})
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _place_counts(events: list[Event]) -> list[dict]:
+    counts: Counter[str] = Counter()
+    first: dict[str, dict] = {}
+    for event in events:
+        place = event.place
+        if place is None:
+            continue
+        key = place.gazetteer_id or place.name
+        counts[key] += 1
+        first.setdefault(
+            key,
+            {
+                "name": place.name,
+                "gazetteer_id": place.gazetteer_id,
+                "country": place.country,
+                "admin1": place.admin1,
+                "lat": place.lat,
+                "lon": place.lon,
+                "precision": int(place.precision),
+            },
+        )
+    ranked = sorted(counts, key=lambda k: (-counts[k], first[k]["name"], k))
+    return [first[k] | {"events": counts[k]} for k in ranked]
+
+
+def _actor_counts(events: list[Event]) -> list[dict]:
+    counts: Counter[str] = Counter()
+    names: dict[str, tuple[str, str | None]] = {}
+    for event in events:
+        for key in {a.id or a.name for a in event.actors}:
+            counts[key] += 1
+        for actor in event.actors:
+            names.setdefault(actor.id or actor.name, (actor.name, actor.id))
+    ranked = sorted(counts, key=lambda k: (-counts[k], names[k][0], k))
+    return [{"name": names[k][0], "id": names[k][1], "events": counts[k]} for k in ranked]

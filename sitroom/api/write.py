@@ -1,0 +1,127 @@
+"""Write routes: ingest documents, fetch and ingest pages, review events. Each needs a write token."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+
+from sitroom.api.errors import ApiError
+from sitroom.api.fetch import FetchPolicy, FetchRefused, fetch
+from sitroom.api.schemas import ERRORS, WRITE_ERRORS, IngestDocument, IngestUrls, ReviewRequest, json_response
+from sitroom.api.state import Writer, config, store_for
+from sitroom.codec import to_dict
+from sitroom.ingest import document_from_bytes, make_document
+from sitroom.ingest.language import language_problem
+from sitroom.jobs import ingest
+from sitroom.records import Document, Event, Skipped
+from sitroom.review import ReviewError, review
+from sitroom.store import Store
+
+router = APIRouter(prefix="/api", tags=["write"], responses=ERRORS | WRITE_ERRORS)
+
+_INGESTED = {
+    200: json_response("IngestResult", "Nothing new: every document was stored already, or skipped"),
+    201: json_response("IngestResult", "Documents added"),
+}
+
+
+@router.get("/whoami", responses={200: json_response("Writer")})
+def whoami(name: Writer) -> JSONResponse:
+    """The name a token was created for (what reviews made with it record); 401 for a bad token."""
+    return JSONResponse({"name": name})
+
+
+@router.post("/documents", status_code=201, responses=_INGESTED)
+def ingest_document(request: Request, body: IngestDocument, name: Writer) -> JSONResponse:
+    """Ingest one document given as JSON: its events are extracted, merged and stored."""
+    doc = make_document(
+        body.text,
+        body.date,
+        origin=f"api:{name}",
+        name=body.title or "api",
+        doc_id=body.id,
+        url=str(body.url) if body.url else None,
+        outlet=body.outlet,
+        title=body.title,
+    )
+    problem = language_problem(doc.text)
+    if problem:
+        raise ApiError(422, f"document not ingested: {problem}", [{"location": "body.text"}])
+    return _ingest(request, [doc])
+
+
+@router.post("/documents/urls", status_code=201, responses=_INGESTED)
+def ingest_urls(request: Request, body: IngestUrls, name: Writer) -> JSONResponse:
+    """Fetch pages (HTML, text or feeds; with a timeout and a size cap) and ingest what they hold."""
+    settings = config(request)
+    policy = FetchPolicy(settings.fetch_timeout_s, settings.settings.max_bytes, settings.allow_private_urls)
+    items: list[Document | Skipped] = []
+    for url in map(str, body.urls):
+        try:
+            data = fetch(url, policy)
+        except FetchRefused as why:
+            items.append(Skipped(url, str(why)))
+            continue
+        items += list(document_from_bytes(data, url, body.date, url=url))
+    return _ingest(request, items)
+
+
+@router.post("/events/{event_id}/review", status_code=201, responses={201: json_response("ReviewResult")})
+def review_event(
+    request: Request,
+    event_id: Annotated[str, Path(min_length=1, max_length=200)],
+    body: ReviewRequest,
+    name: Writer,
+) -> JSONResponse:
+    """Confirm, reject, correct ({field: value}), merge with another event, or split a report out.
+
+    The review is recorded with the token's name and the time, and names the event's reports, so it
+    holds when the events are merged again.
+    """
+    with store_for(request) as store:
+        if store.event(event_id) is None:
+            raise ApiError(404, f"no event with id {event_id!r}")
+        try:
+            now = review(store, event_id, body.action, name, body.other, body.changes, body.note)
+        except ReviewError as why:
+            raise ApiError(422, str(why), [{"location": "body"}]) from why
+        made = [r for r in store.reviews(event_id) if r.author == name][-1]
+    return JSONResponse({"review": to_dict(made), "event": to_dict(now)}, status_code=201)
+
+
+def _ingest(request: Request, items: list[Document | Skipped]) -> JSONResponse:
+    with store_for(request) as store, request.app.state.pipelines.using() as pipeline:
+        recorder = _RecordingStore(store)
+        report = ingest(items, recorder, pipeline)
+        held = store.events_holding(recorder.reports) if recorder.reports else []
+    result = {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "documents": recorder.documents,
+        "events": [e.id for e in held],
+        "skipped": [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
+        "conflicts": [{"origin": c.origin, "id": c.id, "stored_as": c.stored_as} for c in report.conflicts],
+    }
+    return JSONResponse(result, status_code=201 if report.added else 200)
+
+
+class _RecordingStore:
+    """The store, noting which documents and reports an ingest wrote (to answer with their events)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.documents: list[str] = []
+        self.reports: list[str] = []
+
+    def write(self, doc: Document, events: Sequence[Event]) -> bool:
+        written = self._store.write(doc, events)
+        if written:
+            self.documents.append(doc.id)
+            self.reports += [e.id for e in events]
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)

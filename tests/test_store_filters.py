@@ -1,0 +1,112 @@
+"""The event filters the API relies on (bbox, min_sources, evidence text, rejected), on every backend."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from builders import day, event, place
+
+from sitroom.records import Document, EventType, Evidence, Review, ReviewAction, Status
+from sitroom.store import Store, open_store
+
+# Three far-apart places: Niamey, Fiji (east of the antimeridian), Samoa (west of it).
+NIAMEY = replace(place("Niamey"), lat=13.51, lon=2.11)
+SUVA = replace(place("Suva"), lat=-18.14, lon=178.44)
+APIA = replace(place("Apia"), lat=-13.83, lon=-171.76)
+
+
+def _doc(n: int) -> Document:
+    text = f"document {n}"
+    return Document(f"d{n}", text, date(2026, 3, n), hashlib.sha256(text.encode()).hexdigest(), "test")
+
+
+def _said(e, sentence: str):
+    return replace(e, evidence=(Evidence(e.id, 0, len(sentence), sentence),))
+
+
+@pytest.fixture
+def store(new_store_url) -> Store:
+    with open_store(new_store_url()) as opened:
+        opened.write(
+            _doc(1),
+            [
+                _said(
+                    event("a", EventType.DEPLOY, Status.COMPLETED, NIAMEY, day("2026-03-01")),
+                    "Troops arrived at 100% strength in Niamey.",
+                )
+            ],
+        )
+        opened.write(
+            _doc(2),
+            [
+                _said(
+                    event("b", EventType.ASSAULT, Status.COMPLETED, SUVA, day("2026-03-02")),
+                    'A "raid" hit the port of Suva.',
+                )
+            ],
+        )
+        opened.write(
+            _doc(3),
+            [
+                _said(
+                    event("c", EventType.WITHDRAW, Status.COMPLETED, APIA, day("2026-03-03")),
+                    "The last unit left_Apia.",
+                )
+            ],
+        )
+        yield opened
+
+
+def ids(events) -> list[str]:
+    return [e.id for e in events]
+
+
+def test_bbox_keeps_points_inside(store: Store) -> None:
+    assert ids(store.events(bbox=(0.0, 10.0, 5.0, 15.0))) == ["a"]
+    assert store.count_events(bbox=(0.0, 10.0, 5.0, 15.0)) == 1
+    assert ids(store.events(bbox=(-10.0, -10.0, 10.0, 10.0))) == []
+
+
+def test_bbox_across_the_antimeridian(store: Store) -> None:
+    # min lon 170 > max lon -170: the box runs east from 170 across 180 to -170.
+    assert ids(store.events(bbox=(170.0, -25.0, -170.0, -10.0))) == ["b", "c"]
+
+
+def test_text_searches_evidence_sentences_case_insensitively(store: Store) -> None:
+    assert ids(store.events(text="suva")) == ["b"]
+    assert ids(store.events(text='"RAID"')) == ["b"]  # quotes as written, though the record escapes them
+    assert ids(store.events(text="100%")) == ["a"]  # LIKE's wildcards are literal
+    assert ids(store.events(text="left_apia")) == ["c"]
+    assert ids(store.events(text="100_")) == []
+    assert store.count_events(text="the") == 2
+
+
+def test_text_matches_only_evidence_not_other_fields(store: Store) -> None:
+    assert ids(store.events(text="deploy")) == []  # the type, not a word of the sentence
+
+
+def test_text_search_pages_after_matching(store: Store) -> None:
+    assert ids(store.events(text="the", limit=1)) == ["b"]
+    assert ids(store.events(text="the", limit=1, offset=1)) == ["c"]
+
+
+def test_min_sources(store: Store) -> None:
+    assert store.count_events(min_sources=1) == 3
+    assert store.count_events(min_sources=2) == 0
+
+
+def test_rejected_events_can_be_left_out_or_picked(store: Store) -> None:
+    store.add_review(Review("r1", "b", ReviewAction.REJECT, "tester", "2026-03-05T00:00:00+00:00", ("b",)))
+    assert ids(store.events(rejected=False)) == ["a", "c"]
+    assert ids(store.events(rejected=True)) == ["b"]
+    assert ids(store.events()) == ["a", "b", "c"]
+    assert store.count_events(rejected=False) == 2
+
+
+def test_hostile_filter_values_are_only_data(store: Store) -> None:
+    hostile = "x'); DROP TABLE events; --"
+    assert store.events(actor=hostile, place=hostile, text=hostile) == []
+    assert store.count_events() == 3
