@@ -49,7 +49,9 @@ def errors_as_click(func: Callable) -> Callable:
 
 @click.group()
 @click.option(
-    "--db", envvar="SITROOM_DB", help="Database: a SQLite file path (default: in the user data dir)."
+    "--db",
+    envvar="SITROOM_DB",
+    help="Database: a SQLite file path (default: in the user data dir) or a postgresql:// URL.",
 )
 @click.option("--config", type=click.Path(dir_okay=False), help="A sitroom.toml with settings to override.")
 @click.version_option(package_name="sitroom")
@@ -64,24 +66,31 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
 @click.option(
     "--date", "default_date", type=DATE, help="Dateline for texts without a 'date YYYY-MM-DD' line."
 )
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Run the pipeline on a local Dask cluster of N processes."
+)
+@click.option("--cluster", metavar="ADDRESS", help="Run the pipeline on the Dask scheduler at ADDRESS.")
 @click.pass_context
 @errors_as_click
-def ingest(ctx: click.Context, paths: tuple[str, ...], default_date) -> None:
-    """Read text files, JSONL corpora, folders or - (stdin) and store their documents and events."""
+def ingest(ctx: click.Context, paths: tuple[str, ...], default_date, workers, cluster) -> None:
+    """Read text files, HTML pages, RSS/Atom feeds, JSONL corpora, folders or - (stdin) and store their
+    documents and events."""
     from tqdm import tqdm
 
     from sitroom.ingest import read_inputs
-    from sitroom.jobs import ingest as run_ingest
 
     settings = _settings(ctx)
-    inputs = read_inputs(paths, default_date.date() if default_date else None, settings.max_bytes)
+    notes: list[tuple[str, str]] = []
+    inputs = read_inputs(
+        paths, default_date.date() if default_date else None, settings.max_bytes, on_note=_collect(notes)
+    )
     with _open_store(ctx) as store, tqdm(desc="ingest", unit="doc", disable=None, file=sys.stderr) as bar:
-        report = run_ingest(inputs, store, _pipeline(ctx), on_document=bar.update)
-    for skipped in report.skipped:
-        click.echo(f"skipped {skipped.origin}: {skipped.reason}", err=True)
+        report = _ingest_into(ctx, inputs, store, bar.update, workers, cluster)
+        stored = store.event_count()
+    _echo_ingest_problems(notes, report)
     click.echo(
         f"{report.added} documents added, {report.unchanged} unchanged, {len(report.skipped)} skipped; "
-        f"{report.events} events"
+        f"{report.events} event reports; {stored} events in the store"
     )
     if report.skipped:
         ctx.exit(1)
@@ -119,10 +128,91 @@ def show(ctx, event_id: str) -> None:
     from sitroom.render import event_detail
 
     with _open_store(ctx) as store:
-        event = store.event(event_id)
+        event = store.find_event(event_id)
     if event is None:
         raise click.ClickException(f"no event with id {event_id!r}")
     click.echo(event_detail(event))
+
+
+@main.command()
+@click.option("--since", type=DATE, required=True, help="Changes that took effect on or after this date.")
+@click.option("--until", type=DATE, help="...and on or before this date (default: no end).")
+@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@errors_as_click
+def changes(ctx, since, until, known_at, as_json) -> None:
+    """What changed: forces arriving, starting to leave, gone, taking or losing control; with evidence."""
+    from sitroom.render import changes_table
+    from sitroom.situation import changes as find_changes
+
+    with _open_store(ctx) as store:
+        found = find_changes(_events_known(store, _day(known_at)), _day(since), _day(until))
+    if as_json:
+        click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
+        return
+    click.echo(changes_table(found))
+
+
+@main.command()
+@click.argument("place")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@errors_as_click
+def timeline(ctx, place: str, as_json: bool) -> None:
+    """The history of one place (name, province or country): its events and changes of state."""
+    from sitroom.render import timeline_text
+    from sitroom.situation import timeline as place_timeline
+
+    with _open_store(ctx) as store:
+        found_events, found_changes = place_timeline(store.events(), place)
+    if as_json:
+        body = {"place": place, "events": codec.to_dict(found_events)}
+        body["changes"] = codec.to_dict(found_changes)
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    click.echo(timeline_text(place, found_events, found_changes))
+
+
+@main.command()
+@click.argument("event_id")
+@click.argument("action", type=click.Choice(["confirm", "reject", "correct", "merge", "split"]))
+@click.argument("args", nargs=-1)
+@click.option("--author", envvar="USER", default="reviewer", show_default=True, help="Who decides.")
+@click.option("--note", default="", help="Why.")
+@click.pass_context
+@errors_as_click
+def review(ctx, event_id: str, action: str, args: tuple[str, ...], author: str, note: str) -> None:
+    """Confirm, reject or correct an event (correct FIELD=VALUE...), merge it with another event
+    (merge OTHER_ID), or split one report out of it (split REPORT_ID). Kept across re-merging."""
+    from sitroom.render import event_detail
+    from sitroom.review import review as record_review
+
+    other, changes = None, {}
+    if action in ("merge", "split"):
+        if len(args) != 1:
+            raise click.UsageError(f"{action} takes one id")
+        other = args[0]
+    elif action == "correct":
+        pairs = [a.split("=", 1) for a in args]
+        if not pairs or any(len(p) != 2 for p in pairs):
+            raise click.UsageError("correct takes FIELD=VALUE pairs, e.g. status=completed fatalities=12")
+        changes = dict(pairs)
+    elif args:
+        raise click.UsageError(f"{action} takes no more arguments")
+    with _open_store(ctx) as store:
+        event = record_review(store, event_id, action, author, other=other, changes=changes, note=note)
+    click.echo(event_detail(event) if event else f"{event_id}: recorded")
+
+
+@main.command()
+@click.pass_context
+@errors_as_click
+def remerge(ctx) -> None:
+    """Merge every stored report again (after the merge rules or reviews changed)."""
+    with _open_store(ctx) as store:
+        count = store.remerge_all()
+    click.echo(f"{count} events")
 
 
 @main.command()
@@ -138,7 +228,7 @@ def situation(ctx, as_of, known_at, as_json) -> None:
 
     when = _day(as_of) or date.today()
     with _open_store(ctx) as store:
-        entries = situation_as_of(store.events(), when, known_at=_day(known_at))
+        entries = situation_as_of(_events_known(store, _day(known_at)), when)
     if as_json:
         click.echo(
             json.dumps(
@@ -201,28 +291,328 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
 @main.command(name="eval")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Peer data folder.")
 @click.option("--limit", type=int, help="Score at most this many rows per data set and split (quick runs).")
+@click.option(
+    "--only", multiple=True, help="Run only this section (repeatable): ucdp-ged-syria, geoparsing, ..."
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def evaluate(ctx, data_dir: str | None, limit: int | None, as_json: bool) -> None:
+def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...], as_json: bool) -> None:
     """Score extraction against public coded data (dev and held-out rows separately)."""
     from sitroom.evaluation import default_data_dir, render_table, run_all
 
-    results = run_all(_pipeline(ctx), Path(data_dir) if data_dir else default_data_dir(), limit=limit)
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    results = run_all(_pipeline(ctx), folder, limit=limit, only=only)
     click.echo(json.dumps(results, indent=2) if as_json else render_table(results))
 
 
 @main.command()
 @click.option("--docs", type=int, default=200, show_default=True, help="Number of documents to process.")
+@click.option("--worker-docs", type=click.IntRange(min=0), default=0, help="Also time Dask workers on N.")
+@click.option("--workers", "worker_counts", default="1,2", show_default=True, help="Worker counts to time.")
+@click.option("--memory-docs", default="", help="Also peak memory at these corpus sizes, e.g. 1000,20000.")
+@click.option("--events", type=click.IntRange(min=0), default=0, help="Also query latency on N bulk events.")
+@click.option("--postgres", metavar="URL", help="An empty PostgreSQL database to time queries in too.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def bench(ctx, docs: int, as_json: bool) -> None:
-    """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory."""
+def bench(ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postgres, as_json: bool) -> None:
+    """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory;
+    optionally worker scaling, memory by corpus size and query latency on a large store."""
     from sitroom.bench import render_bench, run_bench
 
-    results = run_bench(_settings(ctx), docs)
+    results = run_bench(
+        _settings(ctx),
+        docs,
+        worker_docs=worker_docs,
+        workers=_counts(worker_counts, "--workers"),
+        memory_sizes=_counts(memory_docs, "--memory-docs"),
+        events=events,
+        postgres=postgres,
+    )
     click.echo(json.dumps(results, indent=2) if as_json else render_bench(results))
+
+
+def _counts(text: str, option: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as err:
+        raise click.BadParameter(f"{text!r} is not a list of numbers", param_hint=option) from err
+    if any(n < 1 for n in counts):
+        raise click.BadParameter("every number must be at least 1", param_hint=option)
+    return counts
+
+
+# --- corpus: synthetic reports with known truth, for load tests ----------------------------------------
+
+
+@main.group()
+def corpus() -> None:
+    """Synthetic wire reports with known ground truth, for load tests."""
+
+
+@corpus.command(name="generate")
+@click.option("--docs", type=click.IntRange(min=0), required=True, help="Number of reports.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same corpus.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True, help="The JSONL corpus.")
+@click.option("--truth", type=click.Path(dir_okay=False), help="Where to write the truth (JSONL).")
+@errors_as_click
+def corpus_generate(docs: int, seed: int, output: str, truth: str | None) -> None:
+    """Write DOCS reports as JSONL that `sitroom ingest` reads, and their events' truth beside them."""
+    from contextlib import nullcontext
+
+    from sitroom.corpus import generate, write_corpus
+
+    with (
+        open(output, "w", encoding="utf-8") as out,
+        open(truth, "w", encoding="utf-8") if truth else nullcontext() as truth_out,
+    ):
+        written = write_corpus(generate(docs, seed), out, truth_out)
+    click.echo(f"{written} reports written to {output}" + (f", truth to {truth}" if truth else ""))
+
+
+# --- gazetteer: the user's own entries (GeoNames imports, hand-made places) ---------------------------
+
+
+@main.group()
+def gazetteer() -> None:
+    """The offline gazetteer: import GeoNames dumps, add your own places, show what it holds."""
+
+
+@gazetteer.command(name="import")
+@click.argument("dump", type=click.Path(dir_okay=False))
+@click.pass_context
+@errors_as_click
+def gazetteer_import(ctx, dump: str) -> None:
+    """Add a GeoNames dump (allCountries, cities500, a country file such as SY; .txt or .zip)."""
+    from sitroom.resolve.gazetteer import Gazetteer
+    from sitroom.resolve.gazetteer_user import import_geonames
+
+    index = _settings(ctx).gazetteer_path
+    Gazetteer.open(index).close()  # build the index first: imports name its admin1 units
+    added, known = import_geonames(index, Path(dump))
+    click.echo(f"{added} places added, {known} already known or skipped")
+
+
+@gazetteer.command(name="add")
+@click.argument("name")
+@click.option("--lat", type=float, required=True)
+@click.option("--lon", type=float, required=True)
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. SY.")
+@click.option("--admin1", help="First-order division it lies in.")
+@click.option("--feature", default="city", show_default=True, help="city, base, airbase, crossing, area, ...")
+@click.option("--alias", "aliases", multiple=True, help="Another name it is known by (repeatable).")
+@click.option("--source", default="", help="Where the coordinates come from.")
+@click.pass_context
+@errors_as_click
+def gazetteer_add(ctx, name, lat, lon, country, admin1, feature, aliases, source) -> None:
+    """Add a place of your own; it is kept in a file beside the index and survives rebuilds."""
+    from sitroom.resolve.gazetteer import Gazetteer
+    from sitroom.resolve.gazetteer_user import add_user_place, checked_user_place, user_places_path
+
+    index = _settings(ctx).gazetteer_path
+    add_user_place(index, checked_user_place(name, lat, lon, country, admin1, feature, aliases, source))
+    Gazetteer.open(index).close()  # copies the entry into the searchable index now
+    click.echo(f"added {name} to {user_places_path(index)}")
+
+
+@gazetteer.command(name="info")
+@click.pass_context
+@errors_as_click
+def gazetteer_info(ctx) -> None:
+    """Paths and counts of the compiled index and of the user's entries."""
+    from sitroom.resolve.gazetteer import Gazetteer
+    from sitroom.resolve.gazetteer_user import user_counts, user_db_path, user_places_path
+
+    index = _settings(ctx).gazetteer_path
+    gaz = Gazetteer.open(index)
+    for line in gaz.summary():
+        click.echo(line)
+    click.echo(f"user entries: {user_db_path(index)}")
+    for source, count in sorted(user_counts(index).items()):
+        click.echo(f"  {source}: {count}")
+    click.echo(f"hand-made places file: {user_places_path(index)}")
+
+
+# --- end gazetteer --------------------------------------------------------------------------------------
+
+
+# --- serve ----------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    help="An origin (https://host:port) whose pages may call the API (repeatable; default: none).",
+)
+@click.option(
+    "--max-body",
+    default=2_000_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest POST body, in bytes.",
+)
+@click.pass_context
+@errors_as_click
+def serve(ctx, host: str, port: int, cors_origins: tuple[str, ...], max_body: int) -> None:
+    """Serve the web page at / and the JSON API under /api (OpenAPI document at /openapi.json)."""
+    import uvicorn
+
+    from sitroom.api.app import create_app
+    from sitroom.api.state import ApiConfig
+
+    app = create_app(ApiConfig(_settings(ctx), cors_origins=cors_origins, max_body_bytes=max_body))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"sitroom: open http://{shown}:{port} (Ctrl-C stops it)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+# --- end serve ------------------------------------------------------------------------------------------
+
+
+# --- token ----------------------------------------------------------------------------------------------
+
+
+@main.group()
+def token() -> None:
+    """Write tokens for the API: reads are open, writes (ingest, review) need a token."""
+
+
+@token.command(name="create")
+@click.argument("name")
+@click.pass_context
+@errors_as_click
+def token_create(ctx, name: str) -> None:
+    """Make a token for NAME (who its reviews are recorded as) and print it; it is shown only once."""
+    from sitroom.api.auth import create_token
+
+    with _open_store(ctx) as store:
+        click.echo(create_token(store, name))
+    click.echo(f"token for {name!r} created; keep it: only its hash is stored", err=True)
+
+
+@token.command(name="list")
+@click.pass_context
+@errors_as_click
+def token_list(ctx) -> None:
+    """The names of the tokens that can write."""
+    with _open_store(ctx) as store:
+        for name in store.token_names():
+            click.echo(name)
+
+
+@token.command(name="revoke")
+@click.argument("name")
+@click.pass_context
+@errors_as_click
+def token_revoke(ctx, name: str) -> None:
+    """Revoke NAME's token at once."""
+    from sitroom.api.auth import revoke_token
+
+    with _open_store(ctx) as store:
+        revoke_token(store, name)
+    click.echo(f"token {name!r} revoked", err=True)
+
+
+# --- end token ------------------------------------------------------------------------------------------
+
+
+@main.command(name="bench-merge")
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Comma-separated sizes.")
+@click.option("--store-up-to", default=10_000, show_default=True, help="Also time the store up to this size.")
+@click.option("--json", "as_json", is_flag=True)
+@errors_as_click
+def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
+    """How cross-report merging scales: synthetic reports with known truth, at several sizes."""
+    from sitroom.bench_merge import render_merge_bench, run_merge_bench
+
+    try:
+        counts = [int(n) for n in sizes.split(",") if n.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"sizes must be whole numbers: {exc}") from exc
+    rows = run_merge_bench(counts, store_up_to)
+    click.echo(json.dumps(rows, indent=2) if as_json else render_merge_bench(rows))
+
+
+def _events_known(store, known_at: date | None):
+    """Every event, or the events as merged from only the reports dated by `known_at`."""
+    return store.events_known_at(known_at) if known_at else store.events()
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="Poll once, ingest, and stop.")
+@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between calls to a host.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds allowed a response.")
+@click.option("--state", type=click.Path(dir_okay=False), help="Where to remember what was fetched.")
+@click.option("--date", "default_date", type=DATE, help="Dateline for local texts without one.")
+@click.pass_context
+@errors_as_click
+def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> None:
+    """Poll RSS/Atom feeds, sitemaps, pages or folders and ingest what is new (http(s) addresses or paths)."""
+    import platformdirs
+
+    from sitroom.ingest.fetch import Fetcher
+    from sitroom.watch import SeenState, Watcher, default_state_path, iter_sources, parse_interval, run_watch
+
+    settings = _settings(ctx)
+    interval = parse_interval(every)
+    data_dir = Path(platformdirs.user_data_dir("sitroom"))
+    state_path = Path(state) if state else default_state_path(settings.db, data_dir)
+    watcher = Watcher(
+        sources=list(iter_sources(list(sources))),
+        fetcher=Fetcher(timeout=timeout, max_bytes=settings.max_bytes, delay=delay),
+        seen=SeenState(state_path),
+        max_bytes=settings.max_bytes,
+        default_date=_day(default_date),
+    )
+
+    def report_poll(poll, report) -> None:
+        _echo_ingest_problems(poll.notes, report)
+        click.echo(
+            f"{date.today().isoformat()} poll: {poll.pages} pages fetched; {report.added} documents added,"
+            f" {report.unchanged} unchanged, {len(report.skipped)} skipped; {report.events} event reports"
+        )
+
+    with _open_store(ctx) as store:
+        run_watch(watcher, store, _pipeline(ctx), interval, once, report_poll)
+
+
+def _ingest_into(ctx: click.Context, inputs, store, on_document, workers: int | None, cluster: str | None):
+    """Ingest here, or with the pipeline on a Dask cluster (--workers / --cluster)."""
+    if workers is None and cluster is None:
+        from sitroom.jobs import ingest
+
+        return ingest(inputs, store, _pipeline(ctx), on_document=on_document)
+    if workers is not None and cluster is not None:
+        raise click.UsageError("give --workers or --cluster, not both")
+    from sitroom.distributed import dask_client, ingest_on_cluster
+
+    with dask_client(workers, cluster) as client:
+        return ingest_on_cluster(inputs, store, _settings(ctx), client, on_document=on_document)
+
+
+def _collect(notes: list[tuple[str, str]]) -> Callable[[str, str], None]:
+    return lambda origin, message: notes.append((origin, message))
+
+
+def _echo_ingest_problems(notes: list[tuple[str, str]], report) -> None:
+    """What ingest read with a fallback, kept under another id, or skipped: one line each, on stderr."""
+    for origin, message in notes:
+        click.echo(f"note {origin}: {message}", err=True)
+    for conflict in report.conflicts:
+        click.echo(
+            f"conflict {conflict.origin}: id {conflict.id!r} already names a different text;"
+            f" both kept, this one as {conflict.stored_as!r}",
+            err=True,
+        )
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.origin}: {skipped.reason}", err=True)
 
 
 def _day(value) -> date | None:

@@ -31,12 +31,13 @@ def review(
     """Record a decision on `event_id` and return the event as it now stands (None if it was split away)."""
     action = ReviewAction(action)
     event = _event(store, event_id)
+    event_id = event.id  # a report's id finds the event that holds it now
     reports = tuple(r.id for r in event.reports) or (event.id,)
     other_reports: tuple[str, ...] = ()
     if action == ReviewAction.MERGE:
-        if other is None or other == event_id:
+        target = _event(store, other) if other is not None else None
+        if target is None or target.id == event_id:
             raise ReviewError("merge needs the id of another event")
-        target = _event(store, other)
         other_reports = tuple(r.id for r in target.reports) or (target.id,)
     elif action == ReviewAction.SPLIT:
         if other not in reports or len(reports) < 2:
@@ -73,7 +74,7 @@ def _kept(reports: tuple[str, ...], taken: str | None) -> str:
 
 
 def _event(store: Store, event_id: str) -> Event:
-    event = store.event(event_id)
+    event = store.find_event(event_id)
     if event is None:
         raise ReviewError(f"no event with id {event_id!r}")
     return event

@@ -9,7 +9,6 @@ and `timeline` (everything at one place).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -27,6 +26,7 @@ from sitroom.records import (
     SituationEntry,
     Status,
 )
+from sitroom.text import folded
 
 # A hold that only its holder claims, or that is hedged, is not established: it shows as contested.
 _ONE_SIDED = frozenset({Certainty.CLAIMED, Certainty.UNCERTAIN})
@@ -97,13 +97,9 @@ def timeline(events: Iterable[Event], place: str) -> tuple[list[Event], list[Sta
 
 def _place_matches(place: Place, query: str) -> bool:
     names = (place.name, place.mention, place.admin1, place.country)
-    return any(_folded(query) in _folded(value or "") for value in names)
+    return any(folded(query) in folded(value or "") for value in names)
 
 
-def _folded(text: str) -> str:
-    """Lower case without diacritics, so "Haditha" finds "Ḩadīthah"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _state_change(change: _Change, before: SituationEntry | None, after: SituationEntry) -> StateChange:
@@ -149,7 +145,7 @@ def _counts(event: Event, known_at: date | None) -> bool:
 
 
 def _changes(event: Event) -> list[_Change]:
-    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a, event)]
+    agents = [a for a in event.actors if a.role in (Role.AGENT, Role.CLAIMANT) and _named(a)]
     agents = list({(a.id or a.name): a for a in agents}.values())
     found = []
     for status, when in _stages(event):
@@ -192,19 +188,9 @@ def _stage_evidence(event: Event, stage: PostureStatus) -> tuple[Evidence, ...]:
     return tuple(e for e in event.evidence if e.document in documents) or event.evidence
 
 
-def _named(actor: ActorRef, event: Event) -> bool:
-    """A known entity, or at least a proper name ("Wazalendo militiamen"); not "the group", "troops", or
-    "Convoys" capitalised only because it opens the sentence."""
-    if actor.id is not None:
-        return True
-    words = actor.name.split()
-    if any(ch.isupper() for word in words[1:] for ch in word):
-        return True
-    return bool(words) and words[0][:1].isupper() and not _opens_a_sentence(actor.mention, event)
-
-
-def _opens_a_sentence(mention: str, event: Event) -> bool:
-    return any(e.sentence.lstrip().startswith(mention) for e in event.evidence if mention)
+def _named(actor: ActorRef) -> bool:
+    """A known entity, or at least a proper name ("Wazalendo militiamen"); not "the group" or "troops"."""
+    return actor.id is not None or any(ch.isupper() for ch in actor.name)
 
 
 def _posture(event: Event) -> PostureStatus | None:

@@ -284,8 +284,13 @@ def test_a_split_holds_after_merging_again_and_a_merge_undoes_it(story_store):
     assert story_store.remerge_all() == 2
     (kept,) = [e for e in story_store.events() if taken not in {r.id for r in e.reports}]
     review(story_store, kept.id, ReviewAction.MERGE, "analyst", other=taken)
-    assert len(_one(story_store.events()).reports) == 2
-    assert [r.action for r in story_store.reviews()] == [ReviewAction.SPLIT, ReviewAction.MERGE]
+    joined = _one(story_store.events())
+    assert len(joined.reports) == 2
+    # ... and the latest decision wins: a split after the merge separates them again
+    review(story_store, joined.id, ReviewAction.SPLIT, "analyst", other=taken)
+    assert len(story_store.events()) == 2
+    actions = [r.action for r in story_store.reviews()]
+    assert actions == [ReviewAction.SPLIT, ReviewAction.MERGE, ReviewAction.SPLIT]
 
 
 def test_confirm_reject_and_correct_follow_the_reports(story_store):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import EvalError
-from sitroom.evaluation import plover, temporal, ucdp
+from sitroom.evaluation import geoparsing, plover, story, temporal, ucdp
 from sitroom.evaluation.metrics import KM, SPLITS
 
 Evaluation = Callable[[Any, Path, int | None], dict[str, Any]]
@@ -30,6 +30,9 @@ EVALUATIONS: dict[str, tuple[str, str, Evaluation]] = {
     ucdp.FOLDER: (ucdp.FOLDER, ucdp.TITLE, ucdp.evaluate_ucdp),
     temporal.KEY: (temporal.FOLDER, temporal.TITLE, temporal.evaluate_temporal),
     plover.FOLDER: (plover.FOLDER, plover.TITLE, plover.evaluate_plover),
+    geoparsing.FOLDER: (geoparsing.FOLDER, geoparsing.TITLE, geoparsing.evaluate_geoparsing),
+    # sitroom's own hand-coded story: an absolute folder, not under the peer-data folder
+    story.KEY: (str(story.FOLDER), story.TITLE, story.evaluate_story),
 }
 
 
@@ -38,15 +41,23 @@ def default_data_dir() -> Path:
     return Path(__file__).parents[2].parent / "shared" / "peer-data"
 
 
-def run_all(pipeline: Any, data_dir: Path, limit: int | None = None) -> dict[str, Any]:
-    """Every evaluation whose folder is in `data_dir`; `limit` caps the rows per split of each data set."""
+def run_all(
+    pipeline: Any, data_dir: Path, limit: int | None = None, only: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Every evaluation whose folder is in `data_dir` (or just those named in `only`); `limit` caps the
+    rows per split of each data set."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise EvalError(f"evaluation data folder {data_dir} does not exist (pass --data)")
     if limit is not None and limit < 1:
         raise EvalError(f"--limit must be at least 1, not {limit}")
+    unknown = sorted(set(only) - set(EVALUATIONS))
+    if unknown:
+        raise EvalError(f"no evaluation called {', '.join(unknown)} (choose from {', '.join(EVALUATIONS)})")
     datasets = {}
     for key, (folder, title, evaluate) in EVALUATIONS.items():
+        if only and key not in only:
+            continue
         path = data_dir / folder
         if not path.is_dir():
             datasets[key] = {"title": title, "skipped": f"folder {path} is missing"}
@@ -74,12 +85,13 @@ def render_table(results: dict[str, Any]) -> str:
 
 def _section_lines(section: dict[str, Any]) -> list[str]:
     metrics, counts = section["metrics"], section.get("counts", {})
-    names = list(dict.fromkeys(n for split in SPLITS for n in metrics.get(split, {})))
-    count_names = list(dict.fromkeys(n for split in SPLITS for n in counts.get(split, {})))
+    splits = section.get("splits", SPLITS)  # a section without dev / held-out rows names its own column
+    names = list(dict.fromkeys(n for split in splits for n in metrics.get(split, {})))
+    count_names = list(dict.fromkeys(n for split in splits for n in counts.get(split, {})))
     width = max(len(n) for n in [*names, *count_names, "metric"]) + 2
-    rows = [_line("metric", SPLITS, width)]
-    rows += [_line(n, [_cell(metrics.get(s, {}).get(n)) for s in SPLITS], width) for n in names]
-    rows += [_line(n, [str(counts.get(s, {}).get(n, "")) for s in SPLITS], width) for n in count_names]
+    rows = [_line("metric", splits, width)]
+    rows += [_line(n, [_cell(metrics.get(s, {}).get(n)) for s in splits], width) for n in names]
+    rows += [_line(n, [str(counts.get(s, {}).get(n, "")) for s in splits], width) for n in count_names]
     info = {k: v for k, v in section.get("info", {}).items() if v not in (None, 0, "")}
     rows += [f"{key}: {value}" for key, value in info.items()]
     if "seconds" in section:

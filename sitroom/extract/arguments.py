@@ -160,6 +160,8 @@ def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention
             continue
         if tok.lemma_.lower() in ("dozen", "hundred", "thousand", "score") and tok.lower_.endswith("s"):
             continue
+        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in tok.children):
+            continue  # "no group claimed responsibility": nobody did
         phrase = noun_phrase(tok)
         if phrase.text.strip():
             found.append(ActorMention(span_mention(phrase), role))

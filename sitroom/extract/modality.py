@@ -97,7 +97,7 @@ def certainty_of(trigger: Trigger, sent: Span, status: Status, lex: Lexicon) -> 
         negation = next((c for c in children(tok, "neg") if c.lower_ in lex.word_set("negations")), None)
         if negation is not None:
             return Certainty.DENIED, [_mark(negation, "hedge")]
-    for tok in scope[1:]:
+    for tok in _up_to_speech(scope[1:], lex):
         if tok.lemma_.lower() in lex.word_set("denial_verbs"):
             return Certainty.DENIED, [_mark(tok, "hedge")]
     for tok in scope:
@@ -109,6 +109,17 @@ def certainty_of(trigger: Trigger, sent: Span, status: Status, lex: Lexicon) -> 
     if status in (Status.EXPECTED, Status.PLANNED):
         return Certainty.EXPECTED, []
     return Certainty.REPORTED, []
+
+
+def _up_to_speech(verbs: list[Token], lex: Lexicon) -> list[Token]:
+    """The governing verbs up to the first verb of saying: in "denied the claim, saying the army remained
+    in control", the army's control is what the speaker asserts, not what it denies."""
+    found = []
+    for verb in verbs:
+        if verb.lemma_.lower() in lex.word_set("reporting_verbs") and verb.dep_ == "advcl":
+            break
+        found.append(verb)
+    return found
 
 
 def _hedge(scope: list[Token], lex: Lexicon) -> Token | None:

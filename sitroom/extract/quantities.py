@@ -30,11 +30,28 @@ def number_of(noun: Token, lex: Lexicon) -> tuple[int, int | None, bool, Token] 
 
 
 def _value(token: Token, lex: Lexicon) -> tuple[int, int] | None:
+    if _day_of_month(token):
+        return None  # "the Sept 14 attack", "on 14 September": a date, not a count
     text = token.lower_
     if _DIGITS.match(text):
         number = int(text.replace(",", ""))
-        return number, number
+        return (number, number) if number <= _LARGEST_COUNT else None
     return lex.numbers.get(text)
+
+
+# No report counts a billion troops or dead: a longer number is an id, a year run-on or noise.
+_LARGEST_COUNT = 1_000_000_000
+_MONTHS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august"
+    " september october november december".split()
+)
+
+
+def _day_of_month(token: Token) -> bool:
+    doc = token.doc
+    before = doc[token.i - 1].lower_.rstrip(".") if token.i > 0 else ""
+    after = doc[token.i + 1].lower_.rstrip(".") if token.i + 1 < len(doc) else ""
+    return token.like_num and (before in _MONTHS or after in _MONTHS)
 
 
 def _approximate(number: Token, lex: Lexicon) -> bool:
@@ -87,7 +104,13 @@ def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
             victims = list(children(token, "dobj", "nsubjpass"))
             victims += [c for c in children(token, "nsubj") if c.pos_ == "NUM"]  # "... and eight wounded"
             found += _victim_counts(victims, "injured", lex)
-    return _dedupe(found)
+    tolls = [q for q in found if q.kind == "fatalities" and _is_toll(q, sent)]
+    # "the toll rose to five after three wounded died": the toll is the total, the rest explains it.
+    return _dedupe(tolls + [q for q in found if q.kind != "fatalities"] if tolls else found)
+
+
+def _is_toll(quantity: Quantity, sent: Span) -> bool:
+    return any(t.lemma_.lower() == "toll" for t in sent) and quantity.text.isalnum()
 
 
 def _victim_counts(victims: list[Token], kind: str, lex: Lexicon) -> list[Quantity]:

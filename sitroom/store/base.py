@@ -18,6 +18,7 @@ from typing import Any, Protocol, Self
 from sitroom.codec import from_dict, to_dict
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review
+from sitroom.text import folded
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
 _NO_LIMIT = 2**62
@@ -29,6 +30,8 @@ class Merger(Protocol):
     """The merge stage as the store uses it: blocking keys per report, and reports -> events."""
 
     def keys(self, report: Event) -> tuple[str, ...]: ...
+
+    def partner_keys(self, key: str) -> tuple[str, ...]: ...
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
 
@@ -137,6 +140,13 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _place_search(place) -> str | None:
+    if place is None:
+        return None
+    names = dict.fromkeys(n for n in (place.name, place.mention, place.admin1, place.country) if n)
+    return " | ".join(folded(n) for n in names)
+
+
 def _contains(text: str) -> str:
     """A LIKE pattern for "contains `text`", lower-cased, with LIKE's wildcards escaped."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -146,13 +156,13 @@ def _contains(text: str) -> str:
 _DOCUMENT_COLUMNS = "id, content_hash, date, origin, url, outlet, title, text, ingested_at"
 _EVENT_COLUMNS = (
     "id, type, status, certainty, date_start, date_end, place_name, lat, lon, admin1, country,"
-    " fatalities, reported, last_reported, source_count, review, record, updated_at"
+    " fatalities, reported, last_reported, source_count, review, place_search, record, updated_at"
 )
 _EVENT_UPDATES = ", ".join(
     f"{c} = excluded.{c}" for c in _EVENT_COLUMNS.replace(" ", "").split(",") if c != "id"
 )
 _UPSERT_EVENT = (
-    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 19)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 # Link only documents the store holds: evidence may cite a document that was never written.
@@ -209,6 +219,7 @@ def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
         _iso(event.updated),
         event.source_count,
         event.review.value if event.review else None,
+        _place_search(place),
         record,
         updated_at,
     )
@@ -269,8 +280,12 @@ def _event_filters(
         params += [_contains(actor), _contains(actor), actor]
     if place is not None:
         columns = ("place_name", "admin1", "country")
-        where.append("(" + " OR ".join(f"{lower}({c}) LIKE ? ESCAPE '\\'" for c in columns) + ")")
-        params += [_contains(place)] * 3
+        where.append(
+            "(place_search LIKE ? ESCAPE '\\' OR "
+            + " OR ".join(f"{lower}({c}) LIKE ? ESCAPE '\\'" for c in columns)
+            + ")"
+        )
+        params += [_contains(folded(place))] + [_contains(place)] * 3
     if since is not None or until is not None:
         where.append("date_start IS NOT NULL")
     if since is not None:
@@ -388,11 +403,7 @@ class SqlStore:
         while frontier:
             grown: set[str] = set()
             for chunk in _chunks(sorted(frontier)):
-                grown |= self._ids(
-                    "SELECT DISTINCT k2.report_id FROM report_keys k1 JOIN report_keys k2 ON k1.key = k2.key"
-                    f" WHERE k1.report_id IN ({_marks(len(chunk))})",
-                    chunk,
-                )
+                grown |= self._sharing_a_block(chunk)
                 grown |= self._ids(
                     "SELECT r2.id FROM reports r1 JOIN reports r2 ON r1.event_id = r2.event_id"
                     f" WHERE r1.id IN ({_marks(len(chunk))})",
@@ -404,6 +415,18 @@ class SqlStore:
             frontier = grown - found
             found |= grown
         return sorted(found)
+
+    def _sharing_a_block(self, report_ids: Sequence[str]) -> set[str]:
+        keys = self._ids(
+            f"SELECT key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})", report_ids
+        )
+        partners = sorted({p for key in keys for p in self.merger.partner_keys(key)})
+        found: set[str] = set()
+        for chunk in _chunks(partners):
+            found |= self._ids(
+                f"SELECT report_id FROM report_keys WHERE key IN ({_marks(len(chunk))})", chunk
+            )
+        return found
 
     def _ids(self, sql: str, params: Sequence[object]) -> set[str]:
         return {row[0] for row in self._db.all(sql, params)}
@@ -449,6 +472,15 @@ class SqlStore:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY reported, id"
         return [_event_from_record(row[0]) for row in self._db.all(sql, params)]
+
+    def find_event(self, id: str) -> Event | None:
+        """The event with this id, or the one that now holds the report with this id: an event's id is
+        its first report's, so a link to it keeps working when merging moves that report."""
+        found = self.event(id)
+        if found is None:
+            holding = self.events_holding([id])
+            found = holding[0] if holding else None
+        return found
 
     def events_holding(self, report_ids: Sequence[str]) -> list[Event]:
         """The merged events that hold any of these reports."""

@@ -11,9 +11,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 WIRE_DATELINE = re.compile(
-    r"\A\s*[A-Z][A-Z.'\- ]+(?:/[A-Z][A-Z.'\- ]+)*"  # GOMA, ADEN/DUBAI, PORT-AU-PRINCE
+    r"\A\s*[A-Z][A-Z.'\-]{2,}[A-Z.'\- ]*(?:/[A-Z][A-Z.'\- ]+)*"  # GOMA, ADEN/DUBAI, PORT-AU-PRINCE
     r"(?:,\s*[A-Z][A-Za-z.' ]+)?"  # , Iraq
-    r",\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2})"  # , Feb 9 / , March 10
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"  # , Feb 9 / , March 10 (or no date: "ERBIL -")
     r"(?:\s*\([A-Za-z .]+\))?"  # (Reuters)
     r"\s*[-\u2013\u2014]+\s*"
 )
