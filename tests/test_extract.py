@@ -172,3 +172,23 @@ def test_he_said_is_the_last_person_named_as_a_speaker(events_of):
     assert [s.name for s in fight.sources if s.kind.value == "named_official"] == [
         "Ukrainian army spokesman Viktor Trehubov"
     ]
+
+
+def test_a_number_too_long_to_be_a_count_is_not_a_toll(events_of):
+    events = events_of("99999999999999999999 soldiers were killed in Aleppo on Monday, officials said.")
+    assert all(e.fatalities is None for e in events)
+
+
+def test_a_date_in_a_name_is_not_a_count(events_of):
+    (attack,) = events_of(
+        "The toll from the Sept 14 drone attack on Erbil Air Base rose to seven, health officials said."
+    )
+    assert attack.fatalities == 7
+    assert all(q.value != 14 for q in attack.quantities)
+
+
+def test_datelines_without_a_date_are_not_part_of_the_lead(events_of):
+    (attack,) = events_of(
+        "ERBIL - A car bomb exploded near the gate of Erbil Air Base on Monday, killing one guard."
+    )
+    assert all("ERBIL" not in a.mention for a in attack.actors)

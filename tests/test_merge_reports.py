@@ -335,3 +335,10 @@ def test_changes_and_timeline_tell_what_happened(story_store):
         PostureStatus.DEPARTED,
     ]
     assert timeline(story_store.events(), "elsewhere") == ([], [])
+
+
+def test_dates_at_the_ends_of_the_calendar_block_and_merge():
+    ancient = report("d1", when=day("0001-01-01"), reported="0001-01-02")
+    far = report("d2", when=day("9999-12-31"), reported="9999-12-31")
+    assert blocking_keys(ancient) and blocking_keys(far)
+    assert len(merge_reports([ancient, far])) == 2
