@@ -253,6 +253,15 @@ def test_date_filters_select_overlapping_events(
     assert ids(filled.events(since=since, until=until)) == expected
 
 
+def test_a_date_window_finds_events_that_began_long_before_it(store: Store) -> None:
+    long_ago = event("long", date=span(date(2014, 6, 1), date(2026, 2, 1)))
+    recent = event("recent", date=span(date(2025, 12, 20)))
+    store.write(doc(1), [long_ago, recent])
+    assert ids(store.events(since=date(2026, 1, 1))) == ["long"]
+    assert ids(store.events(since=date(2025, 12, 1), until=date(2025, 12, 31))) == ["long", "recent"]
+    assert store.count_events(since=date(2026, 1, 1), type="withdraw") == 1
+
+
 def test_filters_combine(filled: Store) -> None:
     assert ids(filled.events(actor="sdf", place="syria")) == ["b-fight"]
     assert ids(filled.events(actor="american", since=date(2024, 1, 1), type="withdraw")) == ["a-withdraw"]

@@ -95,7 +95,8 @@ class Store(Protocol):
         """Events matching every given filter, by start date (undated last) then id.
 
         `actor`: case-insensitive substring of an actor's canonical name or mention, or an exact
-        actor id. `place`: case-insensitive substring of the place name, admin1 or country.
+        actor id (then only that actor's events, found through an index).
+        `place`: case-insensitive substring of the place name, admin1 or country.
         `since`/`until`: the event's dates overlap [since, until]; undated events are left out.
         `bbox`: (min lon, min lat, max lon, max lat) holds the event's point (min lon > max lon: the box
         crosses the antimeridian). `min_sources`: at least this many independent origins.

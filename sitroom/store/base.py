@@ -22,6 +22,8 @@ from sitroom.text import folded
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
 _NO_LIMIT = 2**62
+# Events lasting longer than this are flagged, so a date window can bound the start of the rest.
+_LONG_SPAN_DAYS = 366
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 
@@ -156,13 +158,13 @@ def _contains(text: str) -> str:
 _DOCUMENT_COLUMNS = "id, content_hash, date, origin, url, outlet, title, text, ingested_at"
 _EVENT_COLUMNS = (
     "id, type, status, certainty, date_start, date_end, place_name, lat, lon, admin1, country,"
-    " fatalities, reported, last_reported, source_count, review, place_search, record, updated_at"
+    " fatalities, reported, last_reported, source_count, review, place_search, long_span, record, updated_at"
 )
 _EVENT_UPDATES = ", ".join(
     f"{c} = excluded.{c}" for c in _EVENT_COLUMNS.replace(" ", "").split(",") if c != "id"
 )
 _UPSERT_EVENT = (
-    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 19)})"
+    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 20)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 # Link only documents the store holds: evidence may cite a document that was never written.
@@ -220,6 +222,7 @@ def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
         event.source_count,
         event.review.value if event.review else None,
         _place_search(place),
+        int(span is not None and (span.end - span.start).days > _LONG_SPAN_DAYS),
         record,
         updated_at,
     )
@@ -260,8 +263,11 @@ def _event_filters(
     min_sources: int | None = None,
     text: str | None = None,
     rejected: bool | None = None,
+    actor_is_id: bool = False,
 ) -> tuple[list[str], list[object]]:
     """WHERE conditions and their parameters for `SqlStore.events`.
+
+    `actor_is_id`: `actor` is a stored actor id, so an indexed lookup finds its events (no name search).
 
     `text` only narrows the rows to records that contain it somewhere; `_evidence_says` then keeps those
     whose evidence sentences do (portable SQL cannot look inside the JSON record).
@@ -271,7 +277,10 @@ def _event_filters(
     if type is not None:
         where.append("type = ?")
         params.append(str(type))
-    if actor is not None:
+    if actor is not None and actor_is_id:
+        where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
+        params.append(actor)
+    elif actor is not None:
         where.append(
             "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND"
             f" ({lower}(a.name) LIKE ? ESCAPE '\\' OR {lower}(a.mention) LIKE ? ESCAPE '\\'"
@@ -291,6 +300,12 @@ def _event_filters(
     if since is not None:
         where.append("date_end >= ?")  # overlap: the event ends on or after `since`...
         params.append(since.isoformat())
+        # ...so it started at most a year before, unless it is one of the flagged long ones: two index
+        # ranges instead of every event that started before `until`
+        first = _days_before(since, _LONG_SPAN_DAYS).isoformat()
+        last = until.isoformat() if until is not None else "9999-12-31"
+        where.append("((date_start >= ? AND date_start <= ?) OR (long_span = 1 AND date_start <= ?))")
+        params += [first, last, last]
     if until is not None:
         where.append("date_start <= ?")  # ...and starts on or before `until`
         params.append(until.isoformat())
@@ -310,6 +325,10 @@ def _event_filters(
         where.append("(review IS NULL OR review <> ?)")
         params.append("rejected")
     return where, params
+
+
+def _days_before(day: date, days: int) -> date:
+    return date.fromordinal(max(1, day.toordinal() - days))
 
 
 def _bbox_filter(bbox: tuple[float, float, float, float], where: list[str], params: list[object]) -> None:
@@ -631,7 +650,17 @@ class SqlStore:
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError(f"limit and offset must not be negative: {limit=}, {offset=}")
         where, params = _event_filters(
-            self._db.dialect.lower, type, actor, place, since, until, bbox, min_sources, text, rejected
+            self._db.dialect.lower,
+            type,
+            actor,
+            place,
+            since,
+            until,
+            bbox,
+            min_sources,
+            text,
+            rejected,
+            actor_is_id=self._is_actor_id(actor),
         )
         sql = "SELECT record FROM events"
         if where:
@@ -665,10 +694,25 @@ class SqlStore:
             found = self.events(type, actor, place, since, until, None, 0, bbox, min_sources, text, rejected)
             return len(found)
         where, params = _event_filters(
-            self._db.dialect.lower, type, actor, place, since, until, bbox, min_sources, text, rejected
+            self._db.dialect.lower,
+            type,
+            actor,
+            place,
+            since,
+            until,
+            bbox,
+            min_sources,
+            text,
+            rejected,
+            actor_is_id=self._is_actor_id(actor),
         )
         sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._db.one(sql, params)[0])
+
+    def _is_actor_id(self, actor: str | None) -> bool:
+        if actor is None or actor != actor.strip() or " " in actor:
+            return False
+        return self._db.one("SELECT 1 FROM event_actors WHERE actor_id = ? LIMIT 1", (actor,)) is not None
 
     def _records(self, sql: str, params: Sequence[object]) -> list[str]:
         return [row[0] for row in self._db.all(sql, params)]

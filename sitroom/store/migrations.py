@@ -137,6 +137,18 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Place names as users type them: lower case, no diacritics, with the words the report used
     # ("haditha" finds "Ḩadīthah"). Rows written before this are found by their plain names.
     Migration(4, "searchable place names", ("ALTER TABLE events ADD COLUMN place_search {text}",)),
+    # A date window reads only events that start at most a year before it, through an index, plus the
+    # few that last longer than a year ("stationed there since 2014"), flagged. Rows from before this
+    # migration are flagged conservatively: they are found either way.
+    Migration(
+        5,
+        "index date windows",
+        (
+            "ALTER TABLE events ADD COLUMN long_span {int} NOT NULL DEFAULT 0",
+            "UPDATE events SET long_span = 1 WHERE date_start IS NOT NULL",
+            "CREATE INDEX events_type_start ON events (type, date_start)",
+        ),
+    ),
 )
 
 
