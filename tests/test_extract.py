@@ -192,3 +192,9 @@ def test_datelines_without_a_date_are_not_part_of_the_lead(events_of):
         "ERBIL - A car bomb exploded near the gate of Erbil Air Base on Monday, killing one guard."
     )
     assert all("ERBIL" not in a.mention for a in attack.actors)
+
+
+def test_digits_that_are_not_numbers_are_not_counts(events_of):
+    # "³" is a Unicode digit that int() refuses; found by the whole-pipeline fuzz run
+    events = events_of("Gunmen attacked the base on Sunday, killing two soldiers, ³ witnesses said.")
+    assert events and all(s.count != 3 for e in events for s in e.sources)

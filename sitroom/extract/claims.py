@@ -148,7 +148,7 @@ def _figure(span: Span, lex: Lexicon) -> float | None:
     for token in span:
         if token.like_num:
             text = token.lower_.replace(",", "")
-            if text.isdigit():
+            if text.isdecimal():
                 return float(text)
             if token.lower_ in lex.numbers:
                 return float(lex.numbers[token.lower_][0])

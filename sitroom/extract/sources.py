@@ -149,7 +149,7 @@ def _count(phrase: Span, lex: Lexicon) -> int | None:
     for token in phrase:
         if token.dep_ in ("nummod", "det", "amod") and token.head == phrase.root:
             value = lex.numbers.get(token.lower_)
-            if token.like_num and token.text.isdigit():
+            if token.like_num and token.text.isdecimal():  # "³" is a digit but not a number
                 return int(token.text)
             if value is not None and value[0] == value[1]:
                 return value[0]

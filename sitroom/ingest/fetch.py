@@ -111,7 +111,7 @@ class Fetcher:
 
     def _read(self, response, url: str, max_bytes: int) -> Fetched | Failed:
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
+        if declared.isdecimal() and int(declared) > max_bytes:
             return Failed(url, f"too big: {int(declared):,} bytes, over the {max_bytes:,}-byte limit", False)
         deadline = time.monotonic() + self.timeout
         chunks: list[bytes] = []
