@@ -406,9 +406,9 @@ class SqlStore:
         and replace the events they made; the result is what merging all reports would give."""
         if not seeds:
             return
-        component = self._component(seeds)
-        reports = self._reports_by_id(component)
         reviews = self.reviews()
+        component = self._component(seeds, reviews)
+        reports = self._reports_by_id(component)
         old = self._event_ids_of(component)
         for chunk in _chunks(sorted(old)):
             self._delete_events(chunk)
@@ -416,9 +416,9 @@ class SqlStore:
         for event in self.merger.merge(reports, reviews):
             self._store_event(event, now)
 
-    def _component(self, seeds: Sequence[str]) -> list[str]:
+    def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
         found, frontier = set(seeds), set(seeds)
-        reviewed = [(set(r.reports) | set(r.other_reports)) for r in self.reviews() if r.other_reports]
+        reviewed = [(set(r.reports) | set(r.other_reports)) for r in reviews if r.other_reports]
         while frontier:
             grown: set[str] = set()
             for chunk in _chunks(sorted(frontier)):
@@ -649,19 +649,7 @@ class SqlStore:
         """Events matching every given filter, ordered by start date (undated last), then id."""
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError(f"limit and offset must not be negative: {limit=}, {offset=}")
-        where, params = _event_filters(
-            self._db.dialect.lower,
-            type,
-            actor,
-            place,
-            since,
-            until,
-            bbox,
-            min_sources,
-            text,
-            rejected,
-            actor_is_id=self._is_actor_id(actor),
-        )
+        where, params = self._where(type, actor, place, since, until, bbox, min_sources, text, rejected)
         sql = "SELECT record FROM events"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -693,7 +681,13 @@ class SqlStore:
         if text is not None:
             found = self.events(type, actor, place, since, until, None, 0, bbox, min_sources, text, rejected)
             return len(found)
-        where, params = _event_filters(
+        where, params = self._where(type, actor, place, since, until, bbox, min_sources, text, rejected)
+        sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self._db.one(sql, params)[0])
+
+    def _where(self, type, actor, place, since, until, bbox, min_sources, text, rejected):
+        """The WHERE conditions both `events` and `count_events` use."""
+        return _event_filters(
             self._db.dialect.lower,
             type,
             actor,
@@ -706,8 +700,6 @@ class SqlStore:
             rejected,
             actor_is_id=self._is_actor_id(actor),
         )
-        sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-        return int(self._db.one(sql, params)[0])
 
     def _is_actor_id(self, actor: str | None) -> bool:
         if actor is None or actor != actor.strip() or " " in actor:
