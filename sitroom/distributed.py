@@ -3,8 +3,8 @@
 Documents go to the workers in batches, with only a few batches in flight at once, so neither this process
 nor a worker ever holds more than a bounded slice of the corpus. Each worker process loads the pipeline once
 (`_worker_pipeline`) and keeps it for every later batch. Results come back in the order the batches went out
-and are written one document per transaction (`sitroom.jobs.ingest`), so a run that is killed leaves whole
-documents only, and running it again skips them by content hash and processes the rest.
+and are written a batch of documents per transaction (`sitroom.jobs.ingest`), so a run that is killed leaves
+whole documents only, and running it again skips them by content hash and processes the rest.
 """
 
 from __future__ import annotations

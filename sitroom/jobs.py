@@ -13,6 +13,8 @@ from sitroom.store import Store
 
 # spaCy's default nlp.max_length: a longer text makes the parser refuse the whole batch.
 MAX_TEXT_CHARS = 1_000_000
+# Documents per write transaction: one re-merge serves them all, which is most of a write's cost.
+WRITE_BATCH = 64
 # Documents in, (document, its events or why it was skipped) out, in any number of processes.
 Processor = Callable[[Iterator[Document]], Iterable[tuple[Document, "list[Event] | Skipped"]]]
 
@@ -42,13 +44,17 @@ def ingest(
     on_document: Callable[[], None] = lambda: None,
     strict: bool = False,
     process: Processor | None = None,
+    write_batch: int = WRITE_BATCH,
 ) -> IngestReport:
     """Process and store every new document; report the duplicates, the id conflicts and the inputs that
     were skipped. A document the pipeline or the store fails on is skipped with the error (`strict`: raised),
     so one bad document never stops the rest; what is already stored is never touched.
 
     `process` replaces running `pipeline` here (sitroom.distributed runs it on other processes): it gets
-    the new documents and yields each with its events, or with a Skipped when it failed on it."""
+    the new documents and yields each with its events, or with a Skipped when it failed on it.
+
+    Documents are written `write_batch` at a time, each batch in one transaction with one re-merge, so a
+    run that is stopped leaves whole batches only and running it again adds the rest."""
     report = IngestReport()
 
     def new_documents() -> Iterator[Document]:
@@ -75,26 +81,50 @@ def ingest(
         results = _processed(pipeline, documents, report, strict, on_document)
     else:
         raise ValueError("ingest needs a pipeline or a process function")
-    for document, events in results:
+    while batch := list(islice(results, write_batch)):
+        _write(batch, store, report, strict, on_document)
+    return report
+
+
+def _write(
+    batch: list[tuple[Document, list[Event] | Skipped]],
+    store: Store,
+    report: IngestReport,
+    strict: bool,
+    on_document: Callable[[], None],
+) -> None:
+    """Store a batch in one transaction; when it is rolled back over a bad value, store its documents one
+    by one and skip only the one at fault."""
+    pairs = [(d, e) for d, e in batch if not isinstance(e, Skipped)]
+    try:
+        written = store.write_many(pairs) if pairs else []
+    except StoreError as err:
+        if strict or not _bad_value(err):
+            raise
+        written = [_write_one(d, e, store, report) for d, e in pairs]
+    outcome = iter(written)
+    for _document, events in batch:
         if isinstance(events, Skipped):
             report.skipped.append(events)
-            on_document()
-            continue
-        try:
-            stored = store.write(document, events)
-        except StoreError as err:
-            if strict or not _bad_value(err):
-                raise
-            report.skipped.append(Skipped(document.origin, f"not stored: {err}"))
-            on_document()
-            continue
-        if stored:
+        elif (stored := next(outcome)) is None:
+            pass  # skipped by _write_one, which said why
+        elif stored:
             report.added += 1
             report.events += len(events)
         else:
             report.unchanged += 1
         on_document()
-    return report
+
+
+def _write_one(document: Document, events: list[Event], store: Store, report: IngestReport) -> bool | None:
+    """Whether the document was new; None when its values could not be stored (it is reported)."""
+    try:
+        return store.write(document, events)
+    except StoreError as err:
+        if not _bad_value(err):
+            raise
+        report.skipped.append(Skipped(document.origin, f"not stored: {err}"))
+        return None
 
 
 def _too_long(doc: Document) -> Skipped:

@@ -252,6 +252,22 @@ def test_ingesting_documents_in_any_order_gives_the_same_events(reports, seed):
     assert _stored_events(shuffled) == _stored_events(batches)
 
 
+@given(reports=report_sets(), seed=st.integers(0, 2**32 - 1), size=st.integers(1, 5))
+def test_writing_documents_in_batches_gives_the_events_of_one_by_one(reports, seed, size):
+    by_doc: dict[str, list[Event]] = {}
+    for r in reports:
+        by_doc.setdefault(r.evidence[0].document, []).append(r)
+    documents = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    random.Random(seed).shuffle(documents)
+    with open_store(":memory:") as store:
+        for start in range(0, len(documents), size):
+            assert store.write_many(documents[start : start + size]) == [True] * len(
+                documents[start : start + size]
+            )
+        batched = to_dict(store.events())
+    assert batched == _stored_events(documents)
+
+
 # ------------------------------------------------------------------ reviews, known-at, changes
 
 

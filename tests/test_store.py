@@ -320,3 +320,23 @@ def test_two_stores_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
         assert second.write(doc(1), [event("e9")]) is False  # the other store's document counts
         assert second.write(doc(2), [event("e2")]) is True
         assert ids(first.events()) == ["e1", "e2"]
+
+
+def test_a_batch_with_a_bad_value_stores_the_others_and_skips_that_one(store: Store) -> None:
+    from sitroom.jobs import ingest
+
+    bad = event("e2", place=dataclasses.replace(HAMA, lat=float("nan")))
+    results = [(doc(1), [event("e1")]), (doc(2), [bad]), (doc(3), [event("e3")])]
+    report = ingest([d for d, _ in results], store, None, process=lambda _docs: iter(results))
+    assert (report.added, store.document_count()) == (2, 2)
+    assert [s.origin for s in report.skipped] == [doc(2).origin]
+    assert "not stored" in report.skipped[0].reason
+    assert store.event("e1") is not None and store.event("e3") is not None
+
+
+def test_write_many_is_one_transaction(store: Store) -> None:
+    bad = event("e2", place=dataclasses.replace(HAMA, lat=float("nan")))
+    with pytest.raises(StoreError, match="rolled back"):
+        store.write_many([(doc(1), [event("e1")]), (doc(2), [bad])])
+    assert (store.document_count(), store.event_count()) == (0, 0)
+    assert store.write_many([(doc(1), [event("e1")]), (doc(1), [event("e1")])]) == [True, False]

@@ -117,10 +117,14 @@ class _RecordingStore:
         self.reports: list[str] = []
 
     def write(self, doc: Document, events: Sequence[Event]) -> bool:
-        written = self._store.write(doc, events)
-        if written:
-            self.documents.append(doc.id)
-            self.reports += [e.id for e in events]
+        return self.write_many([(doc, events)])[0]
+
+    def write_many(self, items: Sequence[tuple[Document, Sequence[Event]]]) -> list[bool]:
+        written = self._store.write_many(items)
+        for (doc, events), added in zip(items, written, strict=True):
+            if added:
+                self.documents.append(doc.id)
+                self.reports += [e.id for e in events]
         return written
 
     def __getattr__(self, name: str) -> Any:

@@ -36,6 +36,11 @@ class Store(Protocol):
         """
         ...
 
+    def write_many(self, items: Sequence[tuple[Document, Sequence[Event]]]) -> list[bool]:
+        """`write` for each (document, events) pair, all in one transaction and one re-merge; whether
+        each document was new. A failure rolls back the whole batch."""
+        ...
+
     def reports(self, event_id: str | None = None, known_at: date | None = None) -> list[Event]:
         """Each document's own account of events (all, one event's, or those dated by `known_at`)."""
         ...

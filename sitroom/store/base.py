@@ -383,13 +383,22 @@ class SqlStore:
             return self._insert_document(doc)
 
     def write(self, doc: Document, events: Sequence[Event]) -> bool:
+        return self.write_many([(doc, events)])[0]
+
+    def write_many(self, items: Sequence[tuple[Document, Sequence[Event]]]) -> list[bool]:
+        """`write` for many documents in one transaction, with one re-merge for all their reports:
+        merging is a pure function of the reports, so the events are those of writing them one by one."""
         with self._db.transaction():
-            if not self._insert_document(doc):
-                return False
-            for report in events:
-                self._insert_report(report, doc.id)
-            self._remerge([r.id for r in events])
-            return True
+            written, seeds = [], []
+            for doc, events in items:
+                added = self._insert_document(doc)
+                written.append(added)
+                if added:
+                    for report in events:
+                        self._insert_report(report, doc.id)
+                    seeds += [r.id for r in events]
+            self._remerge(seeds)
+            return written
 
     def _insert_report(self, report: Event, document_id: str) -> None:
         self._db.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from sitroom.errors import StoreError
@@ -36,12 +37,26 @@ def connect(path: str) -> sqlite3.Connection:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")  # in-memory databases answer "memory"; that is fine
+        _use_wal(conn)
         conn.create_function("sitroom_lower", 1, _lower, deterministic=True)
     except sqlite3.Error:
         conn.close()
         raise
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL (in-memory databases answer "memory"; that is fine). The switch needs a moment of
+    exclusive access and SQLite does not wait for it, so two processes creating one file retry here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class SqliteStore(SqlStore):
