@@ -332,10 +332,11 @@ class GeoResolver:
         exact_units = {
             (c.country_code, c.admin1) for c in cands if c.exact and c.feature in ("admin1", "city")
         }
-        seats = {(c.country_code, c.admin1) for c in cands if self._is_seat(c)}
+        is_seat = {id(c): self._is_seat(c) for c in cands}
+        seats = {(c.country_code, c.admin1) for c in cands if is_seat[id(c)]}
 
         def exact(c: Candidate) -> bool:
-            shared = c.feature == "admin1" or self._is_seat(c)
+            shared = c.feature == "admin1" or is_seat[id(c)]
             return c.exact or (shared and c.admin1 is not None and (c.country_code, c.admin1) in exact_units)
 
         # A world city or a country is not displaced by a small namesake that merely lies in the
