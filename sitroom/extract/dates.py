@@ -104,13 +104,18 @@ def words_pattern(words: Iterable[str]) -> str:
 
 def find_time_expressions(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of temporal expressions: sorted, non-overlapping, longest."""
+    return list(_time_expressions(text))
+
+
+@functools.lru_cache(maxsize=64)  # events and claims both read each sentence's dates
+def _time_expressions(text: str) -> tuple[tuple[int, int], ...]:
     candidates = [
         match.span()
         for pattern, keep in _patterns()
         for match in pattern.finditer(text)
         if keep is None or keep(match)
     ]
-    return _longest_first(candidates)
+    return tuple(_longest_first(candidates))
 
 
 def _longest_first(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:

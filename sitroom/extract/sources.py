@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -134,15 +135,17 @@ def classify_source(phrase: Span, lex: Lexicon, is_armed_group) -> SourceKind:
     for kind, cues in lex.source_kinds:
         if kind == "military_source" and military and anonymous and "source" in text:
             return SourceKind.MILITARY_SOURCE
-        if kind != "military_source" and any(_has_word(text, cue) for cue in cues):
+        if kind != "military_source" and _any_word(cues).search(text):
             return SourceKind(kind if kind != "anonymous_official" else "anonymous_official")
     if any(t.ent_type_ == "ORG" for t in phrase):
         return SourceKind.GOVERNMENT
     return SourceKind.OTHER
 
 
-def _has_word(text: str, cue: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(cue)}(?![a-z])", text) is not None
+@functools.cache
+def _any_word(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the cues as a whole word (or words): one pattern per cue list, compiled once."""
+    return re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, cues)) + r")(?![a-z])")
 
 
 def _count(phrase: Span, lex: Lexicon) -> int | None:

@@ -117,7 +117,16 @@ class GeoResolver:
 
     def _resolve_document(self, mentions: Sequence[tuple[str, GeoContext]]) -> list[Place | None]:
         countries = self._infer_countries([text for text, _ in mentions])
-        first = [self._resolve(text, ctx, self._hinted_countries(ctx) or countries) for text, ctx in mentions]
+        # A document names the same place many times, in the same words: each reading is made once.
+        readings: dict[tuple, Place | None] = {}
+
+        def resolve(text: str, ctx: GeoContext, *around: object) -> Place | None:
+            key = (text, ctx, *around)
+            if key not in readings:
+                readings[key] = self._resolve(text, ctx, self._hinted_countries(ctx) or countries, *around)
+            return readings[key]
+
+        first = [resolve(text, ctx) for text, ctx in mentions]
         if len(mentions) < 2:
             return first
         second = []
@@ -125,7 +134,7 @@ class GeoResolver:
             others = [p for j, p in enumerate(first) if j != i and p is not None and p.mention != text]
             anchors = tuple((p.lat, p.lon) for p in others if _is_anchor(p))
             units = frozenset((p.country_code, p.admin1) for p in others if p.feature == "admin1")
-            second.append(self._resolve(text, ctx, self._hinted_countries(ctx) or countries, anchors, units))
+            second.append(resolve(text, ctx, anchors, units))
         return second
 
     def _hinted_countries(self, context: GeoContext) -> frozenset[str]:
