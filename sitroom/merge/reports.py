@@ -210,7 +210,7 @@ def _documents(report: Event) -> frozenset[str]:
     return _documents_in(report.evidence) if not report.reports else frozenset(report.documents)
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
 def _documents_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
     return frozenset(e.document for e in evidence)
 
@@ -280,7 +280,7 @@ def _methods(event: Event) -> frozenset[str]:
     return _methods_in(event.trigger, event.evidence[:1])
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
 def _methods_in(trigger: str, evidence: tuple[Evidence, ...]) -> frozenset[str]:
     text = " ".join([trigger, *(e.sentence for e in evidence)])
     return frozenset(m for m, pattern in _METHOD_PATTERNS.items() if pattern.search(text))
@@ -344,7 +344,7 @@ def _words(event: Event) -> frozenset[str]:
     return _words_in(event.evidence)
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
 def _words_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
     return frozenset(_WORD.findall(" ".join(e.sentence for e in evidence).lower()))
 
@@ -378,8 +378,19 @@ class _Clusters:
 
 def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
     """The events that a set of reports describe, each with its sources; the same for any order."""
-    with _collector_paused():
+    with _collector_paused(), _features_dropped():
         return _merge(reports, reviews)
+
+
+@contextlib.contextmanager
+def _features_dropped() -> Iterator[None]:
+    # A report's documents, methods and words are read once per pair it is in, so they are memoised for
+    # the merge, and forgotten after it: kept, they would grow with every report ever merged.
+    try:
+        yield
+    finally:
+        for memo in (_documents_in, _methods_in, _words_in):
+            memo.cache_clear()
 
 
 @contextlib.contextmanager
