@@ -3,7 +3,8 @@
 Each report tells one or two events (a withdrawal, deployment, attack or takeover) at a site of sitroom's
 gazetteer (`data/sites.tsv`) by an actor of its actor table (`data/actors.toml`), in wording drawn from
 templates: wire datelines, relative and absolute dates, troop numbers and tolls, named and anonymous
-sources, and filler sentences. Document `i` depends only on (seed, i), so a corpus is the same for a seed
+sources, and filler sentences. Datelines advance with the document number, as a feed's do, a few
+days' jitter apart. Document `i` depends only on (seed, i), so a corpus is the same for a seed
 whatever its size, and can be produced as a stream.
 
 The corpus is JSONL that `sitroom ingest` reads (`id`, `date`, `text`, `outlet`, `title`); the truth file
@@ -28,6 +29,8 @@ from sitroom.records import Event
 
 _DATA = Path(__file__).resolve().parent / "data"
 _FORCE_KINDS = ("state_force", "armed_group", "militia", "pmc", "peacekeepers")
+# Reports per day of the feed: a busy wire service's conflict coverage of one region.
+DOCS_PER_DAY = 40
 _OUTLETS = ("Reuters", "AFP", "AP", "Al Jazeera", "BBC", "Xinhua", "Anadolu", "The National")
 _MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -143,7 +146,8 @@ def load_actors() -> tuple[Actor, ...]:
 
 
 def generate(count: int, seed: int, start: date = date(2025, 1, 1)) -> Iterator[Report]:
-    """`count` reports, dated over the year from `start`; report `i` depends only on (seed, i)."""
+    """`count` reports from `start` on, as a feed brings them (`DOCS_PER_DAY`); report `i` depends only on
+    (seed, i)."""
     if count < 0:
         raise SitroomError(f"the number of documents must not be negative, got {count}")
     for index in range(count):
@@ -152,7 +156,9 @@ def generate(count: int, seed: int, start: date = date(2025, 1, 1)) -> Iterator[
 
 def make_report(seed: int, index: int, start: date = date(2025, 1, 1)) -> Report:
     rng = random.Random(f"sitroom-corpus-{seed}-{index}")
-    dateline = start + timedelta(days=rng.randrange(365))
+    # The feed moves on in time, so a larger corpus covers more days, not the same days more densely:
+    # the reports per place and week, and so the work per report, stay those of a busy real feed.
+    dateline = start + timedelta(days=index // DOCS_PER_DAY + rng.randrange(7))
     outlet = rng.choice(_OUTLETS)
     told = [_event_sentence(rng, dateline, outlet) for _ in range(rng.choice((1, 1, 2)))]
     sentences = [sentence for sentence, _ in told]

@@ -710,6 +710,10 @@ class ReportMerger:
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return partner_keys(key)
 
+    def linked(self, a: Event, b: Event) -> bool:
+        """Whether merging may join the two (clusters grow along links only)."""
+        return link(a, b) is not None
+
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)
 
@@ -723,6 +727,9 @@ class KeepReports:
 
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return (key,)
+
+    def linked(self, a: Event, b: Event) -> bool:
+        return False
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return sorted(reports, key=lambda r: r.id)

@@ -85,7 +85,7 @@ def clean(mention: str) -> str:
     return text.strip(_EDGES)
 
 
-@lru_cache(maxsize=1 << 16)  # the same few thousand words are folded again in every document
+@lru_cache(maxsize=8192)  # the same few thousand words are folded again in every document
 def fold(text: str, keep_case: bool = False) -> str:
     """A matching key: accents, apostrophes and hyphens dropped, and case folded unless keep_case."""
     text = unicodedata.normalize("NFKD", clean(text))

@@ -80,7 +80,7 @@ class Candidate:
     exact: bool = True  # the query's spelling (form key) matched, not only its skeleton
 
 
-_CACHE_SIZE = 50_000  # names kept in memory; a few MB
+_CACHE_SIZE = 4096  # names kept in memory: news repeats a few thousand; a name has dozens of namesakes
 
 
 class Gazetteer:
