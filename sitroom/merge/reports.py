@@ -15,12 +15,11 @@ reviewers' decisions, so the order in which documents arrive never changes the r
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -207,12 +206,9 @@ def conflict(a: Event, b: Event) -> str | None:
 
 
 def _documents(report: Event) -> frozenset[str]:
-    return _documents_in(report.evidence) if not report.reports else frozenset(report.documents)
-
-
-@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
-def _documents_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
-    return frozenset(e.document for e in evidence)
+    if report.reports:
+        return frozenset(report.documents)
+    return _memoised("documents", report, lambda: frozenset(e.document for e in report.evidence))
 
 
 def _places_compatible(a: Place | None, b: Place | None) -> bool:
@@ -277,10 +273,9 @@ _METHOD_PATTERNS = {
 
 
 def _methods(event: Event) -> frozenset[str]:
-    return _methods_in(event.trigger, event.evidence[:1])
+    return _memoised("methods", event, lambda: _methods_in(event.trigger, event.evidence[:1]))
 
 
-@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
 def _methods_in(trigger: str, evidence: tuple[Evidence, ...]) -> frozenset[str]:
     text = " ".join([trigger, *(e.sentence for e in evidence)])
     return frozenset(m for m, pattern in _METHOD_PATTERNS.items() if pattern.search(text))
@@ -341,10 +336,9 @@ def _text_score(a: Event, b: Event, reasons: list[str]) -> float:
 
 
 def _words(event: Event) -> frozenset[str]:
-    return _words_in(event.evidence)
+    return _memoised("words", event, lambda: _words_in(event.evidence))
 
 
-@functools.cache  # per merge: emptied when it ends (`_features_dropped`)
 def _words_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
     return frozenset(_WORD.findall(" ".join(e.sentence for e in evidence).lower()))
 
@@ -378,19 +372,36 @@ class _Clusters:
 
 def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
     """The events that a set of reports describe, each with its sources; the same for any order."""
-    with _collector_paused(), _features_dropped():
+    with _collector_paused(), features_memoised():
         return _merge(reports, reviews)
 
 
+# A report's documents, methods and words, by (what, id of the report), while `features_memoised` holds:
+# they are read once per pair a report is in. The memo keeps each report alive, so no id is reused while
+# it lasts; kept longer, it would grow with every report ever merged: so it lives for one merge.
+_memo: dict[tuple[str, int], tuple[Event, frozenset[str]]] | None = None
+
+
 @contextlib.contextmanager
-def _features_dropped() -> Iterator[None]:
-    # A report's documents, methods and words are read once per pair it is in, so they are memoised for
-    # the merge, and forgotten after it: kept, they would grow with every report ever merged.
+def features_memoised() -> Iterator[None]:
+    """Memoise report features for a pass over reports that stay alive during it (one merge)."""
+    global _memo
+    outer = _memo
+    _memo = {} if outer is None else outer
     try:
         yield
     finally:
-        for memo in (_documents_in, _methods_in, _words_in):
-            memo.cache_clear()
+        _memo = outer
+
+
+def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+    if _memo is None:
+        return compute()
+    key = (what, id(report))
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = (report, compute())
+    return found[1]
 
 
 @contextlib.contextmanager
