@@ -23,7 +23,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sitroom.records import Place, PlacePrecision
@@ -341,11 +341,11 @@ class GeoResolver:
         exact_units = {
             (c.country_code, c.admin1) for c in cands if c.exact and c.feature in ("admin1", "city")
         }
-        is_seat = {id(c): self._is_seat(c) for c in cands}
-        seats = {(c.country_code, c.admin1) for c in cands if is_seat[id(c)]}
+        seat_ids = {id(c) for c in cands if c.feature == "city" and self._is_seat(c)}
+        seats = {(c.country_code, c.admin1) for c in cands if id(c) in seat_ids}
 
         def exact(c: Candidate) -> bool:
-            shared = c.feature == "admin1" or is_seat[id(c)]
+            shared = c.feature == "admin1" or id(c) in seat_ids
             return c.exact or (shared and c.admin1 is not None and (c.country_code, c.admin1) in exact_units)
 
         # A world city or a country is not displaced by a small namesake that merely lies in the
@@ -370,20 +370,17 @@ class GeoResolver:
                 return 2
             return 2 if c.country_code in scope.countries else int(c.country_code in scope.nearby)
 
-        def score(c: Candidate) -> tuple:
-            unit = (c.country_code, c.admin1)
-            return (
-                _hint_fit(c, hint),
-                exact(c),
-                _inside(c, scope.container),
-                anchored(c),
-                regional(c),
-                _class_rank(c, has_seat=unit in seats),
-                c.matched == "name",  # a place's own name over a former or variant name
-                math.log10(c.population + 1),
-            )
-
-        best = max(cands, key=score, default=None)
+        criteria: tuple[Callable[[Candidate], object], ...] = (
+            lambda c: _hint_fit(c, hint),
+            exact,
+            lambda c: _inside(c, scope.container),
+            anchored,
+            regional,
+            lambda c: _class_rank(c, has_seat=(c.country_code, c.admin1) in seats),
+            lambda c: c.matched == "name",  # a place's own name over a former or variant name
+            lambda c: c.population,
+        )
+        best = _first_best(cands, criteria)
         return replace(best, exact=True) if best is not None and exact(best) else best
 
     def _is_seat(self, c: Candidate) -> bool:
@@ -503,6 +500,22 @@ MAJOR_PLACE = 1_000_000
 
 def _is_anchor(p: Place) -> bool:
     return p.lat is not None and p.lon is not None and p.precision <= PlacePrecision.NEAR
+
+
+def _first_best(
+    cands: list[Candidate], criteria: Sequence[Callable[[Candidate], object]]
+) -> Candidate | None:
+    """The first candidate best by the criteria in turn (what `max` with their tuple as key gives): each
+    criterion is read only for the candidates that tie on the ones before, which are few after the first
+    two (most namesakes are not spelled as the query)."""
+    left = cands
+    for criterion in criteria:
+        if len(left) <= 1:
+            break
+        values = [criterion(c) for c in left]
+        top = max(values)
+        left = [c for c, value in zip(left, values, strict=True) if value == top]
+    return left[0] if left else None
 
 
 def _anchored(c: Candidate, scope: _Scope) -> bool:
