@@ -228,7 +228,10 @@ def situation(ctx, as_of, known_at, as_json) -> None:
 
     when = _day(as_of) or date.today()
     with _open_store(ctx) as store:
-        entries = situation_as_of(_events_known(store, _day(known_at)), when)
+        if known_at:
+            entries = situation_as_of(store.events_known_at(_day(known_at)), when)
+        else:
+            entries = store.situation_as_of(when)  # the table kept at write time: one indexed query
     if as_json:
         click.echo(
             json.dumps(

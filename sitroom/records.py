@@ -298,8 +298,9 @@ class SituationEntry:
     until: date | None = None
     expected_end: TimeSpan | None = None
     contested: bool = False
-    events: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = field(default=())
+    events: tuple[str, ...] = ()  # the first event and the latest ones (see event_count)
+    evidence: tuple[Evidence, ...] = field(default=())  # the first item and the latest ones
+    event_count: int = 0  # how many event stages support this state in all
 
 
 @dataclass(frozen=True, slots=True)

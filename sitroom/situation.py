@@ -5,6 +5,10 @@ starts; a completed one when it ends (before that, the report does not say the f
 event whose reports moved from "began" to "completed" takes effect twice: withdrawing, then departed.
 The same fold answers `situation_as_of` (the state on a date), `changes` (what changed in a window)
 and `timeline` (everything at one place).
+
+Each (place, actor) pair's state depends only on that pair's changes; only `settled` (contested holds)
+looks across the actors of a place. So the situation as of any date is each pair's latest version by then
+(`entry_histories`), settled: the store keeps those versions in a table and answers the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TypeVar
 
 from sitroom.records import (
     ActorRef,
@@ -30,7 +35,13 @@ from sitroom.text import folded
 
 # A hold that only its holder claims, or that is hedged, is not established: it shows as contested.
 _ONE_SIDED = frozenset({Certainty.CLAIMED, Certainty.UNCERTAIN})
-_POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, EventType.CONTROL})
+# The only event types that change the situation.
+POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, EventType.CONTROL})
+# An entry's lists stay small however long its state lasts: the first and the latest event ids and
+# evidence items; `event_count` says how many events there were in all.
+_MAX_EVENTS = 10
+_MAX_EVIDENCE = 3
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -56,17 +67,85 @@ class StateChange:
     evidence: tuple[Evidence, ...] = ()
 
 
+# A (place key, actor key) pair: the place's gazetteer id or name, the actor's id or name.
+PairKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryVersion:
+    """A pair's state from `valid_from` until its next version: the state at the end of that day."""
+
+    valid_from: date
+    entry: SituationEntry
+
+
 def situation_as_of(
     events: Iterable[Event], as_of: date, known_at: date | None = None
 ) -> list[SituationEntry]:
     """The state of every (place, actor) pair as of a date, from what was reported by `known_at`."""
-    state: dict[tuple[str, str], SituationEntry] = {}
+    histories = entry_histories(events, known_at)
+    return settled(version_as_of(history, as_of) for history in histories.values())
+
+
+def entry_histories(
+    events: Iterable[Event], known_at: date | None = None
+) -> dict[PairKey, list[EntryVersion]]:
+    """Each pair's versions, oldest first: one for each day its state changed, the last state of the day.
+    The entries are not yet settled (see `settled`), since that depends on the other pairs at the place."""
+    histories: dict[PairKey, list[EntryVersion]] = {}
+    state: dict[PairKey, SituationEntry] = {}
     for change in _ordered_changes(events, known_at):
-        if change.when > as_of:
-            break
+        key = _key(change)
         _apply(state, change)
-    entries = [e for e in state.values() if e.status is not None]
-    return sorted(_mark_contested(entries), key=lambda e: (e.place.name, e.actor, e.status))
+        entry = state.get(key)
+        if entry is None:
+            continue  # a hold ended that was never recorded: nothing to show
+        history = histories.setdefault(key, [])
+        if history and history[-1].valid_from == change.when:
+            history[-1] = EntryVersion(change.when, entry)
+        elif not history or history[-1].entry is not entry:
+            history.append(EntryVersion(change.when, entry))
+    return histories
+
+
+def version_as_of(history: list[EntryVersion], as_of: date) -> SituationEntry | None:
+    """The pair's state as of a date: its latest version by then, if any."""
+    found = None
+    for version in history:
+        if version.valid_from > as_of:
+            break
+        found = version.entry
+    return found
+
+
+def settled(entries: Iterable[SituationEntry | None]) -> list[SituationEntry]:
+    """The situation from each pair's state: two holders of one place are contested, and the entries
+    come in display order (place, actor, status; then the keys, so that the order is total)."""
+    found = [e for e in entries if e is not None and e.status is not None]
+    return sorted(_mark_contested(found), key=_display_order)
+
+
+def _display_order(entry: SituationEntry) -> tuple[str, str, str, str, str]:
+    return (
+        entry.place.name,
+        entry.actor,
+        entry.status,
+        place_key(entry.place),
+        entry.actor_id or entry.actor,
+    )
+
+
+def place_key(place: Place) -> str:
+    """What identifies a place in the situation: its gazetteer id, else its name."""
+    return place.gazetteer_id or place.name
+
+
+def pair_keys(event: Event) -> set[PairKey]:
+    """The pairs whose state `event` may change (whether it counts or not): a changed or removed event
+    changes the histories of these pairs only."""
+    if event.type not in POSTURE_TYPES or event.place is None:
+        return set()
+    return {_key(change) for change in _changes(event)}
 
 
 def changes(
@@ -74,7 +153,7 @@ def changes(
 ) -> list[StateChange]:
     """Every change of state that took effect between `since` and `until` (both included), oldest first."""
     found = []
-    state: dict[tuple[str, str], SituationEntry] = {}
+    state: dict[PairKey, SituationEntry] = {}
     for change in _ordered_changes(events, known_at):
         if until is not None and change.when > until:
             break
@@ -98,8 +177,6 @@ def timeline(events: Iterable[Event], place: str) -> tuple[list[Event], list[Sta
 def _place_matches(place: Place, query: str) -> bool:
     names = (place.name, place.mention, place.admin1, place.country)
     return any(folded(query) in folded(value or "") for value in names)
-
-
 
 
 def _state_change(change: _Change, before: SituationEntry | None, after: SituationEntry) -> StateChange:
@@ -131,13 +208,12 @@ _STAGE = {
 }
 
 
-def _key(change: _Change) -> tuple[str, str]:
-    place = change.event.place
-    return (place.gazetteer_id or place.name, change.actor.id or change.actor.name)
+def _key(change: _Change) -> PairKey:
+    return (place_key(change.event.place), change.actor.id or change.actor.name)
 
 
 def _counts(event: Event, known_at: date | None) -> bool:
-    if event.type not in _POSTURE_TYPES or event.place is None or event.certainty == Certainty.DENIED:
+    if event.type not in POSTURE_TYPES or event.place is None or event.certainty == Certainty.DENIED:
         return False
     if event.status in (Status.EXPECTED, Status.PLANNED) or event.review == ReviewState.REJECTED:
         return False
@@ -211,13 +287,18 @@ def _effective_date(event: Event) -> date | None:
     return event.date.start
 
 
-def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> None:
+def _apply(state: dict[PairKey, SituationEntry], change: _Change) -> None:
     place = change.event.place
     key = _key(change)
     current = state.get(key)
     if change.status is None:
         if current is not None and current.until is None:
-            state[key] = replace(current, until=change.when, events=current.events + (change.event.id,))
+            state[key] = replace(
+                current,
+                until=change.when,
+                events=_capped(current.events + (change.event.id,), _MAX_EVENTS),
+                event_count=current.event_count + 1,
+            )
         return
     if current is not None and current.status == change.status and current.until is None:
         state[key] = _extend(current, change)
@@ -231,7 +312,8 @@ def _apply(state: dict[tuple[str, str], SituationEntry], change: _Change) -> Non
         expected_end=change.event.expected_end if change.status == PostureStatus.WITHDRAWING else None,
         contested=change.status == PostureStatus.CONTROLS and change.event.certainty in _ONE_SIDED,
         events=(change.event.id,),
-        evidence=change.evidence[:3],
+        evidence=change.evidence[:_MAX_EVIDENCE],
+        event_count=1,
     )
 
 
@@ -243,9 +325,15 @@ def _extend(current: SituationEntry, change: _Change) -> SituationEntry:
         contested=current.contested and change.event.certainty in _ONE_SIDED,
         since=since,
         expected_end=current.expected_end or change.event.expected_end,
-        events=current.events + (change.event.id,),
-        evidence=current.evidence + change.evidence[:1],
+        events=_capped(current.events + (change.event.id,), _MAX_EVENTS),
+        evidence=_capped(current.evidence + change.evidence[:1], _MAX_EVIDENCE),
+        event_count=current.event_count + 1,
     )
+
+
+def _capped(items: tuple[_Item, ...], limit: int) -> tuple[_Item, ...]:
+    """The first item and the latest ones, `limit` in all."""
+    return items if len(items) <= limit else items[:1] + items[1 - limit :]
 
 
 def _mark_contested(entries: list[SituationEntry]) -> list[SituationEntry]:
@@ -254,6 +342,6 @@ def _mark_contested(entries: list[SituationEntry]) -> list[SituationEntry]:
     holders: dict[str, list[SituationEntry]] = {}
     for entry in entries:
         if entry.status == PostureStatus.CONTROLS and entry.until is None:
-            holders.setdefault(entry.place.gazetteer_id or entry.place.name, []).append(entry)
+            holders.setdefault(place_key(entry.place), []).append(entry)
     contested = {id(e) for group in holders.values() if len(group) > 1 for e in group}
     return [replace(e, contested=True) if id(e) in contested else e for e in entries]

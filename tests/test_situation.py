@@ -106,7 +106,19 @@ def test_same_state_reported_twice_keeps_earliest_since_and_all_events():
         event("e1", EventType.PRESENCE, Status.ONGOING, BASE, day("2016-01-01", "2026-02-01"), [US]),
     ]
     (entry,) = situation_as_of(events, date(2026, 3, 1))
-    assert entry.since == date(2016, 1, 1) and set(entry.events) == {"e1", "e2"}
+    assert entry.since == date(2016, 1, 1) and set(entry.events) == {"e1", "e2"} and entry.event_count == 2
+
+
+def test_a_long_reported_state_lists_its_first_and_latest_events_and_counts_them_all():
+    days = [day(f"2026-01-{n + 1:02}") for n in range(30)]
+    events = [
+        event(f"e{n:02}", EventType.PRESENCE, Status.ONGOING, BASE, when, [US], offset=n)
+        for n, when in enumerate(days)
+    ]
+    (entry,) = situation_as_of(events, date(2026, 3, 1))
+    assert entry.events == ("e00", *(f"e{n:02}" for n in range(21, 30)))
+    assert entry.event_count == 30
+    assert [e.start for e in entry.evidence] == [0, 28, 29]
 
 
 def test_a_hold_only_its_holder_claims_is_contested_until_reported():

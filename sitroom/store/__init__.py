@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sitroom.errors import StoreError
-from sitroom.records import Document, Event, Review
+from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.store.base import Merger
 from sitroom.store.sqlite import SqliteStore
 
@@ -64,6 +64,16 @@ class Store(Protocol):
     def reviews(self, event_id: str | None = None) -> list[Review]: ...
 
     def remerge_all(self) -> int: ...
+
+    def situation_as_of(self, as_of: date) -> list[SituationEntry]:
+        """The situation as of a day, from a table kept up to date by every write: equal to
+        `sitroom.situation.situation_as_of(self.events(), as_of)`, at the cost of an indexed query."""
+        ...
+
+    def rebuild_situation(self) -> None:
+        """Make the situation table anew from the stored events (needed only after writing events past
+        `write`, as the benchmark's bulk loader does)."""
+        ...
 
     def add_token(self, name: str, token_hash: str) -> None: ...
 

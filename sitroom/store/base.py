@@ -8,7 +8,8 @@ autocommit mode, pick its dialect and name its driver's exception classes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,13 +18,16 @@ from typing import Any, Protocol, Self
 
 from sitroom.codec import from_dict, to_dict
 from sitroom.errors import StoreError
-from sitroom.records import Document, Event, Review
+from sitroom.records import Document, Event, Review, SituationEntry
+from sitroom.situation import PairKey, place_key
 from sitroom.text import folded
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
 _NO_LIMIT = 2**62
 # Events lasting longer than this are flagged, so a date window can bound the start of the rest.
 _LONG_SPAN_DAYS = 366
+# Decoded reports kept for the next re-merge: a few megabytes, whatever the size of the store.
+_DECODED_REPORTS = 1024
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 
@@ -34,6 +38,8 @@ class Merger(Protocol):
     def keys(self, report: Event) -> tuple[str, ...]: ...
 
     def partner_keys(self, key: str) -> tuple[str, ...]: ...
+
+    def linked(self, a: Event, b: Event) -> bool: ...
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
 
@@ -158,13 +164,14 @@ def _contains(text: str) -> str:
 _DOCUMENT_COLUMNS = "id, content_hash, date, origin, url, outlet, title, text, ingested_at"
 _EVENT_COLUMNS = (
     "id, type, status, certainty, date_start, date_end, place_name, lat, lon, admin1, country,"
-    " fatalities, reported, last_reported, source_count, review, place_search, long_span, record, updated_at"
+    " fatalities, reported, last_reported, source_count, review, place_search, long_span, record, updated_at,"
+    " place_key"
 )
 _EVENT_UPDATES = ", ".join(
     f"{c} = excluded.{c}" for c in _EVENT_COLUMNS.replace(" ", "").split(",") if c != "id"
 )
 _UPSERT_EVENT = (
-    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 20)})"
+    f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 21)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 # Link only documents the store holds: evidence may cite a document that was never written.
@@ -225,6 +232,7 @@ def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
         int(span is not None and (span.end - span.start).days > _LONG_SPAN_DAYS),
         record,
         updated_at,
+        place_key(place) if place else None,
     )
 
 
@@ -350,6 +358,27 @@ def _evidence_says(event: Event, text: str) -> bool:
     return any(wanted in e.sentence.lower() for e in event.evidence)
 
 
+class _DecodedRecords:
+    """The reports decoded lately, by id, each with the exact record text it came from: every write
+    re-merges reports that earlier writes decoded too. A changed record is decoded again."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[str, tuple[str, Event]] = OrderedDict()
+
+    def get(self, id_: str, record: str) -> Event:
+        cached = self._found.get(id_)
+        if cached is not None and cached[0] == record:
+            self._found.move_to_end(id_)
+            return cached[1]
+        event = _event_from_record(record)
+        self._found[id_] = (record, event)
+        self._found.move_to_end(id_)
+        if len(self._found) > self._size:
+            self._found.popitem(last=False)
+        return event
+
+
 class SqlStore:
     """The store on any SQL backend; see `sitroom.store.Store` for the contract.
 
@@ -363,6 +392,7 @@ class SqlStore:
 
         self._db = db
         self.merger = merger if merger is not None else ReportMerger()
+        self._decoded_reports = _DecodedRecords(_DECODED_REPORTS)
 
     def __enter__(self) -> Self:
         return self
@@ -419,19 +449,24 @@ class SqlStore:
         component = self._component(seeds, reviews)
         reports = self._reports_by_id(component)
         old = self._event_ids_of(component)
+        stale = self._situation_pairs(old)
         for chunk in _chunks(sorted(old)):
             self._delete_events(chunk)
         now = utc_now()
         for event in self.merger.merge(reports, reviews):
             self._store_event(event, now)
+        self._refresh_situation(stale, component)
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
+        """The reports whose events merging `seeds` may change: those linked to them, transitively (a
+        cluster never reaches past the reports its members link to), with the events they are in now and
+        the reports a reviewer merged with them."""
         found, frontier = set(seeds), set(seeds)
         reviewed = [(set(r.reports) | set(r.other_reports)) for r in reviews if r.other_reports]
         while frontier:
             grown: set[str] = set()
             for chunk in _chunks(sorted(frontier)):
-                grown |= self._sharing_a_block(chunk)
+                grown |= self._linked_to(chunk, found)
                 grown |= self._ids(
                     "SELECT r2.id FROM reports r1 JOIN reports r2 ON r1.event_id = r2.event_id"
                     f" WHERE r1.id IN ({_marks(len(chunk))})",
@@ -444,17 +479,41 @@ class SqlStore:
             found |= grown
         return sorted(found)
 
-    def _sharing_a_block(self, report_ids: Sequence[str]) -> set[str]:
-        keys = self._ids(
-            f"SELECT key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})", report_ids
+    def _linked_to(self, report_ids: Sequence[str], known: set[str]) -> set[str]:
+        """The reports outside `known` that share a block with one of `report_ids` and link to it.
+        Only links join reports into one event, so blocks alone would chain a busy place's whole
+        history into every write."""
+        partners = self._block_partners(report_ids)
+        candidates = sorted({p for found in partners.values() for p in found} - known)
+        if not candidates:
+            return set()
+        by_id = {r.id: r for r in self._reports_by_id([*report_ids, *candidates])}
+        return {
+            other
+            for id_, others in partners.items()
+            for other in others
+            if other not in known and self.merger.linked(by_id[id_], by_id[other])
+        }
+
+    def _block_partners(self, report_ids: Sequence[str]) -> dict[str, set[str]]:
+        """For each report, the reports in the blocks it is compared with."""
+        rows = self._db.all(
+            f"SELECT report_id, key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})",
+            report_ids,
         )
-        partners = sorted({p for key in keys for p in self.merger.partner_keys(key)})
-        found: set[str] = set()
-        for chunk in _chunks(partners):
-            found |= self._ids(
-                f"SELECT report_id FROM report_keys WHERE key IN ({_marks(len(chunk))})", chunk
-            )
-        return found
+        by_key: dict[str, set[str]] = {}
+        wanted = {p for _, key in rows for p in self.merger.partner_keys(key)}
+        for chunk in _chunks(sorted(wanted)):
+            sql = f"SELECT key, report_id FROM report_keys WHERE key IN ({_marks(len(chunk))})"
+            for key, other in self._db.all(sql, chunk):
+                by_key.setdefault(key, set()).add(other)
+        partners: dict[str, set[str]] = {}
+        for id_, key in rows:
+            found = partners.setdefault(id_, set())
+            for partner_key in self.merger.partner_keys(key):
+                found |= by_key.get(partner_key, set())
+            found.discard(id_)
+        return partners
 
     def _ids(self, sql: str, params: Sequence[object]) -> set[str]:
         return {row[0] for row in self._db.all(sql, params)}
@@ -472,8 +531,10 @@ class SqlStore:
     def _reports_by_id(self, ids: Sequence[str]) -> list[Event]:
         found = []
         for chunk in _chunks(ids):
-            rows = self._db.all(f"SELECT record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk)
-            found += [_event_from_record(row[0]) for row in rows]
+            rows = self._db.all(
+                f"SELECT id, record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk
+            )
+            found += [self._decoded_reports.get(id_, record) for id_, record in rows]
         return found
 
     def _delete_events(self, ids: Sequence[str]) -> None:
@@ -558,7 +619,38 @@ class SqlStore:
             events = self.merger.merge(self._reports_by_id(ids), self.reviews())
             for event in events:
                 self._store_event(event, now)
+            self._rebuild_situation()
             return len(events)
+
+    def situation_as_of(self, as_of: date) -> list[SituationEntry]:
+        """The situation as of a day from the table kept at write time: what
+        `sitroom.situation.situation_as_of(self.events(), as_of)` gives, through an index."""
+        from sitroom.store import situation_table
+
+        return situation_table.situation_as_of(self._db, as_of)
+
+    def rebuild_situation(self) -> None:
+        """Make the situation table anew from the stored events (for events written past `write`)."""
+        with self._db.transaction():
+            self._rebuild_situation()
+
+    def _rebuild_situation(self) -> None:
+        from sitroom.store import situation_table
+
+        situation_table.rebuild(self._db)
+
+    def _situation_pairs(self, event_ids: Iterable[str]) -> set[PairKey]:
+        """The (place, actor) pairs these stored events bear on: read before they are replaced."""
+        from sitroom.store import situation_table
+
+        return situation_table.pairs_of_events(self._db, event_ids)
+
+    def _refresh_situation(self, stale: set[PairKey], report_ids: Sequence[str]) -> None:
+        """Bring the situation table up to date for the pairs that replaced events bore on (`stale`) and
+        those that the events now holding `report_ids` bear on."""
+        from sitroom.store import situation_table
+
+        situation_table.refresh(self._db, stale | situation_table.pairs_of_reports(self._db, report_ids))
 
     def _document_of(self, report_id: str) -> str:
         return self._db.one("SELECT document_id FROM reports WHERE id = ?", (report_id,))[0]

@@ -1,15 +1,18 @@
 """The schema, as an ordered list of named migrations recorded in `schema_migrations`.
 
 Each migration is DDL with type slots (`{text}`, `{int}`, `{float}`, `{date}`, `{timestamp}`) that
-the backend's `Dialect` fills in, so SQLite and PostgreSQL share one history. Never edit a
-migration that has shipped: add a new one at the end with the next version number.
+the backend's `Dialect` fills in, so SQLite and PostgreSQL share one history; a migration may end
+with a Python step for rows that DDL cannot derive. Never edit a migration that has shipped: add a new
+one at the end with the next version number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitroom.errors import StoreError
+from sitroom.store import situation_table
 from sitroom.store.base import Db, utc_now
 
 
@@ -18,6 +21,10 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    # Fills what the statements cannot (rows derived from stored records), in the same transaction. It
+    # runs on the schema as of this migration: a later migration that changes what it reads or writes
+    # must keep it working there.
+    then: Callable[[Db], None] | None = None
 
 
 _LEDGER = """
@@ -122,6 +129,27 @@ _REPORTS_AND_REVIEWS = (
     )""",
 )
 
+# The situation as of any date, kept at write time (see sitroom.store.situation_table): each (place,
+# actor) pair's versions, valid from `valid_from` until `valid_to` (NULL: the latest), each holding its
+# whole entry: its place and the rest (`record`). Events get a place key to find a pair's events by. A
+# store that held events before gets its place keys and table filled here.
+_SITUATION_ENTRIES = (
+    "ALTER TABLE events ADD COLUMN place_key {text}",
+    "CREATE INDEX events_place_key ON events (place_key)",
+    """CREATE TABLE situation_entries (
+        place_key {text} NOT NULL,
+        actor_key {text} NOT NULL,
+        valid_from {date} NOT NULL,
+        valid_to {date},
+        place {text} NOT NULL,
+        record {text} NOT NULL,
+        PRIMARY KEY (place_key, actor_key, valid_from)
+    )""",
+    # The pairs, listed by their latest versions.
+    "CREATE INDEX situation_entries_latest ON situation_entries (place_key, actor_key)"
+    " WHERE valid_to IS NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _INITIAL),
     Migration(2, "reports, reviews and tokens", _REPORTS_AND_REVIEWS),
@@ -149,6 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX events_type_start ON events (type, date_start)",
         ),
     ),
+    Migration(6, "situation entries kept at write time", _SITUATION_ENTRIES, then=situation_table.fill),
 )
 
 
@@ -171,6 +200,8 @@ def migrate(db: Db, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migr
         for migration in pending:
             for statement in migration.statements:
                 db.run(db.dialect.ddl(statement))
+            if migration.then is not None:
+                migration.then(db)
             db.run(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, utc_now()),
