@@ -110,3 +110,45 @@ def test_hostile_filter_values_are_only_data(store: Store) -> None:
     hostile = "x'); DROP TABLE events; --"
     assert store.events(actor=hostile, place=hostile, text=hostile) == []
     assert store.count_events() == 3
+
+
+def test_an_event_lasting_weeks_is_in_every_window_it_overlaps(new_store_url) -> None:
+    with open_store(new_store_url()) as store:
+        store.write(
+            _doc(1),
+            [event("long", EventType.DEPLOY, Status.ONGOING, NIAMEY, day("2026-01-01", "2026-03-20"))],
+        )
+        store.write(_doc(2), [event("short", EventType.DEPLOY, Status.COMPLETED, NIAMEY, day("2026-01-02"))])
+        for since, until, wanted in (
+            (date(2026, 3, 1), date(2026, 3, 31), ["long"]),
+            (date(2026, 3, 20), None, ["long"]),
+            (date(2026, 1, 2), date(2026, 1, 2), ["long", "short"]),
+            (date(2026, 3, 21), None, []),
+        ):
+            for limit in (None, 10):
+                found = store.events(type="deploy", since=since, until=until, limit=limit)
+                assert [e.id for e in found] == wanted, (since, until, limit)
+            assert store.count_events(type="deploy", since=since, until=until) == len(wanted)
+
+
+_BEFORE_THE_WINDOW_INDEX = (
+    "DROP INDEX events_type_window",
+    "CREATE INDEX events_type_start ON events (type, date_start)",
+    "UPDATE events SET long_span = 0",
+    "DELETE FROM schema_migrations WHERE version = 7",
+)
+
+
+def test_a_store_flagged_under_the_old_threshold_is_flagged_again(tmp_path) -> None:
+    url = str(tmp_path / "store.db")
+    with open_store(url) as store:
+        store.write(
+            _doc(1),
+            [event("long", EventType.DEPLOY, Status.ONGOING, NIAMEY, day("2026-01-01", "2026-03-20"))],
+        )
+        with store._db.transaction():
+            for statement in _BEFORE_THE_WINDOW_INDEX:
+                store._db.run(statement)
+        assert store.events(type="deploy", since=date(2026, 3, 1), limit=5) == []  # the flag was missing
+    with open_store(url) as store:
+        assert [e.id for e in store.events(type="deploy", since=date(2026, 3, 1), limit=5)] == ["long"]

@@ -24,8 +24,9 @@ from sitroom.text import folded
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
 _NO_LIMIT = 2**62
-# Events lasting longer than this are flagged, so a date window can bound the start of the rest.
-_LONG_SPAN_DAYS = 366
+# Events lasting longer than this are flagged, so a date window can bound the start of the rest: the
+# window's index range then begins this many days before it. Most events last a day or a few.
+LONG_SPAN_DAYS = 31
 # Decoded reports kept for the next re-merge: a few megabytes, whatever the size of the store.
 _DECODED_REPORTS = 1024
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
@@ -229,11 +230,25 @@ def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
         event.source_count,
         event.review.value if event.review else None,
         _place_search(place),
-        int(span is not None and (span.end - span.start).days > _LONG_SPAN_DAYS),
+        int(is_long_span(span.start, span.end) if span is not None else False),
         record,
         updated_at,
         place_key(place) if place else None,
     )
+
+
+def is_long_span(start: date, end: date) -> bool:
+    return (end - start).days > LONG_SPAN_DAYS
+
+
+def flag_long_spans(db: Db) -> None:
+    """Set `long_span` on every dated event from its dates (after the threshold changed)."""
+    rows = db.all("SELECT id, date_start, date_end FROM events WHERE date_start IS NOT NULL")
+    flags = [(int(is_long_span(_as_date(start), _as_date(end))), id_) for id_, start, end in rows]
+    for i in range(0, len(flags), _CHUNK):
+        db.conn.cursor().executemany(
+            db.dialect.sql("UPDATE events SET long_span = ? WHERE id = ?"), flags[i : i + _CHUNK]
+        )
 
 
 def _event_from_record(record: str) -> Event:
@@ -308,9 +323,9 @@ def _event_filters(
     if since is not None:
         where.append("date_end >= ?")  # overlap: the event ends on or after `since`...
         params.append(since.isoformat())
-        # ...so it started at most a year before, unless it is one of the flagged long ones: two index
-        # ranges instead of every event that started before `until`
-        first = _days_before(since, _LONG_SPAN_DAYS).isoformat()
+        # ...so it started at most LONG_SPAN_DAYS before, unless it is one of the flagged long ones: two
+        # index ranges instead of every event that started before `until`
+        first = _days_before(since, LONG_SPAN_DAYS).isoformat()
         last = until.isoformat() if until is not None else "9999-12-31"
         where.append("((date_start >= ? AND date_start <= ?) OR (long_span = 1 AND date_start <= ?))")
         params += [first, last, last]
@@ -761,10 +776,21 @@ class SqlStore:
             records = map(_event_from_record, self._records(sql, params))
             found = [e for e in records if _evidence_says(e, text)]
             return found[offset:] if limit is None else found[offset : offset + limit]
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [_NO_LIMIT if limit is None else limit, offset]
-        return [_event_from_record(record) for record in self._records(sql, params)]
+        if limit is None and not offset:
+            return [_event_from_record(record) for record in self._records(sql, params)]
+        # A page: find its ids first, from the index alone where it covers the filters, and read only
+        # their records (sorting whole records of every match is what made a wide window slow).
+        ids_sql = sql.replace("SELECT record FROM events", "SELECT id FROM events", 1) + " LIMIT ? OFFSET ?"
+        ids = self._records(ids_sql, [*params, _NO_LIMIT if limit is None else limit, offset])
+        return self._events_by_id(ids)
+
+    def _events_by_id(self, ids: Sequence[str]) -> list[Event]:
+        """The events with these ids, in that order."""
+        records: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            rows = self._db.all(f"SELECT id, record FROM events WHERE id IN ({_marks(len(chunk))})", chunk)
+            records.update((id_, record) for id_, record in rows)
+        return [_event_from_record(records[id_]) for id_ in ids if id_ in records]
 
     def count_events(
         self,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sitroom.errors import StoreError
 from sitroom.store import situation_table
-from sitroom.store.base import Db, utc_now
+from sitroom.store.base import Db, flag_long_spans, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +178,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(6, "situation entries kept at write time", _SITUATION_ENTRIES, then=situation_table.fill),
+    # A date window's page from the index alone: type, dates, the long-span flag and the id in one
+    # index. Events are flagged long from a month now (was a year), so the window's range starts a
+    # month before it; the flags are set again from the dates.
+    Migration(
+        7,
+        "index date windows by type, covering",
+        (
+            "DROP INDEX events_type_start",
+            "CREATE INDEX events_type_window ON events (type, date_start, date_end, long_span, id)",
+        ),
+        then=flag_long_spans,
+    ),
 )
 
 
