@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from builders import day, event, place
+from builders import actor, day, event, place
 
 from sitroom.records import Document, EventType, Evidence, Review, ReviewAction, Status
 from sitroom.store import Store, open_store
@@ -133,6 +133,9 @@ def test_an_event_lasting_weeks_is_in_every_window_it_overlaps(new_store_url) ->
 
 _BEFORE_THE_WINDOW_INDEX = (
     "DROP INDEX events_type_window",
+    "DROP INDEX events_long_spans",
+    "DROP INDEX event_actors_actor_start",
+    "ALTER TABLE event_actors DROP COLUMN date_start",
     "CREATE INDEX events_type_start ON events (type, date_start)",
     "UPDATE events SET long_span = 0",
     "DELETE FROM schema_migrations WHERE version = 7",
@@ -144,7 +147,16 @@ def test_a_store_flagged_under_the_old_threshold_is_flagged_again(tmp_path) -> N
     with open_store(url) as store:
         store.write(
             _doc(1),
-            [event("long", EventType.DEPLOY, Status.ONGOING, NIAMEY, day("2026-01-01", "2026-03-20"))],
+            [
+                event(
+                    "long",
+                    EventType.DEPLOY,
+                    Status.ONGOING,
+                    NIAMEY,
+                    day("2026-01-01", "2026-03-20"),
+                    [actor("Niger Army")],
+                )
+            ],
         )
         with store._db.transaction():
             for statement in _BEFORE_THE_WINDOW_INDEX:
@@ -152,3 +164,5 @@ def test_a_store_flagged_under_the_old_threshold_is_flagged_again(tmp_path) -> N
         assert store.events(type="deploy", since=date(2026, 3, 1), limit=5) == []  # the flag was missing
     with open_store(url) as store:
         assert [e.id for e in store.events(type="deploy", since=date(2026, 3, 1), limit=5)] == ["long"]
+        for since in (date(2026, 1, 10), date(2026, 3, 1)):  # found as a recent event, then a long one
+            assert [e.id for e in store.events(actor="niger-army", since=since, limit=5)] == ["long"]

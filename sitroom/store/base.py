@@ -7,6 +7,7 @@ autocommit mode, pick its dialect and name its driver's exception classes.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -287,8 +288,14 @@ def _event_filters(
     text: str | None = None,
     rejected: bool | None = None,
     actor_is_id: bool = False,
+    part: str = "recent",
 ) -> tuple[list[str], list[object]]:
-    """WHERE conditions and their parameters for `SqlStore.events`.
+    """WHERE conditions and their parameters for one `part` of `SqlStore.events` with a `since` date.
+
+    Such a window is read in two disjoint parts that each read one index range. An event overlapping a
+    window from `since` ends on or after it, so it started at most LONG_SPAN_DAYS before ("recent"),
+    unless it is one of the few flagged long, which started earlier ("long"). (One OR of the two made
+    the planners read every event that started before the window's end.)
 
     `actor_is_id`: `actor` is a stored actor id, so an indexed lookup finds its events (no name search).
 
@@ -300,9 +307,21 @@ def _event_filters(
     if type is not None:
         where.append("type = ?")
         params.append(str(type))
-    if actor is not None and actor_is_id:
-        where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
+    first = _days_before(since, LONG_SPAN_DAYS).isoformat() if since is not None else None
+    if actor is not None and actor_is_id and first is not None and part == "long":
+        # Few events are long: read them (an index of their own) and check the actor of each.
+        where.append(
+            "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND a.actor_id = ?)"
+        )
         params.append(actor)
+    elif actor is not None and actor_is_id:
+        # The actor's rows carry their event's start, so the recent part reads one index range.
+        recent = first is not None
+        where.append(
+            "id IN (SELECT event_id FROM event_actors WHERE actor_id = ?"
+            + (" AND date_start >= ?)" if recent else ")")
+        )
+        params += [actor, first] if recent else [actor]
     elif actor is not None:
         where.append(
             "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND"
@@ -323,12 +342,8 @@ def _event_filters(
     if since is not None:
         where.append("date_end >= ?")  # overlap: the event ends on or after `since`...
         params.append(since.isoformat())
-        # ...so it started at most LONG_SPAN_DAYS before, unless it is one of the flagged long ones: two
-        # index ranges instead of every event that started before `until`
-        first = _days_before(since, LONG_SPAN_DAYS).isoformat()
-        last = until.isoformat() if until is not None else "9999-12-31"
-        where.append("((date_start >= ? AND date_start <= ?) OR (long_span = 1 AND date_start <= ?))")
-        params += [first, last, last]
+        where.append("date_start >= ?" if part == "recent" else "long_span = 1 AND date_start < ?")
+        params.append(first)
     if until is not None:
         where.append("date_start <= ?")  # ...and starts on or before `until`
         params.append(until.isoformat())
@@ -348,6 +363,9 @@ def _event_filters(
         where.append("(review IS NULL OR review <> ?)")
         params.append("rejected")
     return where, params
+
+
+Branch = tuple[list[str], list[object]]
 
 
 def _days_before(day: date, days: int) -> date:
@@ -716,11 +734,12 @@ class SqlStore:
         # The event's links are rewritten from the record, so the newest version is the truth.
         self._db.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
         self._db.run("DELETE FROM event_documents WHERE event_id = ?", (event.id,))
+        start = _iso(event.date.start if event.date else None)
         for position, ref in enumerate(event.actors):
             self._db.run(
-                "INSERT INTO event_actors (event_id, position, actor_id, name, role, mention)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (event.id, position, ref.id, ref.name, ref.role.value, ref.mention),
+                "INSERT INTO event_actors (event_id, position, actor_id, name, role, mention, date_start)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (event.id, position, ref.id, ref.name, ref.role.value, ref.mention, start),
             )
         for linked in event.documents:
             self._db.run(_LINK_DOCUMENT, (event.id, linked))
@@ -765,24 +784,41 @@ class SqlStore:
         """Events matching every given filter, ordered by start date (undated last), then id."""
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError(f"limit and offset must not be negative: {limit=}, {offset=}")
-        where, params = self._where(type, actor, place, since, until, bbox, min_sources, text, rejected)
-        sql = "SELECT record FROM events"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        # Portable "NULLS LAST": SQLite sorts NULL first, PostgreSQL last.
-        sql += " ORDER BY CASE WHEN date_start IS NULL THEN 1 ELSE 0 END, date_start, id"
+        branches = self._branches(type, actor, place, since, until, bbox, min_sources, text, rejected)
         if text is not None:
             # Paging happens after the evidence check, which SQL cannot do.
-            records = map(_event_from_record, self._records(sql, params))
-            found = [e for e in records if _evidence_says(e, text)]
+            records = (row[-1] for row in self._ordered(branches, "record", None))
+            found = [e for e in map(_event_from_record, records) if _evidence_says(e, text)]
             return found[offset:] if limit is None else found[offset : offset + limit]
-        if limit is None and not offset:
-            return [_event_from_record(record) for record in self._records(sql, params)]
-        # A page: find its ids first, from the index alone where it covers the filters, and read only
+        if limit is None and not offset and len(branches) == 1:
+            return [_event_from_record(row[-1]) for row in self._ordered(branches, "record", None)]
+        # Find the page's ids first, from the index alone where it covers the filters, and read only
         # their records (sorting whole records of every match is what made a wide window slow).
-        ids_sql = sql.replace("SELECT record FROM events", "SELECT id FROM events", 1) + " LIMIT ? OFFSET ?"
-        ids = self._records(ids_sql, [*params, _NO_LIMIT if limit is None else limit, offset])
-        return self._events_by_id(ids)
+        wanted = None if limit is None else offset + limit
+        ids = [row[-1] for row in self._ordered(branches, "id", wanted)]
+        return self._events_by_id(ids[offset:wanted])
+
+    def _ordered(self, branches: list[Branch], column: str, limit: int | None) -> list[tuple]:
+        """(sort key..., `column`) rows of every branch, in listing order: start date (undated last),
+        then id; the first `limit` of them."""
+        # Portable "NULLS LAST": SQLite sorts NULL first, PostgreSQL last. Where every row has a start
+        # date (a date filter), the plain order lets the planner read the filter's index range instead
+        # of walking the listing index from the start.
+        dated = all("date_start IS NOT NULL" in where for where, _ in branches)
+        nulls_last = "0" if dated else "CASE WHEN date_start IS NULL THEN 1 ELSE 0 END"
+        order = "date_start, id" if dated else f"{nulls_last}, date_start, id"
+        parts = []
+        for where, params in branches:
+            sql = f"SELECT {nulls_last}, date_start, id, {column} FROM events"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += f" ORDER BY {order}"
+            if limit is not None:
+                sql += " LIMIT ?"
+                params = [*params, limit]
+            parts.append([tuple(row) for row in self._db.all(sql, params)])
+        rows = parts[0] if len(parts) == 1 else list(heapq.merge(*parts, key=lambda row: row[:3]))
+        return rows if limit is None else rows[:limit]
 
     def _events_by_id(self, ids: Sequence[str]) -> list[Event]:
         """The events with these ids, in that order."""
@@ -808,25 +844,34 @@ class SqlStore:
         if text is not None:
             found = self.events(type, actor, place, since, until, None, 0, bbox, min_sources, text, rejected)
             return len(found)
-        where, params = self._where(type, actor, place, since, until, bbox, min_sources, text, rejected)
-        sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
-        return int(self._db.one(sql, params)[0])
+        branches = self._branches(type, actor, place, since, until, bbox, min_sources, text, rejected)
+        total = 0
+        for where, params in branches:
+            sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+            total += int(self._db.one(sql, params)[0])
+        return total
 
-    def _where(self, type, actor, place, since, until, bbox, min_sources, text, rejected):
-        """The WHERE conditions both `events` and `count_events` use."""
-        return _event_filters(
-            self._db.dialect.lower,
-            type,
-            actor,
-            place,
-            since,
-            until,
-            bbox,
-            min_sources,
-            text,
-            rejected,
-            actor_is_id=self._is_actor_id(actor),
-        )
+    def _branches(self, type, actor, place, since, until, bbox, min_sources, text, rejected) -> list[Branch]:
+        """The disjoint queries whose rows together are what `events` and `count_events` give."""
+        actor_is_id = self._is_actor_id(actor)
+        parts = ("recent", "long") if since is not None else ("recent",)
+        return [
+            _event_filters(
+                self._db.dialect.lower,
+                type,
+                actor,
+                place,
+                since,
+                until,
+                bbox,
+                min_sources,
+                text,
+                rejected,
+                actor_is_id=actor_is_id,
+                part=part,
+            )
+            for part in parts
+        ]
 
     def _is_actor_id(self, actor: str | None) -> bool:
         if actor is None or actor != actor.strip() or " " in actor:

@@ -179,14 +179,20 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(6, "situation entries kept at write time", _SITUATION_ENTRIES, then=situation_table.fill),
     # A date window's page from the index alone: type, dates, the long-span flag and the id in one
-    # index. Events are flagged long from a month now (was a year), so the window's range starts a
-    # month before it; the flags are set again from the dates.
+    # index; the few long events in one small index; an actor's events by start date. Events are
+    # flagged long from a month now (was a year), so the window's range starts a month before it; the
+    # flags are set again from the dates.
     Migration(
         7,
-        "index date windows by type, covering",
+        "index date windows by type and by actor",
         (
             "DROP INDEX events_type_start",
             "CREATE INDEX events_type_window ON events (type, date_start, date_end, long_span, id)",
+            "CREATE INDEX events_long_spans ON events (date_start) WHERE long_span = 1",
+            "ALTER TABLE event_actors ADD COLUMN date_start {date}",
+            "UPDATE event_actors SET date_start ="
+            " (SELECT e.date_start FROM events e WHERE e.id = event_actors.event_id)",
+            "CREATE INDEX event_actors_actor_start ON event_actors (actor_id, date_start, event_id)",
         ),
         then=flag_long_spans,
     ),
