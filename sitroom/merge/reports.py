@@ -721,9 +721,10 @@ class ReportMerger:
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return partner_keys(key)
 
-    def linked(self, a: Event, b: Event) -> bool:
-        """Whether merging may join the two (clusters grow along links only)."""
-        return link(a, b) is not None
+    def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
+        """For each pair, whether merging may join the two (clusters grow along links only)."""
+        with features_memoised():
+            return [link(a, b) is not None for a, b in pairs]
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)
@@ -739,8 +740,8 @@ class KeepReports:
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return (key,)
 
-    def linked(self, a: Event, b: Event) -> bool:
-        return False
+    def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
+        return [False] * len(pairs)
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return sorted(reports, key=lambda r: r.id)

@@ -41,7 +41,7 @@ class Merger(Protocol):
 
     def partner_keys(self, key: str) -> tuple[str, ...]: ...
 
-    def linked(self, a: Event, b: Event) -> bool: ...
+    def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]: ...
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
 
@@ -521,12 +521,9 @@ class SqlStore:
         if not candidates:
             return set()
         by_id = {r.id: r for r in self._reports_by_id([*report_ids, *candidates])}
-        return {
-            other
-            for id_, others in partners.items()
-            for other in others
-            if other not in known and self.merger.linked(by_id[id_], by_id[other])
-        }
+        pairs = [(id_, other) for id_, others in partners.items() for other in others if other not in known]
+        linked = self.merger.linked([(by_id[a], by_id[b]) for a, b in pairs])
+        return {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
 
     def _block_partners(self, report_ids: Sequence[str]) -> dict[str, set[str]]:
         """For each report, the reports in the blocks it is compared with."""
