@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from builders import actor, day, event, place
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sitroom.merge import KeepReports
 from sitroom.records import Document, EventType, Evidence, Review, ReviewAction, Status
 from sitroom.store import Store, open_store
 
@@ -166,3 +169,32 @@ def test_a_store_flagged_under_the_old_threshold_is_flagged_again(tmp_path) -> N
         assert [e.id for e in store.events(type="deploy", since=date(2026, 3, 1), limit=5)] == ["long"]
         for since in (date(2026, 1, 10), date(2026, 3, 1)):  # found as a recent event, then a long one
             assert [e.id for e in store.events(actor="niger-army", since=since, limit=5)] == ["long"]
+
+
+_SPANS = st.tuples(st.integers(0, 120), st.sampled_from([0, 0, 1, 5, 40, 400]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    spans=st.lists(st.tuples(_SPANS, st.sampled_from(["army", "militia"])), min_size=1, max_size=25),
+    since=st.integers(0, 130),
+    until=st.none() | st.integers(0, 130),
+    limit=st.integers(1, 6),
+    offset=st.integers(0, 4),
+)
+def test_a_page_of_a_window_is_the_slice_of_all_matches(new_store_url, spans, since, until, limit, offset):
+    first = date(2026, 1, 1)
+    with open_store(new_store_url(), merger=KeepReports()) as store:
+        written = []
+        for n, ((start, length), who) in enumerate(spans):
+            span = day(str(first + timedelta(start)), str(first + timedelta(start + length)))
+            written.append(event(f"e{n:02d}", EventType.DEPLOY, Status.COMPLETED, NIAMEY, span, [actor(who)]))
+        store.write(_doc(1), written)
+        lo, hi = first + timedelta(since), None if until is None else first + timedelta(until)
+        for who in (None, "army"):
+            overlapping = (e for e in written if e.date.end >= lo and (hi is None or e.date.start <= hi))
+            wanted = sorted(overlapping, key=lambda e: (e.date.start, e.id))
+            wanted = [e.id for e in wanted if who is None or e.actors[0].id == who]
+            found = store.events(actor=who, since=lo, until=hi, limit=limit, offset=offset)
+            assert [e.id for e in found] == wanted[offset : offset + limit]
+            assert store.count_events(actor=who, since=lo, until=hi) == len(wanted)

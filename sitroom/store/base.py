@@ -314,14 +314,11 @@ def _event_filters(
             "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND a.actor_id = ?)"
         )
         params.append(actor)
+    elif actor is not None and actor_is_id and first is not None:
+        pass  # `Branch.by_actor`: the actor's rows, which carry their event's start, lead the query
     elif actor is not None and actor_is_id:
-        # The actor's rows carry their event's start, so the recent part reads one index range.
-        recent = first is not None
-        where.append(
-            "id IN (SELECT event_id FROM event_actors WHERE actor_id = ?"
-            + (" AND date_start >= ?)" if recent else ")")
-        )
-        params += [actor, first] if recent else [actor]
+        where.append("id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)")
+        params.append(actor)
     elif actor is not None:
         where.append(
             "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND"
@@ -365,7 +362,36 @@ def _event_filters(
     return where, params
 
 
-Branch = tuple[list[str], list[object]]
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One of the disjoint queries `SqlStore.events` unites: conditions on `events`, and maybe an actor
+    id and earliest start by which to read the actor's rows first (`event_actors`, in start order)."""
+
+    where: list[str]
+    params: list[object]
+    by_actor: tuple[str, str] | None = None
+
+    def plain(self) -> tuple[list[str], list[object]]:
+        """The conditions on `events` alone."""
+        if self.by_actor is None:
+            return self.where, self.params
+        condition = "id IN (SELECT event_id FROM event_actors WHERE actor_id = ? AND date_start >= ?)"
+        return [*self.where, condition], [*self.params, *self.by_actor]
+
+
+def _led_by_actor(branch: Branch) -> tuple[str, list[object]]:
+    """The branch's (nulls-last flag, start, id, id) rows read from the actor's rows in start order,
+    each event checked by its key: a page then stops early for a busy actor and stays small for a rare
+    one (the planners guessed wrong for one or the other when asked for events of an actor)."""
+    assert branch.by_actor is not None
+    sql = (
+        "SELECT DISTINCT 0, a.date_start, a.event_id, a.event_id FROM event_actors a"
+        " WHERE a.actor_id = ? AND a.date_start >= ?"
+        " AND EXISTS (SELECT 1 FROM events WHERE events.id = a.event_id"
+        + "".join(f" AND {condition}" for condition in branch.where)
+        + ") ORDER BY a.date_start, a.event_id"
+    )
+    return sql, [*branch.by_actor, *branch.params]
 
 
 def _days_before(day: date, days: int) -> date:
@@ -801,15 +827,19 @@ class SqlStore:
         # Portable "NULLS LAST": SQLite sorts NULL first, PostgreSQL last. Where every row has a start
         # date (a date filter), the plain order lets the planner read the filter's index range instead
         # of walking the listing index from the start.
-        dated = all("date_start IS NOT NULL" in where for where, _ in branches)
+        dated = all("date_start IS NOT NULL" in branch.where for branch in branches)
         nulls_last = "0" if dated else "CASE WHEN date_start IS NULL THEN 1 ELSE 0 END"
         order = "date_start, id" if dated else f"{nulls_last}, date_start, id"
         parts = []
-        for where, params in branches:
-            sql = f"SELECT {nulls_last}, date_start, id, {column} FROM events"
-            if where:
-                sql += " WHERE " + " AND ".join(where)
-            sql += f" ORDER BY {order}"
+        for branch in branches:
+            if branch.by_actor is not None and column == "id":
+                sql, params = _led_by_actor(branch)
+            else:
+                where, params = branch.plain()
+                sql = f"SELECT {nulls_last}, date_start, id, {column} FROM events"
+                if where:
+                    sql += " WHERE " + " AND ".join(where)
+                sql += f" ORDER BY {order}"
             if limit is not None:
                 sql += " LIMIT ?"
                 params = [*params, limit]
@@ -843,7 +873,8 @@ class SqlStore:
             return len(found)
         branches = self._branches(type, actor, place, since, until, bbox, min_sources, text, rejected)
         total = 0
-        for where, params in branches:
+        for branch in branches:
+            where, params = branch.plain()
             sql = "SELECT COUNT(*) FROM events" + (" WHERE " + " AND ".join(where) if where else "")
             total += int(self._db.one(sql, params)[0])
         return total
@@ -852,7 +883,7 @@ class SqlStore:
         """The disjoint queries whose rows together are what `events` and `count_events` give."""
         actor_is_id = self._is_actor_id(actor)
         parts = ("recent", "long") if since is not None else ("recent",)
-        return [
+        found = [
             _event_filters(
                 self._db.dialect.lower,
                 type,
@@ -869,6 +900,11 @@ class SqlStore:
             )
             for part in parts
         ]
+        branches = [Branch(where, params) for where, params in found]
+        if actor_is_id and since is not None:
+            first = _days_before(since, LONG_SPAN_DAYS).isoformat()
+            branches[0] = Branch(*found[0], by_actor=(str(actor), first))
+        return branches
 
     def _is_actor_id(self, actor: str | None) -> bool:
         if actor is None or actor != actor.strip() or " " in actor:
