@@ -193,7 +193,10 @@ class ForkedRun:
         return self.ended is not None
 
     def kill(self) -> None:
-        os.kill(self.pid, signal.SIGKILL)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it ended (and was reaped) just before: exit_code() tells how
 
     def exit_code(self) -> int:
         ended = self.ended or self.worker.lines.get(timeout=600)

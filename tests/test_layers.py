@@ -18,7 +18,9 @@ ALLOWED = {
     "extract": {"nlp"},
     "resolve": {"extract"},
     "merge": set(),
-    "store": {"merge"},
+    # The store runs two pure stages at write time: merging reports into events, and the situation
+    # fold into its table. Neither of them reads the store.
+    "store": {"merge", "situation"},
     "situation": set(),
     "export": set(),
     "render": {"situation"},
