@@ -910,6 +910,3 @@ class SqlStore:
         if actor is None or actor != actor.strip() or " " in actor:
             return False
         return self._db.one("SELECT 1 FROM event_actors WHERE actor_id = ? LIMIT 1", (actor,)) is not None
-
-    def _records(self, sql: str, params: Sequence[object]) -> list[str]:
-        return [row[0] for row in self._db.all(sql, params)]
