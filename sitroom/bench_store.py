@@ -118,8 +118,8 @@ def _insert_rows(db, count: int, seed: int) -> None:
         if not chunk:
             break
         with db.transaction():
-            db.conn.executemany(events_sql, [event for event, _ in chunk])
-            db.conn.executemany(actors_sql, [a for _, actors in chunk for a in actors])
+            db.run_many(events_sql, [event for event, _ in chunk])
+            db.run_many(actors_sql, [a for _, actors in chunk for a in actors])
 
 
 def _copy_rows(db, count: int, seed: int) -> None:

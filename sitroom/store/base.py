@@ -20,7 +20,7 @@ from typing import Any, Protocol, Self
 from sitroom.codec import from_dict, to_dict
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
-from sitroom.situation import PairKey, place_key
+from sitroom.situation import PairKey, pair_keys, place_key
 from sitroom.text import folded
 
 # Largest LIMIT both SQLite and PostgreSQL accept, for "an offset but no limit".
@@ -96,6 +96,13 @@ class Db:
     def run(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         try:
             return self.conn.execute(self.dialect.sql(sql), tuple(params))
+        except self.errors as exc:
+            raise StoreError(f"database error: {exc}") from exc
+
+    def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        """One statement for each row of parameters."""
+        try:
+            self.conn.cursor().executemany(self.dialect.sql(sql), rows)
         except self.errors as exc:
             raise StoreError(f"database error: {exc}") from exc
 
@@ -247,9 +254,7 @@ def flag_long_spans(db: Db) -> None:
     rows = db.all("SELECT id, date_start, date_end FROM events WHERE date_start IS NOT NULL")
     flags = [(int(is_long_span(_as_date(start), _as_date(end))), id_) for id_, start, end in rows]
     for i in range(0, len(flags), _CHUNK):
-        db.conn.cursor().executemany(
-            db.dialect.sql("UPDATE events SET long_span = ? WHERE id = ?"), flags[i : i + _CHUNK]
-        )
+        db.run_many("UPDATE events SET long_span = ? WHERE id = ?", flags[i : i + _CHUNK])
 
 
 def _event_from_record(record: str) -> Event:
@@ -512,9 +517,10 @@ class SqlStore:
         for chunk in _chunks(sorted(old)):
             self._delete_events(chunk)
         now = utc_now()
-        for event in self.merger.merge(reports, reviews):
+        merged = self.merger.merge(reports, reviews)
+        for event in merged:
             self._store_event(event, now)
-        self._refresh_situation(stale, component)
+        self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
         """The reports whose events merging `seeds` may change: those linked to them, transitively (a
@@ -701,12 +707,12 @@ class SqlStore:
 
         return situation_table.pairs_of_events(self._db, event_ids)
 
-    def _refresh_situation(self, stale: set[PairKey], report_ids: Sequence[str]) -> None:
-        """Bring the situation table up to date for the pairs that replaced events bore on (`stale`) and
-        those that the events now holding `report_ids` bear on."""
+    def _refresh_situation(self, pairs: set[PairKey]) -> None:
+        """Bring the situation table up to date for these pairs: those the replaced events bore on and
+        those the new events bear on."""
         from sitroom.store import situation_table
 
-        situation_table.refresh(self._db, stale | situation_table.pairs_of_reports(self._db, report_ids))
+        situation_table.refresh(self._db, pairs)
 
     def _document_of(self, report_id: str) -> str:
         return self._db.one("SELECT document_id FROM reports WHERE id = ?", (report_id,))[0]

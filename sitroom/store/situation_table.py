@@ -24,7 +24,6 @@ from typing import Any
 
 from sitroom import records
 from sitroom.codec import from_dict, to_dict
-from sitroom.errors import StoreError
 from sitroom.records import Event, Place, SituationEntry
 from sitroom.situation import (
     POSTURE_TYPES,
@@ -91,18 +90,6 @@ def pairs_of_events(db: Db, event_ids: Iterable[str]) -> set[PairKey]:
     return found
 
 
-def pairs_of_reports(db: Db, report_ids: Iterable[str]) -> set[PairKey]:
-    """The pairs that the events holding these reports bear on."""
-    found: set[PairKey] = set()
-    for chunk in _chunks(sorted(report_ids)):
-        sql = (
-            f"SELECT record FROM events WHERE {_IS_POSTURE} AND id IN"
-            f" (SELECT event_id FROM reports WHERE id IN ({_marks(len(chunk))}))"
-        )
-        found |= _pairs(db.all(sql, (*_POSTURE, *chunk)))
-    return found
-
-
 def _pairs(rows: Sequence[Any]) -> set[PairKey]:
     return {key for row in rows for key in pair_keys(_event_from_record(row[0]))}
 
@@ -154,7 +141,7 @@ def fill(db: Db) -> None:
         (last,),
     ):
         keys = [(_place_key_of(_event_from_record(record)), id_) for id_, record in rows]
-        _run_many(db, "UPDATE events SET place_key = ? WHERE id = ?", keys)
+        db.run_many("UPDATE events SET place_key = ? WHERE id = ?", keys)
         last = rows[-1][0]
     rebuild(db)
 
@@ -240,11 +227,4 @@ class _Decoding:
 
 def _insert(db: Db, rows: list[tuple[object, ...]]) -> None:
     if rows:
-        _run_many(db, _INSERT, rows)
-
-
-def _run_many(db: Db, sql: str, rows: Sequence[Sequence[object]]) -> None:
-    try:
-        db.conn.cursor().executemany(db.dialect.sql(sql), rows)
-    except db.errors as exc:
-        raise StoreError(f"database error: {exc}") from exc
+        db.run_many(_INSERT, rows)
