@@ -196,6 +196,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         then=flag_long_spans,
     ),
+    Migration(8, "index situation versions by validity", (), then=situation_table.index_validity),
 )
 
 
