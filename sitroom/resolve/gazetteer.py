@@ -92,6 +92,7 @@ class Gazetteer:
         self._has_user = False
         self._cache: dict[str, tuple[Candidate, ...]] = {}
         self._largest: dict[tuple[str, str], int] = {}
+        self._neighbours: dict[str, frozenset[str]] = {}  # read for every place mention: a few hundred
 
     @classmethod
     def open(cls, path: Path) -> Gazetteer:
@@ -176,10 +177,11 @@ class Gazetteer:
 
     def neighbours(self, country_code: str) -> frozenset[str]:
         """ISO codes of the countries bordering ``country_code`` (GeoNames country info)."""
-        row = self.conn.execute(
-            "SELECT neighbours FROM country WHERE code = ?", (country_code.upper(),)
-        ).fetchone()
-        return frozenset(filter(None, row[0].split(","))) if row else frozenset()
+        code = country_code.upper()
+        if code not in self._neighbours:
+            row = self.conn.execute("SELECT neighbours FROM country WHERE code = ?", (code,)).fetchone()
+            self._neighbours[code] = frozenset(filter(None, row[0].split(","))) if row else frozenset()
+        return self._neighbours[code]
 
     def country(self, country_code: str) -> Candidate | None:
         row = self.conn.execute(
