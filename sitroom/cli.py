@@ -70,9 +70,14 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     "--workers", type=click.IntRange(min=1), help="Run the pipeline on a local Dask cluster of N processes."
 )
 @click.option("--cluster", metavar="ADDRESS", help="Run the pipeline on the Dask scheduler at ADDRESS.")
+@click.option(
+    "--write-batch",
+    type=click.IntRange(min=1),
+    help="Documents per write transaction [default: 256]; a stopped run redoes at most this many.",
+)
 @click.pass_context
 @errors_as_click
-def ingest(ctx: click.Context, paths: tuple[str, ...], default_date, workers, cluster) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], default_date, workers, cluster, write_batch) -> None:
     """Read text files, HTML pages, RSS/Atom feeds, JSONL corpora, folders or - (stdin) and store their
     documents and events."""
     from tqdm import tqdm
@@ -85,7 +90,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], default_date, workers, cl
         paths, default_date.date() if default_date else None, settings.max_bytes, on_note=_collect(notes)
     )
     with _open_store(ctx) as store, tqdm(desc="ingest", unit="doc", disable=None, file=sys.stderr) as bar:
-        report = _ingest_into(ctx, inputs, store, bar.update, workers, cluster)
+        report = _ingest_into(ctx, inputs, store, bar.update, workers, cluster, write_batch)
         stored = store.event_count()
     _echo_ingest_problems(notes, report)
     click.echo(
@@ -586,18 +591,27 @@ def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> Non
         run_watch(watcher, store, _pipeline(ctx), interval, once, report_poll)
 
 
-def _ingest_into(ctx: click.Context, inputs, store, on_document, workers: int | None, cluster: str | None):
+def _ingest_into(
+    ctx: click.Context,
+    inputs,
+    store,
+    on_document,
+    workers: int | None,
+    cluster: str | None,
+    write_batch: int | None = None,
+):
     """Ingest here, or with the pipeline on a Dask cluster (--workers / --cluster)."""
+    batching = {"write_batch": write_batch} if write_batch else {}
     if workers is None and cluster is None:
         from sitroom.jobs import ingest
 
-        return ingest(inputs, store, _pipeline(ctx), on_document=on_document)
+        return ingest(inputs, store, _pipeline(ctx), on_document=on_document, **batching)
     if workers is not None and cluster is not None:
         raise click.UsageError("give --workers or --cluster, not both")
     from sitroom.distributed import dask_client, ingest_on_cluster
 
     with dask_client(workers, cluster) as client:
-        return ingest_on_cluster(inputs, store, _settings(ctx), client, on_document=on_document)
+        return ingest_on_cluster(inputs, store, _settings(ctx), client, on_document=on_document, **batching)
 
 
 def _collect(notes: list[tuple[str, str]]) -> Callable[[str, str], None]:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from itertools import islice
 
 from sitroom.errors import SitroomError
-from sitroom.jobs import IngestReport, ingest
+from sitroom.jobs import WRITE_BATCH, IngestReport, ingest
 from sitroom.pipeline import Pipeline
 from sitroom.records import Document, Event, Skipped
 from sitroom.settings import Settings
@@ -143,8 +143,9 @@ def ingest_on_cluster(
     on_document: Callable[[], None] = lambda: None,
     task_size: int = DEFAULT_TASK_SIZE,
     process=None,
+    write_batch: int = WRITE_BATCH,
 ) -> IngestReport:
     """`sitroom.jobs.ingest` with the pipeline on a Dask cluster and the writes here. `process`: a
     `dask_processor` made beforehand (its workers already warm)."""
     process = process or dask_processor(client, settings, task_size)
-    return ingest(inputs, store, None, on_document=on_document, process=process)
+    return ingest(inputs, store, None, on_document=on_document, process=process, write_batch=write_batch)

@@ -13,8 +13,10 @@ from sitroom.store import Store
 
 # spaCy's default nlp.max_length: a longer text makes the parser refuse the whole batch.
 MAX_TEXT_CHARS = 1_000_000
-# Documents per write transaction: one re-merge serves them all, which is most of a write's cost.
-WRITE_BATCH = 64
+# Documents per write transaction: one re-merge serves them all, which is most of a write's cost (a
+# story reported many times is merged again in each batch that adds to it). A stopped run redoes at
+# most this many documents.
+WRITE_BATCH = 256
 # Documents in, (document, its events or why it was skipped) out, in any number of processes.
 Processor = Callable[[Iterator[Document]], Iterable[tuple[Document, "list[Event] | Skipped"]]]
 

@@ -118,8 +118,22 @@ def _assert_consistent(db: Path, reference: dict) -> dict:
     return now
 
 
+# Documents per write transaction: small, so that kills land between many commits of one run.
+WRITE_BATCH = ["--write-batch", "8"]
+
+
 def _ingest(db: Path, config: Path, *paths: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "sitroom", "--db", str(db), "--config", str(config), "ingest"]
+    command = [
+        sys.executable,
+        "-m",
+        "sitroom",
+        "--db",
+        str(db),
+        "--config",
+        str(config),
+        "ingest",
+        *WRITE_BATCH,
+    ]
     return subprocess.Popen(
         [*command, *map(str, paths)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -231,7 +245,7 @@ def test_killed_ingests_lose_nothing_and_duplicate_nothing(corpus, config, refer
         while kills < KILLS:
             rounds += 1
             db = tmp_path / f"round{rounds}.db"
-            args = ["--db", str(db), "--config", str(config), "ingest", str(corpus)]
+            args = ["--db", str(db), "--config", str(config), "ingest", *WRITE_BATCH, str(corpus)]
             while kills < KILLS:
                 # One kill in five is of a process of its own (start-up, migrations, reading included).
                 own = kills % 5 == 0

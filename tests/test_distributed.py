@@ -85,13 +85,13 @@ def test_killed_run_resumes_with_no_document_missing_or_doubled(
     corpus: Path, single_process: dict[str, str], tmp_path: Path
 ) -> None:
     db = tmp_path / "d.db"
-    stored_at_kill = kill_when_partly_stored(sitroom(db, "ingest", "--workers", "2", str(corpus)), db, 20)
+    # Small write batches, so that the run is killed between two of them.
+    command = sitroom(db, "ingest", "--workers", "2", "--write-batch", "16", str(corpus))
+    stored_at_kill = kill_when_partly_stored(command, db, 20)
     left = stored_count(db)
     assert stored_at_kill <= left < DOCS, "the run finished before it was killed; the test proves nothing"
 
-    rerun = subprocess.run(
-        sitroom(db, "ingest", "--workers", "2", str(corpus)), capture_output=True, text=True
-    )
+    rerun = subprocess.run(command, capture_output=True, text=True)
 
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert f"{DOCS - left} documents added, {left} unchanged" in rerun.stdout

@@ -423,8 +423,8 @@ def _evidence_says(event: Event, text: str) -> bool:
 
 
 class _DecodedRecords:
-    """The reports decoded lately, by id, each with the exact record text it came from: every write
-    re-merges reports that earlier writes decoded too. A changed record is decoded again."""
+    """The reports decoded or written lately, by id, each with the exact record text it came from: every
+    write re-merges reports that earlier writes decoded or wrote. A changed record is decoded again."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -436,11 +436,14 @@ class _DecodedRecords:
             self._found.move_to_end(id_)
             return cached[1]
         event = _event_from_record(record)
+        self.put(id_, record, event)
+        return event
+
+    def put(self, id_: str, record: str, event: Event) -> None:
         self._found[id_] = (record, event)
         self._found.move_to_end(id_)
         if len(self._found) > self._size:
             self._found.popitem(last=False)
-        return event
 
 
 class SqlStore:
@@ -495,11 +498,13 @@ class SqlStore:
             return written
 
     def _insert_report(self, report: Event, document_id: str) -> None:
+        record = _encode(report)
         self._db.run(
             "INSERT INTO reports (id, document_id, event_id, reported, record) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported",
-            (report.id, document_id, None, _iso(report.reported), _encode(report)),
+            (report.id, document_id, None, _iso(report.reported), record),
         )
+        self._decoded_reports.put(report.id, record, report)
         self._db.run("DELETE FROM report_keys WHERE report_id = ?", (report.id,))
         for key in dict.fromkeys(self.merger.keys(report)):
             self._db.run("INSERT INTO report_keys (report_id, key) VALUES (?, ?)", (report.id, key))
