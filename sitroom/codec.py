@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import types
 import typing
+from collections.abc import Iterator
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
@@ -33,6 +36,19 @@ def to_dict(value: Any) -> Any:
 def _field_names(cls: type) -> tuple[str, ...] | None:
     """A record type's field names (None for anything else), looked up once per type."""
     return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a pass that builds many records and makes no reference
+    cycles: otherwise the allocations trigger collections that scan every live object, at random points."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def from_dict(cls: type[T], data: Any) -> T:

@@ -23,8 +23,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+import orjson
+
 from sitroom import records
-from sitroom.codec import from_dict, to_dict
+from sitroom.codec import collector_paused, from_dict, to_dict
 from sitroom.records import Event, Place, SituationEntry
 from sitroom.situation import (
     POSTURE_TYPES,
@@ -90,7 +92,8 @@ def situation_as_of(db: Db, as_of: date) -> list[SituationEntry]:
     decoding = _Decoding()
     query = _VALID_ON if db.dialect.name == "postgresql" else _AS_OF
     rows = db.all(query, (as_of.isoformat(),))
-    return settled(decoding.entry(row[0]) for row in rows if row[0] is not None)
+    with collector_paused():  # thousands of entries: collections would double the time, now and then
+        return settled(decoding.entry(row[0]) for row in rows if row[0] is not None)
 
 
 def index_validity(db: Db) -> None:
@@ -221,8 +224,8 @@ class _Decoding:
         """An entry from its place and record, on two lines."""
         place, record = version.split("\n", 1)
         if place not in self._places:
-            self._places[place] = from_dict(Place, json.loads(place))
-        fields = json.loads(record)
+            self._places[place] = from_dict(Place, orjson.loads(place))
+        fields = orjson.loads(record)
         fields["place"] = self._places[place]
         if "events" in fields:
             fields["events"] = tuple(fields["events"])  # what the codec makes of a list of ids, sooner
