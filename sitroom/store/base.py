@@ -555,12 +555,16 @@ class SqlStore:
         history into every write."""
         partners = self._block_partners(report_ids)
         candidates = sorted({p for found in partners.values() for p in found} - known)
-        if not candidates:
-            return set()
-        by_id = {r.id: r for r in self._reports_by_id([*report_ids, *candidates])}
-        pairs = [(id_, other) for id_, others in partners.items() for other in others if other not in known]
-        linked = self.merger.linked([(by_id[a], by_id[b]) for a, b in pairs])
-        return {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
+        own = {r.id: r for r in self._reports_by_id(report_ids)}
+        found: set[str] = set()
+        # A country's block holds hundreds of reports a month: they are decoded a chunk at a time, so a
+        # write's memory does not grow with the blocks.
+        for chunk in _chunks(candidates):
+            decoded = {r.id: r for r in self._reports_by_id(chunk)}
+            pairs = [(id_, other) for id_, others in partners.items() for other in others if other in decoded]
+            linked = self.merger.linked([(own[a], decoded[b]) for a, b in pairs])
+            found |= {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
+        return found
 
     def _block_partners(self, report_ids: Sequence[str]) -> dict[str, set[str]]:
         """For each report, the reports in the blocks it is compared with."""
