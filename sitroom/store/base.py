@@ -7,6 +7,7 @@ autocommit mode, pick its dialect and name its driver's exception classes.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 from collections import OrderedDict
@@ -28,8 +29,8 @@ _NO_LIMIT = 2**62
 # Events lasting longer than this are flagged, so a date window can bound the start of the rest: the
 # window's index range then begins this many days before it. Most events last a day or a few.
 LONG_SPAN_DAYS = 31
-# Decoded reports kept for the next re-merge: a few megabytes, whatever the size of the store.
-_DECODED_REPORTS = 1024
+# Decoded reports kept for the next re-merge: about ten megabytes, whatever the size of the store.
+_DECODED_REPORTS = 2048
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 
@@ -423,16 +424,17 @@ def _evidence_says(event: Event, text: str) -> bool:
 
 
 class _DecodedRecords:
-    """The reports decoded or written lately, by id, each with the exact record text it came from: every
-    write re-merges reports that earlier writes decoded or wrote. A changed record is decoded again."""
+    """The reports decoded or written lately, by id, each with a digest of the record text it came from:
+    every write re-merges reports that earlier writes decoded or wrote. A changed record is decoded again.
+    A digest, not the text, is kept: the text would take half as much memory again as the report."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._found: OrderedDict[str, tuple[str, Event]] = OrderedDict()
+        self._found: OrderedDict[str, tuple[bytes, Event]] = OrderedDict()
 
     def get(self, id_: str, record: str) -> Event:
         cached = self._found.get(id_)
-        if cached is not None and cached[0] == record:
+        if cached is not None and cached[0] == _digest(record):
             self._found.move_to_end(id_)
             return cached[1]
         event = _event_from_record(record)
@@ -440,10 +442,14 @@ class _DecodedRecords:
         return event
 
     def put(self, id_: str, record: str, event: Event) -> None:
-        self._found[id_] = (record, event)
+        self._found[id_] = (_digest(record), event)
         self._found.move_to_end(id_)
         if len(self._found) > self._size:
             self._found.popitem(last=False)
+
+
+def _digest(record: str) -> bytes:
+    return hashlib.blake2b(record.encode(), digest_size=16).digest()
 
 
 class SqlStore:
