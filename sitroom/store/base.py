@@ -433,16 +433,20 @@ class _DecodedRecords:
         self._found: OrderedDict[str, tuple[bytes, Event]] = OrderedDict()
 
     def get(self, id_: str, record: str) -> Event:
+        digest = _digest(record)
         cached = self._found.get(id_)
-        if cached is not None and cached[0] == _digest(record):
+        if cached is not None and cached[0] == digest:
             self._found.move_to_end(id_)
             return cached[1]
         event = _event_from_record(record)
-        self.put(id_, record, event)
+        self._keep(id_, digest, event)
         return event
 
     def put(self, id_: str, record: str, event: Event) -> None:
-        self._found[id_] = (_digest(record), event)
+        self._keep(id_, _digest(record), event)
+
+    def _keep(self, id_: str, digest: bytes, event: Event) -> None:
+        self._found[id_] = (digest, event)
         self._found.move_to_end(id_)
         if len(self._found) > self._size:
             self._found.popitem(last=False)
