@@ -60,3 +60,32 @@ def test_highlighted_marks_nest_and_share_brackets():
         (Mark(10, 18, "actor"), Mark(10, 18, "source"), Mark(14, 18, "x"), Mark(29, 30, "trigger")),
     )
     assert highlighted(evidence) == "[The [army]{x}]{actor,source} said X lef[t]{trigger}"
+
+
+GROUPED_RULER_TEXTS = [
+    "Italian special forces and Spanish troops joined Turkish security forces near the border.",
+    "ITALIAN TROOPS and italian troops; Iraqi Security Forces; Russian military police; US forces.",
+    "American troops left, said the Syrian government, as Israeli tanks and British aircraft moved.",
+    "The Spanish Italian troops and Palestinian security forces; IS fighters and Hezbollah fighters.",
+]
+
+
+def test_grouped_ruler_finds_the_entities_of_the_patterns_one_by_one():
+    import spacy
+
+    from sitroom.resolve.actors import ActorResolver
+
+    _, exact = split_patterns(ActorResolver.load().ruler_patterns())
+    assert sum(isinstance(p["pattern"], list) for p in exact) > 50  # the demonym shapes are grouped
+    rulers = {}
+    for factory in ("entity_ruler", "sitroom_grouped_entity_ruler"):
+        nlp = spacy.blank("en")
+        nlp.add_pipe(factory, config={"overwrite_ents": True}).add_patterns(exact)
+        rulers[factory] = nlp
+    for text in GROUPED_RULER_TEXTS:
+        stock, grouped = (
+            [(e.start, e.end, e.label_, e.ent_id_) for e in nlp(text).ents] for nlp in rulers.values()
+        )
+        assert grouped == stock
+    ents = {e.text: e.ent_id_ for e in rulers["sitroom_grouped_entity_ruler"](GROUPED_RULER_TEXTS[0]).ents}
+    assert ents["Italian special forces"] == "it-military" and ents["Spanish troops"] == "es-military"

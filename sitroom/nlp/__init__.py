@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 
 from sitroom.errors import DataError
-from sitroom.nlp.components import wire_dateline  # noqa: F401  (registers the component)
+from sitroom.nlp.components import grouped_ruler, wire_dateline  # noqa: F401  (registers the components)
 
 RULER_NAME = "sitroom_entity_ruler"
 LOWER_RULER_NAME = "sitroom_entity_ruler_lower"
@@ -32,7 +32,11 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     # with operators) first, then any-case phrases through a PhraseMatcher on LOWER, which is far faster
     # than the token Matcher. The second overrides the first where they overlap: its multi-word names
     # ("Ain al-Asad air base") are longer than the single words they contain ("Asad").
-    exact_ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True})
+    # The case-exact ruler groups token patterns that differ only in their leading words ("Italian",
+    # "Spanish" + force noun): spaCy's Matcher would try each of them at every token.
+    exact_ruler = nlp.add_pipe(
+        "sitroom_grouped_entity_ruler", name=RULER_NAME, after="ner", config={"overwrite_ents": True}
+    )
     if exact:
         exact_ruler.add_patterns(exact)
     lower_ruler = nlp.add_pipe(
