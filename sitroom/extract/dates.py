@@ -111,7 +111,8 @@ def find_time_expressions(text: str) -> list[tuple[int, int]]:
 def _time_expressions(text: str) -> tuple[tuple[int, int], ...]:
     candidates = [
         match.span()
-        for pattern, keep in _patterns()
+        for cue, pattern, keep in _patterns()
+        if cue.search(text)
         for match in pattern.finditer(text)
         if keep is None or keep(match)
     ]
@@ -133,16 +134,24 @@ Keep = Callable[[re.Match[str]], bool] | None
 
 
 @functools.cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Keep], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], re.Pattern[str], Keep], ...]:
+    """(cue, pattern, keep) for each kind of expression. Every match of a pattern holds its cue, a word
+    that a plain scan finds: most sentences hold no date, and the long patterns, tried at every
+    character, cost far more than the scan that lets them skip such a sentence."""
     bits = _pattern_bits(temporal_vocabulary())
-    sources: list[tuple[str, Keep]] = [
-        (_weekday_source(bits), None),
-        (_relative_source(bits), None),
-        (_explicit_date_source(bits), None),
-        (_month_year_source(bits), _names_a_date),
-        (_duration_source(bits), None),
+    units = rf"(?<!\w)(?:{bits['unit']}|week|month|year)"
+    day_words = r"today|tonight|yesterday|tomorrow|overnight|night|morning|afternoon|evening|weekend"
+    sources: list[tuple[str, str, Keep]] = [
+        (bits["weekday"], _weekday_source(bits), None),
+        (rf"{units}|{day_words}", _relative_source(bits), None),
+        (rf"{bits['month']}|\d", _explicit_date_source(bits), None),
+        (rf"{bits['month']}|\d", _month_year_source(bits), _names_a_date),
+        (units, _duration_source(bits), None),
     ]
-    return tuple((re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep) for source, keep in sources)
+    return tuple(
+        (re.compile(cue, re.IGNORECASE), re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep)
+        for cue, source, keep in sources
+    )
 
 
 def _pattern_bits(v: TemporalVocabulary) -> dict[str, str]:
