@@ -184,10 +184,37 @@ _UPSERT_EVENT = (
     f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 21)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
+_UPSERT_REPORT = (
+    "INSERT INTO reports (id, document_id, event_id, reported, record) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported"
+)
+_INSERT_EVENT_ACTOR = (
+    "INSERT INTO event_actors (event_id, position, actor_id, name, role, mention, date_start)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+# The documents of an event's reports, where its record does not list them already.
+_LINK_REPORTED_DOCUMENTS = (
+    "INSERT INTO event_documents (event_id, document_id)"
+    " SELECT DISTINCT ?, document_id FROM reports WHERE event_id = ?"
+    " AND document_id NOT IN (SELECT document_id FROM event_documents WHERE event_id = ?)"
+)
 # Link only documents the store holds: evidence may cite a document that was never written.
 _LINK_DOCUMENT = (
     "INSERT INTO event_documents (event_id, document_id) SELECT ?, id FROM documents WHERE id = ?"
 )
+
+
+def _actor_rows(event: Event) -> list[tuple[object, ...]]:
+    start = _iso(event.date.start if event.date else None)
+    return [
+        (event.id, position, ref.id, ref.name, ref.role.value, ref.mention, start)
+        for position, ref in enumerate(event.actors)
+    ]
+
+
+def _member_ids(event: Event) -> list[str]:
+    """The reports merged into an event; an unmerged report is its own event."""
+    return [link.id for link in event.reports] or [event.id]
 
 
 def _document_row(doc: Document, ingested_at: str) -> tuple[object, ...]:
@@ -496,28 +523,29 @@ class SqlStore:
         """`write` for many documents in one transaction, with one re-merge for all their reports:
         merging is a pure function of the reports, so the events are those of writing them one by one."""
         with self._db.transaction():
-            written, seeds = [], []
+            written, reports = [], []
             for doc, events in items:
                 added = self._insert_document(doc)
                 written.append(added)
                 if added:
-                    for report in events:
-                        self._insert_report(report, doc.id)
-                    seeds += [r.id for r in events]
-            self._remerge(seeds)
+                    reports += [(report, doc.id) for report in events]
+            self._insert_reports(reports)
+            self._remerge([report.id for report, _ in reports])
             return written
 
-    def _insert_report(self, report: Event, document_id: str) -> None:
-        record = _encode(report)
-        self._db.run(
-            "INSERT INTO reports (id, document_id, event_id, reported, record) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported",
-            (report.id, document_id, None, _iso(report.reported), record),
-        )
-        self._decoded_reports.put(report.id, record, report)
-        self._db.run("DELETE FROM report_keys WHERE report_id = ?", (report.id,))
-        for key in dict.fromkeys(self.merger.keys(report)):
-            self._db.run("INSERT INTO report_keys (report_id, key) VALUES (?, ?)", (report.id, key))
+    def _insert_reports(self, reports: Sequence[tuple[Event, str]]) -> None:
+        """Store reports (each with its document's id) and their blocking keys, a statement per table."""
+        latest = {report.id: (report, document_id) for report, document_id in reports}
+        rows, keys = [], []
+        for report, document_id in latest.values():
+            record = _encode(report)
+            rows.append((report.id, document_id, None, _iso(report.reported), record))
+            self._decoded_reports.put(report.id, record, report)
+            keys += [(report.id, key) for key in dict.fromkeys(self.merger.keys(report))]
+        self._db.run_many(_UPSERT_REPORT, rows)
+        for chunk in _chunks(list(latest)):
+            self._db.run(f"DELETE FROM report_keys WHERE report_id IN ({_marks(len(chunk))})", chunk)
+        self._db.run_many("INSERT INTO report_keys (report_id, key) VALUES (?, ?)", keys)
 
     def _remerge(self, seeds: Sequence[str]) -> None:
         """Merge again every report connected to `seeds` (by a shared block, a merged event or a review)
@@ -533,8 +561,7 @@ class SqlStore:
             self._delete_events(chunk)
         now = utc_now()
         merged = self.merger.merge(reports, reviews)
-        for event in merged:
-            self._store_event(event, now)
+        self._store_events(merged, now)
         self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
@@ -690,16 +717,15 @@ class SqlStore:
         """Merge every report again (after a change to the merge rules); returns the event count."""
         with self._db.transaction():
             ids = sorted(self._ids("SELECT id FROM reports", ()))
-            for report in self._reports_by_id(ids):
-                self._insert_report(report, self._document_of(report.id))
+            documents = dict(self._db.all("SELECT id, document_id FROM reports"))
+            self._insert_reports([(report, documents[report.id]) for report in self._reports_by_id(ids)])
             self._db.run("DELETE FROM event_actors")
             self._db.run("DELETE FROM event_documents")
             self._db.run("DELETE FROM events")
             self._db.run("UPDATE reports SET event_id = NULL")
             now = utc_now()
             events = self.merger.merge(self._reports_by_id(ids), self.reviews())
-            for event in events:
-                self._store_event(event, now)
+            self._store_events(events, now)
             self._rebuild_situation()
             return len(events)
 
@@ -733,9 +759,6 @@ class SqlStore:
 
         situation_table.refresh(self._db, pairs)
 
-    def _document_of(self, report_id: str) -> str:
-        return self._db.one("SELECT document_id FROM reports WHERE id = ?", (report_id,))[0]
-
     def add_token(self, name: str, token_hash: str) -> None:
         """Keep a write token's hash (never the token) under a name; a name or hash in use is an error."""
         with self._db.transaction():
@@ -765,32 +788,22 @@ class SqlStore:
         )
         return cursor.rowcount == 1
 
-    def _store_event(self, event: Event, now: str) -> None:
-        """Upsert a merged event and point its reports at it (an unmerged report is its own event)."""
-        self._upsert_event(event, now)
-        for member in [link.id for link in event.reports] or [event.id]:
-            self._db.run("UPDATE reports SET event_id = ? WHERE id = ?", (event.id, member))
-        self._db.run(
-            "INSERT INTO event_documents (event_id, document_id)"
-            " SELECT DISTINCT ?, document_id FROM reports WHERE event_id = ?"
-            " AND document_id NOT IN (SELECT document_id FROM event_documents WHERE event_id = ?)",
-            (event.id, event.id, event.id),
-        )
-
-    def _upsert_event(self, event: Event, now: str) -> None:
-        self._db.run(_UPSERT_EVENT, _event_row(event, now))
-        # The event's links are rewritten from the record, so the newest version is the truth.
-        self._db.run("DELETE FROM event_actors WHERE event_id = ?", (event.id,))
-        self._db.run("DELETE FROM event_documents WHERE event_id = ?", (event.id,))
-        start = _iso(event.date.start if event.date else None)
-        for position, ref in enumerate(event.actors):
-            self._db.run(
-                "INSERT INTO event_actors (event_id, position, actor_id, name, role, mention, date_start)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.id, position, ref.id, ref.name, ref.role.value, ref.mention, start),
-            )
-        for linked in event.documents:
-            self._db.run(_LINK_DOCUMENT, (event.id, linked))
+    def _store_events(self, events: Sequence[Event], now: str) -> None:
+        """Upsert merged events and point their reports at them (an unmerged report is its own event).
+        Each table takes one statement for all events: reports belong to one event each, so the order
+        across events does not matter."""
+        ids = [event.id for event in events]
+        self._db.run_many(_UPSERT_EVENT, [_event_row(event, now) for event in events])
+        # The events' links are rewritten from their records, so the newest version is the truth.
+        for chunk in _chunks(ids):
+            for table in ("event_actors", "event_documents"):
+                self._db.run(f"DELETE FROM {table} WHERE event_id IN ({_marks(len(chunk))})", chunk)
+        self._db.run_many(_INSERT_EVENT_ACTOR, [row for event in events for row in _actor_rows(event)])
+        links = [(event.id, linked) for event in events for linked in event.documents]
+        self._db.run_many(_LINK_DOCUMENT, links)
+        members = [(event.id, member) for event in events for member in _member_ids(event)]
+        self._db.run_many("UPDATE reports SET event_id = ? WHERE id = ?", members)
+        self._db.run_many(_LINK_REPORTED_DOCUMENTS, [(id_, id_, id_) for id_ in ids])
 
     def documents(self, include_text: bool = True) -> list[Document]:
         """Every document, oldest dateline first; `include_text=False` leaves `text` empty (lighter)."""
