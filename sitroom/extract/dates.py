@@ -109,10 +109,12 @@ def find_time_expressions(text: str) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=64)  # events and claims both read each sentence's dates
 def _time_expressions(text: str) -> tuple[tuple[int, int], ...]:
+    cues, patterns = _patterns()
+    found = {match.lastgroup for match in cues.finditer(text)}
     candidates = [
         match.span()
-        for cue, pattern, keep in _patterns()
-        if cue.search(text)
+        for needs, pattern, keep in patterns
+        if needs & found
         for match in pattern.finditer(text)
         if keep is None or keep(match)
     ]
@@ -133,25 +135,35 @@ def _longest_first(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
 Keep = Callable[[re.Match[str]], bool] | None
 
 
+Patterns = tuple[tuple[frozenset[str], re.Pattern[str], Keep], ...]
+
+
 @functools.cache
-def _patterns() -> tuple[tuple[re.Pattern[str], re.Pattern[str], Keep], ...]:
-    """(cue, pattern, keep) for each kind of expression. Every match of a pattern holds its cue, a word
-    that a plain scan finds: most sentences hold no date, and the long patterns, tried at every
-    character, cost far more than the scan that lets them skip such a sentence."""
+def _patterns() -> tuple[re.Pattern[str], Patterns]:
+    """A scan for cue words, and (cues, pattern, keep) for each kind of expression: every match of a
+    pattern holds one of its cues. Most sentences hold no date, and one scan for the cues costs far less
+    than trying the long patterns at every character."""
     bits = _pattern_bits(temporal_vocabulary())
-    units = rf"(?<!\w)(?:{bits['unit']}|week|month|year)"
-    day_words = r"today|tonight|yesterday|tomorrow|overnight|night|morning|afternoon|evening|weekend"
-    sources: list[tuple[str, str, Keep]] = [
-        (bits["weekday"], _weekday_source(bits), None),
-        (rf"{units}|{day_words}", _relative_source(bits), None),
-        (rf"{bits['month']}|\d", _explicit_date_source(bits), None),
-        (rf"{bits['month']}|\d", _month_year_source(bits), _names_a_date),
-        (units, _duration_source(bits), None),
+    cues = {
+        "weekday": bits["weekday"],
+        "month": bits["month"],
+        "year": r"\d{4}",  # a year, or an ISO date
+        "unit": rf"(?<!\w)(?:{bits['unit']}|week|month|year)",
+        "day_word": r"today|tonight|yesterday|tomorrow|overnight|night|morning|afternoon|evening|weekend",
+    }
+    sources: list[tuple[set[str], str, Keep]] = [
+        ({"weekday"}, _weekday_source(bits), None),
+        ({"unit", "day_word"}, _relative_source(bits), None),
+        ({"month", "year"}, _explicit_date_source(bits), None),
+        ({"month", "year"}, _month_year_source(bits), _names_a_date),
+        ({"unit"}, _duration_source(bits), None),
     ]
-    return tuple(
-        (re.compile(cue, re.IGNORECASE), re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep)
-        for cue, source, keep in sources
+    scan = "|".join(f"(?P<{kind}>{cue})" for kind, cue in cues.items())
+    patterns = tuple(
+        (frozenset(needs), re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep)
+        for needs, source, keep in sources
     )
+    return re.compile(scan, re.IGNORECASE), patterns
 
 
 def _pattern_bits(v: TemporalVocabulary) -> dict[str, str]:
