@@ -32,7 +32,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitroom.errors import DataError
@@ -78,6 +78,7 @@ class Candidate:
     precision: int | None = None  # UCDP where_prec a site or area row gives itself
     matched: str = "name"  # how the query matched: name, alias or near_town
     exact: bool = True  # the query's spelling (form key) matched, not only its skeleton
+    seat: bool = False  # a town that is the largest settlement of its first-order division
 
 
 _CACHE_SIZE = 4096  # names kept in memory: news repeats a few thousand; a name has dozens of namesakes
@@ -155,6 +156,8 @@ class Gazetteer:
         best: dict[tuple[str, bool], Candidate] = {}
         for kind, stored_form, *place in rows:
             cand = _candidate(place, matched=kind, exact=stored_form == form)
+            if self._is_seat(cand):
+                cand = replace(cand, seat=True)
             key = (cand.id, kind == "demonym")
             if key not in best or _match_rank(cand) > _match_rank(best[key]):
                 best[key] = cand
@@ -196,6 +199,12 @@ class Gazetteer:
             if cand.feature == "admin1" and cand.country_code == country_code.upper() and cand.exact:
                 return cand
         return None
+
+    def _is_seat(self, c: Candidate) -> bool:
+        """A town that is the largest settlement of its first-order division (its likely seat)."""
+        if c.feature != "city" or not c.country_code or not c.admin1:
+            return False
+        return c.population >= self.largest_population(c.country_code, c.admin1)
 
     def largest_population(self, country_code: str, admin1: str) -> int:
         """The population of the largest settlement of a first-order division (its likely seat)."""

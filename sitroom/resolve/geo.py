@@ -341,11 +341,10 @@ class GeoResolver:
         exact_units = {
             (c.country_code, c.admin1) for c in cands if c.exact and c.feature in ("admin1", "city")
         }
-        seat_ids = {id(c) for c in cands if c.feature == "city" and self._is_seat(c)}
-        seats = {(c.country_code, c.admin1) for c in cands if id(c) in seat_ids}
+        seats = {(c.country_code, c.admin1) for c in cands if c.seat}
 
         def exact(c: Candidate) -> bool:
-            shared = c.feature == "admin1" or id(c) in seat_ids
+            shared = c.feature == "admin1" or c.seat
             return c.exact or (shared and c.admin1 is not None and (c.country_code, c.admin1) in exact_units)
 
         # A world city or a country is not displaced by a small namesake that merely lies in the
@@ -382,12 +381,6 @@ class GeoResolver:
         )
         best = _first_best(cands, criteria)
         return replace(best, exact=True) if best is not None and exact(best) else best
-
-    def _is_seat(self, c: Candidate) -> bool:
-        """A town that is the largest settlement of its first-order division."""
-        if c.feature != "city" or not c.country_code or not c.admin1:
-            return False
-        return c.population >= self.gazetteer.largest_population(c.country_code, c.admin1)
 
     def _abstain(self, best: Candidate, mention: str, core: str, scope: _Scope) -> bool:
         if best.exact and best.matched == "name" and _major(best) and not mention.islower():
