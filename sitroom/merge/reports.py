@@ -177,6 +177,18 @@ def _day_span(day: date | None) -> TimeSpan | None:
 
 def link(a: Event, b: Event) -> Link | None:
     """How strongly two reports from different documents describe one event; None when they cannot."""
+    if _links is None:
+        return _link(a, b)
+    key = (a.id, b.id)
+    found = _links.get(key)
+    if found is None:
+        found = _link(a, b)
+        if found is not None:
+            _links[key] = found
+    return found
+
+
+def _link(a: Event, b: Event) -> Link | None:
     if conflict(a, b):
         return None
     reasons: list[str] = [f"same type ({a.type.value})"]
@@ -344,7 +356,10 @@ def _words_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 # --- clustering --------------------------------------------------------------------------------------
@@ -382,6 +397,10 @@ def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> l
 # they are read once per pair a report is in. The memo keeps each report alive, so no id is reused while
 # it lasts; kept longer, it would grow with every report ever merged: so it lives for one merge.
 _memo: dict[tuple[str, int], tuple[Event, frozenset[str]]] | None = None
+# The links found while `links_memoised` holds, by the ids of their reports: a store's write links its
+# new reports to those in their blocks, then merges those they link to, reading those pairs again. Only
+# links are kept: most pairs in a block do not link, and merging reads few of them again.
+_links: dict[tuple[str, str], Link] | None = None
 
 
 @contextlib.contextmanager
@@ -394,6 +413,18 @@ def features_memoised() -> Iterator[None]:
         yield
     finally:
         _memo = outer
+
+
+@contextlib.contextmanager
+def links_memoised() -> Iterator[None]:
+    """Memoise links by report ids for a pass in which no id changes its report (one store write)."""
+    global _links
+    outer = _links
+    _links = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _links = outer
 
 
 def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
@@ -711,12 +742,18 @@ class ReportMerger:
         return partner_keys(key)
 
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
-        """For each pair, whether merging may join the two (clusters grow along links only)."""
+        """For each pair, whether merging may join the two (clusters grow along links only). Each pair
+        is read in the order merging reads it, by report id, so that a session's memo serves both."""
         with features_memoised():
-            return [link(a, b) is not None for a, b in pairs]
+            return [(link(a, b) if a.id < b.id else link(b, a)) is not None for a, b in pairs]
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)
+
+    def session(self) -> contextlib.AbstractContextManager[None]:
+        """A pass of linking and merging in which no report id changes its record (one store write):
+        a link found once is not looked for again."""
+        return links_memoised()
 
 
 @dataclass(frozen=True)
@@ -734,6 +771,9 @@ class KeepReports:
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return sorted(reports, key=lambda r: r.id)
+
+    def session(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
 
 def review_id(event_id: str, action: str, at: str, author: str) -> str:

@@ -12,7 +12,7 @@ import heapq
 import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -45,6 +45,11 @@ class Merger(Protocol):
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]: ...
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
+
+    def session(self) -> AbstractContextManager[None]:
+        """A pass of `linked` and `merge` calls in which no report id changes its record: they may share
+        work across calls."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,14 +558,15 @@ class SqlStore:
         if not seeds:
             return
         reviews = self.reviews()
-        component = self._component(seeds, reviews)
-        reports = self._reports_by_id(component)
+        with self.merger.session():
+            component = self._component(seeds, reviews)
+            reports = self._reports_by_id(component)
+            merged = self.merger.merge(reports, reviews)
         old = self._event_ids_of(component)
         stale = self._situation_pairs(old)
         for chunk in _chunks(sorted(old)):
             self._delete_events(chunk)
         now = utc_now()
-        merged = self.merger.merge(reports, reviews)
         self._store_events(merged, now)
         self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
 
