@@ -33,11 +33,11 @@ class GroupedEntityRuler(EntityRuler):
         self._clear_groups()
 
     def _clear_groups(self) -> None:
-        self._grouped = Matcher(self.nlp.vocab)
         # Per group (by the hash of its key): the attributes its leading words are read by, and for
         # each run of leading words, the match keys of the patterns that start with them.
         self._groups: dict[int, tuple[tuple[str, ...], dict[tuple[str, ...], set[int]]]] = {}
-        self._group_words: dict[str, list[set[str]]] = {}
+        self._group_tails: dict[str, list[dict]] = {}
+        self._grouped: Matcher | None = None  # built on first use from the groups
 
     def add_patterns(self, patterns: Sequence[dict]) -> None:  # type: ignore[override]
         plain = []
@@ -60,19 +60,32 @@ class GroupedEntityRuler(EntityRuler):
         self.token_patterns[label].append(tokens)  # listed by `patterns`, as a plain ruler lists them
         attrs = tuple(next(iter(token)) for token in tokens[:lead])
         words = tuple(token[attr] for token, attr in zip(tokens[:lead], attrs, strict=True))
-        rest = tokens[lead:]
-        group_key = json.dumps([attrs, rest], sort_keys=True)
+        group_key = json.dumps([attrs, tokens[lead:]], sort_keys=True)
+        self._group_tails[group_key] = tokens[lead:]
         group_hash = self.nlp.vocab.strings.add(group_key)
         self._groups.setdefault(group_hash, (attrs, {}))[1].setdefault(words, set()).add(match_key)
-        known = self._group_words.setdefault(group_key, [set() for _ in attrs])
-        for position, word in enumerate(words):
-            known[position].add(word)
-        if group_key in self._grouped:
-            self._grouped.remove(group_key)
-        lead_tokens = [{attr: {"IN": sorted(found)}} for attr, found in zip(attrs, known, strict=True)]
-        self._grouped.add(group_key, [lead_tokens + rest])
+        self._grouped = None
+
+    def _grouped_matcher(self) -> Matcher:
+        """One pattern per group. Groups whose leading words are read alike share their leading tokens'
+        word sets, so that the Matcher, which tests a set once per token and set, tests each once."""
+        lead_words: dict[tuple[str, ...], list[set[str]]] = {}
+        for attrs, keys_by_words in self._groups.values():
+            sets = lead_words.setdefault(attrs, [set() for _ in attrs])
+            for words in keys_by_words:
+                for position, word in enumerate(words):
+                    sets[position].add(word)
+        matcher = Matcher(self.nlp.vocab)
+        for group_key, tail in self._group_tails.items():
+            attrs, _ = self._groups[self.nlp.vocab.strings[group_key]]
+            sets = lead_words[attrs]
+            lead = [{attr: {"IN": sorted(words)}} for attr, words in zip(attrs, sets, strict=True)]
+            matcher.add(group_key, [lead + tail])
+        return matcher
 
     def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if self._grouped is None:
+            self._grouped = self._grouped_matcher()
         matches = set(super().match(doc)) if len(self.matcher) or len(self.phrase_matcher) else set()
         for group_hash, start, end in self._grouped(doc):
             attrs, keys_by_words = self._groups[group_hash]
