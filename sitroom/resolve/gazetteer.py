@@ -91,7 +91,9 @@ class Gazetteer:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self._has_user = False
-        self._cache: dict[str, tuple[Candidate, ...]] = {}
+        # Per name: its candidates, and those that are not read through a demonym.
+        self._cache: dict[str, tuple[tuple[Candidate, ...], tuple[Candidate, ...]]] = {}
+        self._common: dict[str, bool] = {}
         self._largest: dict[tuple[str, str], int] = {}
         self._neighbours: dict[str, frozenset[str]] = {}  # read for every place mention: a few hundred
 
@@ -135,12 +137,20 @@ class Gazetteer:
 
         Memoised: news names the same places again and again; the index never changes while open.
         """
+        return list(self._entries(name)[0])
+
+    def place_candidates(self, name: str) -> tuple[Candidate, ...]:
+        """`candidates` less those read through a demonym ("Iraqi" names no place), memoised with them."""
+        return self._entries(name)[1]
+
+    def _entries(self, name: str) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
         cached = self._cache.get(name)
         if cached is None:
-            cached = self._cache[name] = tuple(self._lookup(name))
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-        return list(cached)
+            found = tuple(self._lookup(name))
+            places = tuple(c for c in found if c.matched != "demonym")
+            cached = self._cache[name] = (found, places)
+            _bound(self._cache)
+        return cached
 
     def _lookup(self, name: str) -> list[Candidate]:
         key, form = name_key(name), form_key(name)
@@ -266,7 +276,18 @@ class Gazetteer:
         words = fold(text).split()
         if len(words) != 1:
             return False
-        return self.conn.execute("SELECT 1 FROM word WHERE word = ?", (words[0],)).fetchone() is not None
+        found = self._common.get(words[0])
+        if found is None:
+            row = self.conn.execute("SELECT 1 FROM word WHERE word = ?", (words[0],)).fetchone()
+            found = self._common[words[0]] = row is not None
+            _bound(self._common)
+        return found
+
+
+def _bound(cache: dict) -> None:
+    """Drop the oldest entry of a memo past _CACHE_SIZE entries."""
+    if len(cache) > _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
 
 
 def _user_db(index: Path) -> Path:

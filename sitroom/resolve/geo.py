@@ -199,9 +199,9 @@ class GeoResolver:
             return _to_place(scope.container, mention, near=False)
         return place
 
-    def _named(self, text: str) -> list[Candidate]:
+    def _named(self, text: str) -> tuple[Candidate, ...]:
         """Gazetteer entries a text names; a demonym names no place unless the caller asks for one."""
-        return [c for c in self.gazetteer.candidates(text) if c.matched != DEMONYM]
+        return self.gazetteer.place_candidates(text)
 
     def names_known_place(self, text: str) -> bool:
         """Whether a capitalised phrase that NER did not label a place names one sitroom would list: the
