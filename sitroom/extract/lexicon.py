@@ -6,10 +6,12 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sitroom.errors import DataError
 from sitroom.records import EventType
 
+_K = TypeVar("_K")
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
 
 
@@ -38,6 +40,37 @@ class Lexicon:
 
     def word_set(self, name: str) -> frozenset[str]:
         return self.words[name]
+
+    # Trigger words indexed by word: each gives the first event type, in the lexicon's order, that lists
+    # it, which is the type a scan of the types in order would find.
+
+    @functools.cached_property
+    def trigger_rank(self) -> dict[EventType, int]:
+        return {etype: rank for rank, etype in enumerate(self.triggers)}
+
+    @functools.cached_property
+    def verb_types(self) -> dict[str, EventType]:
+        return _first_type({etype: words.verbs for etype, words in self.triggers.items()})
+
+    @functools.cached_property
+    def phrasal_types(self) -> dict[tuple[str, str], EventType]:
+        return _first_type({etype: words.phrasal for etype, words in self.triggers.items()})
+
+    @functools.cached_property
+    def phrasal_lemmas(self) -> frozenset[str]:
+        return frozenset(lemma for lemma, _ in self.phrasal_types)
+
+    @functools.cached_property
+    def noun_types(self) -> dict[str, EventType]:
+        return _first_type({etype: words.nouns for etype, words in self.triggers.items()})
+
+
+def _first_type(listed: dict[EventType, frozenset[_K]]) -> dict[_K, EventType]:
+    found: dict[_K, EventType] = {}
+    for etype, keys in listed.items():
+        for key in keys:
+            found.setdefault(key, etype)
+    return found
 
 
 @functools.cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
@@ -32,9 +33,9 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
 
 
 def _match(token: Token, lex: Lexicon) -> Trigger | None:
-    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+    if token.pos in (VERB, AUX) or token.tag_.startswith("VB"):
         return _match_verb(token, lex)
-    if token.pos_ in ("NOUN", "PROPN") and not token.ent_type_:
+    if token.pos in (NOUN, PROPN) and not token.ent_type:
         return _match_noun(token, lex)
     return None
 
@@ -43,32 +44,35 @@ def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
     if lemma in lex.control_light_verbs and any(c.lemma_ == "control" for c in children(token, "dobj")):
         return Trigger(token, EventType.CONTROL, nominal=False)
-    for etype, words in lex.triggers.items():
-        particle = _particle(token, words.phrasal)
-        if particle is not None:
-            return Trigger(token, etype, nominal=False, particle=particle)
-    for etype, words in lex.triggers.items():
-        if lemma in words.verbs:
-            return Trigger(token, etype, nominal=False)
-    return None
+    phrasal = _phrasal(token, lemma, lex)
+    if phrasal is not None:
+        return Trigger(token, phrasal[0], nominal=False, particle=phrasal[1])
+    etype = lex.verb_types.get(lemma)
+    return Trigger(token, etype, nominal=False) if etype is not None else None
 
 
-def _particle(token: Token, phrasal: frozenset[tuple[str, str]]) -> Token | None:
-    lemma = token.lemma_.lower()
+def _phrasal(token: Token, lemma: str, lex: Lexicon) -> tuple[EventType, Token] | None:
+    """A phrasal trigger's type and particle ("pull out"): the first type in the lexicon's order that
+    lists the verb with one of its particles, and the first such particle."""
+    if lemma not in lex.phrasal_lemmas:
+        return None
+    found: tuple[EventType, Token] | None = None
     for child in token.children:
-        if child.dep_ in ("prt", "prep", "advmod") and (lemma, child.lower_) in phrasal:
-            return child
-    return None
+        if child.dep_ in ("prt", "prep", "advmod"):
+            etype = lex.phrasal_types.get((lemma, child.lower_))
+            if etype is not None and (found is None or lex.trigger_rank[etype] < lex.trigger_rank[found[0]]):
+                found = (etype, child)
+    return found
 
 
 def _match_noun(token: Token, lex: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
     if lemma in _NOMINAL_ONLY_WITH_LIGHT_VERB:
         return None
-    for etype, words in lex.triggers.items():
-        if lemma in words.nouns or token.lower_ in words.nouns:
-            return Trigger(token, etype, nominal=True)
-    return None
+    listed = [e for e in (lex.noun_types.get(lemma), lex.noun_types.get(token.lower_)) if e is not None]
+    if not listed:
+        return None
+    return Trigger(token, min(listed, key=lex.trigger_rank.__getitem__), nominal=True)
 
 
 def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
