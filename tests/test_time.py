@@ -392,3 +392,31 @@ def test_resolving_any_text_never_raises(text: str, anchor: date, future: bool) 
 def test_a_datetime_anchor_counts_as_its_day() -> None:
     span = resolve_time("on Saturday", datetime(2026, 2, 23, 14, 30))
     assert span is not None and (span.start, span.end) == (d("2026-02-21"), d("2026-02-21"))
+
+
+def _without_cues(text: str) -> list[tuple[int, int]]:
+    """What the finder gives when every pattern is tried on every text, whatever cue words it holds."""
+    _, patterns = dates._patterns()
+    spans = [m.span() for _, p, keep in patterns for m in p.finditer(text) if keep is None or keep(m)]
+    return dates._longest_first(spans)
+
+
+CUE_EDGE_CASES = [
+    "Fighting flared in midMarch, officials said.",
+    "Fighting flared again by mid-May, officials said.",
+    "MARCH 2024 and march 2024 are not dates, but March 2024 is.",
+    "The Midday prayers on Friday, then 3days later a two weeks-long lull.",
+    "Since 2019, over 1,000 troops came; on 2024-03-05 and in Sept. 5, 2024 more.",
+    "Strikes overnight into Tuesday and fortnightly patrols in recent weeks.",
+    "They left today; tonight's convoy and last night's attack; the weekend before.",
+]
+
+
+@pytest.mark.parametrize("text", CUE_EDGE_CASES)
+def test_cue_words_never_hide_an_expression(text: str) -> None:
+    assert list(find_time_expressions(text)) == _without_cues(text)
+
+
+def test_cue_words_never_hide_an_expression_in_the_example_article(seed_path) -> None:
+    for line in seed_path.read_text().splitlines():
+        assert list(find_time_expressions(line)) == _without_cues(line)

@@ -109,8 +109,8 @@ def find_time_expressions(text: str) -> list[tuple[int, int]]:
 
 @functools.lru_cache(maxsize=64)  # events and claims both read each sentence's dates
 def _time_expressions(text: str) -> tuple[tuple[int, int], ...]:
-    cues, patterns = _patterns()
-    found = {match.lastgroup for match in cues.finditer(text)}
+    cue_words, patterns = _patterns()
+    found = _cues(text, cue_words)
     candidates = [
         match.span()
         for needs, pattern, keep in patterns
@@ -136,20 +136,45 @@ Keep = Callable[[re.Match[str]], bool] | None
 
 
 Patterns = tuple[tuple[frozenset[str], re.Pattern[str], Keep], ...]
+CueWords = Mapping[str, str]  # word -> kind of cue; month names capitalised, other words lower case
+
+# Runs of letters and runs of digits: every cue word of a match is a whole run ("Monday's", "mid-March").
+_RUNS = re.compile(r"[^\W\d_]+|\d+")
+_DAY_WORDS = ("today", "tonight", "yesterday", "tomorrow", "overnight", "morning", "afternoon", "evening")
+
+
+def _cues(text: str, cue_words: CueWords) -> set[str]:
+    """The kinds of cue word a text holds: a weekday, a capitalised month, a unit (or its plural), a
+    day word, a run of four or more digits (a year, an ISO date)."""
+    found = set()
+    for run in _RUNS.findall(text):
+        if run[0].isdigit():
+            if len(run) >= 4:
+                found.add("year")
+            continue
+        # "midMarch": the part word may run into a month name
+        for word in (run, run[3:]) if run[:3].lower() == "mid" else (run,):
+            lower = word.lower()
+            kind = cue_words.get(word) or cue_words.get(lower)
+            if kind is None and lower.endswith("s") and cue_words.get(lower[:-1]) == "unit":
+                kind = "unit"
+            if kind is not None:
+                found.add(kind)
+    return found
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], Patterns]:
-    """A scan for cue words, and (cues, pattern, keep) for each kind of expression: every match of a
-    pattern holds one of its cues. Most sentences hold no date, and one scan for the cues costs far less
-    than trying the long patterns at every character."""
-    bits = _pattern_bits(temporal_vocabulary())
-    cues = {
-        "weekday": bits["weekday"],
-        "month": bits["month"],
-        "year": r"\d{4}",  # a year, or an ISO date
-        "unit": rf"(?<!\w)(?:{bits['unit']}|week|month|year)",
-        "day_word": r"today|tonight|yesterday|tomorrow|overnight|night|morning|afternoon|evening|weekend",
+def _patterns() -> tuple[CueWords, Patterns]:
+    """The cue words, and (cues, pattern, keep) for each kind of expression: every match of a pattern
+    holds one of its cues as a whole word. Most sentences hold no date, and looking their words up costs
+    far less than trying the long patterns at every character."""
+    v = temporal_vocabulary()
+    bits = _pattern_bits(v)
+    cue_words = {
+        **{word: "day_word" for word in (*_DAY_WORDS, "weekend")},
+        **{word: "unit" for word in (*v.units, "week", "month", "year")},
+        **{word: "weekday" for word in v.weekdays},
+        **{word.capitalize(): "month" for word in v.months},
     }
     sources: list[tuple[set[str], str, Keep]] = [
         ({"weekday"}, _weekday_source(bits), None),
@@ -158,12 +183,11 @@ def _patterns() -> tuple[re.Pattern[str], Patterns]:
         ({"month", "year"}, _month_year_source(bits), _names_a_date),
         ({"unit"}, _duration_source(bits), None),
     ]
-    scan = "|".join(f"(?P<{kind}>{cue})" for kind, cue in cues.items())
     patterns = tuple(
         (frozenset(needs), re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep)
         for needs, source, keep in sources
     )
-    return re.compile(scan, re.IGNORECASE), patterns
+    return cue_words, patterns
 
 
 def _pattern_bits(v: TemporalVocabulary) -> dict[str, str]:
