@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -95,6 +96,8 @@ class GeoResolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.seconds = 0.0  # time spent resolving, for `sitroom bench`
+        # How often this thread's readings looked at the document's other places (`_anchored`).
+        self._local = threading.local()
 
     def resolve(self, mention: str, context: GeoContext = GeoContext()) -> Place | None:
         started = time.perf_counter()
@@ -119,11 +122,17 @@ class GeoResolver:
         countries = self._infer_countries([text for text, _ in mentions])
         # A document names the same place many times, in the same words: each reading is made once.
         readings: dict[tuple, Place | None] = {}
+        # The first readings that never looked at the document's other places: the second reading of
+        # such a mention takes the same path with the same values, so it is the first one.
+        alone: set[tuple[str, GeoContext]] = set()
 
         def resolve(text: str, ctx: GeoContext, *around: object) -> Place | None:
             key = (text, ctx, *around)
             if key not in readings:
+                looked = self._anchor_reads()
                 readings[key] = self._resolve(text, ctx, self._hinted_countries(ctx) or countries, *around)
+                if not around and self._anchor_reads() == looked:
+                    alone.add((text, ctx))
             return readings[key]
 
         first = [resolve(text, ctx) for text, ctx in mentions]
@@ -131,11 +140,22 @@ class GeoResolver:
             return first
         second = []
         for i, (text, ctx) in enumerate(mentions):
+            if (text, ctx) in alone:
+                second.append(first[i])
+                continue
             others = [p for j, p in enumerate(first) if j != i and p is not None and p.mention != text]
             anchors = tuple((p.lat, p.lon) for p in others if _is_anchor(p))
             units = frozenset((p.country_code, p.admin1) for p in others if p.feature == "admin1")
             second.append(resolve(text, ctx, anchors, units))
         return second
+
+    def _anchor_reads(self) -> int:
+        return getattr(self._local, "anchor_reads", 0)
+
+    def _anchored(self, c: Candidate, scope: _Scope) -> bool:
+        """`_anchored`, counted: the only reader of the scope's anchors and units."""
+        self._local.anchor_reads = self._anchor_reads() + 1
+        return _anchored(c, scope)
 
     def _hinted_countries(self, context: GeoContext) -> frozenset[str]:
         return frozenset({context.country_hint.upper()}) if context.country_hint else frozenset()
@@ -362,7 +382,7 @@ class GeoResolver:
         )
 
         def anchored(c: Candidate) -> bool:
-            return not units_named and c.matched == "name" and _anchored(c, scope)
+            return not units_named and c.matched == "name" and self._anchored(c, scope)
 
         def regional(c: Candidate) -> int:
             if locals_small and _major(c):
@@ -395,7 +415,7 @@ class GeoResolver:
             return common and (not best.exact or far)  # "northeast" is not Iceland's Northeast region
         if scope.container is not None and best.country_code == scope.container.country_code:
             return False
-        if _anchored(best, scope) and best.exact:
+        if self._anchored(best, scope) and best.exact:
             return False  # a namesake of an ordinary word, but next to the document's other places
         if common:
             return True  # an ordinary word that happens to be a small place's name
