@@ -321,10 +321,19 @@ def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...]
 @click.option("--memory-docs", default="", help="Also peak memory at these corpus sizes, e.g. 1000,20000.")
 @click.option("--events", type=click.IntRange(min=0), default=0, help="Also query latency on N bulk events.")
 @click.option("--postgres", metavar="URL", help="An empty PostgreSQL database to time queries in too.")
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Make the throughput and worker runs this many times, interleaved, and keep the fastest of each.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def bench(ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postgres, as_json: bool) -> None:
+def bench(
+    ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postgres, repeat: int, as_json: bool
+) -> None:
     """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory;
     optionally worker scaling, memory by corpus size and query latency on a large store."""
     from sitroom.bench import render_bench, run_bench
@@ -337,6 +346,7 @@ def bench(ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postg
         memory_sizes=_counts(memory_docs, "--memory-docs"),
         events=events,
         postgres=postgres,
+        repeat=repeat,
     )
     click.echo(json.dumps(results, indent=2) if as_json else render_bench(results))
 
