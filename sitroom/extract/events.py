@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from spacy.symbols import DATE, TIME
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
@@ -210,6 +211,9 @@ def _keep_first_for_deaths(found: list[EventCandidate]) -> list[EventCandidate]:
     return kept
 
 
+_TIME_LABELS = (DATE, TIME)
+
+
 def time_spans(sent: Span) -> list[Span]:
     """Temporal expressions of a sentence: sitroom's finder plus the model's DATE entities."""
     doc = sent.doc
@@ -220,7 +224,7 @@ def time_spans(sent: Span) -> list[Span]:
             spans.append(span)
     taken = {i for span in spans for i in range(span.start, span.end)}
     # the model's DATE entities only where sitroom's finder saw nothing: the resolver reads the finder's
-    spans += [e for e in sent.ents if e.label_ in ("DATE", "TIME") and not taken & set(range(e.start, e.end))]
+    spans += [e for e in sent.ents if e.label in _TIME_LABELS and taken.isdisjoint(range(e.start, e.end))]
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
 

@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
@@ -30,7 +31,7 @@ def attributions_in(sent: Span, lex: Lexicon, is_armed_group=lambda text: False)
     found += _declined(sent, lex, is_armed_group)
     declined_subjects = {a.span.start for a in found}
     for token in sent:
-        if token.lemma_.lower() in lex.speech_verbs and token.pos_ in ("VERB", "AUX"):
+        if token.pos in (VERB, AUX) and token.lemma_.lower() in lex.speech_verbs:
             speaker = subject_of(token) if token.dep_ != "acl" else None
             if token.dep_ == "acl" and token.lemma_ == "cite":
                 continue

@@ -162,7 +162,12 @@ class GeoResolver:
 
     def _infer_countries(self, texts: Sequence[str]) -> frozenset[str]:
         """The most frequent country among mentions that only one country's places match."""
-        votes = Counter(cc for cc in (self._unambiguous_country(t) for t in texts) if cc)
+        mentions = Counter(texts)  # a place named five times is five votes, its reading made once
+        votes: Counter[str] = Counter()
+        for text, times in mentions.items():
+            code = self._unambiguous_country(text)
+            if code:
+                votes[code] += times
         if not votes:
             return frozenset()
         top = votes.most_common(1)[0][1]
