@@ -397,10 +397,13 @@ def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> l
 # they are read once per pair a report is in. The memo keeps each report alive, so no id is reused while
 # it lasts; kept longer, it would grow with every report ever merged: so it lives for one merge.
 _memo: dict[tuple[str, int], tuple[Event, frozenset[str]]] | None = None
-# The links found while `links_memoised` holds, by the ids of their reports: a store's write links its
-# new reports to those in their blocks, then merges those they link to, reading those pairs again. Only
-# links are kept: most pairs in a block do not link, and merging reads few of them again.
+# While `session_memoised` holds (one store write: no report id changes its record), the links found, by
+# the ids of their reports, and report features by (what, report id). The write links its new reports to
+# those in their blocks, then merges those they link to, reading those pairs and features again. Only
+# links are kept, not pairs that do not link: most pairs in a block do not, and merging reads few again.
+# Keyed by ids, the memos keep no report alive.
 _links: dict[tuple[str, str], Link] | None = None
+_session_features: dict[tuple[str, str], frozenset[str]] | None = None
 
 
 @contextlib.contextmanager
@@ -416,18 +419,25 @@ def features_memoised() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def links_memoised() -> Iterator[None]:
-    """Memoise links by report ids for a pass in which no id changes its report (one store write)."""
-    global _links
-    outer = _links
-    _links = {} if outer is None else outer
+def session_memoised() -> Iterator[None]:
+    """Memoise links and features by report ids for a pass in which no id changes its report."""
+    global _links, _session_features
+    outer = _links, _session_features
+    if _links is None or _session_features is None:
+        _links, _session_features = {}, {}
     try:
         yield
     finally:
-        _links = outer
+        _links, _session_features = outer
 
 
 def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+    if _session_features is not None:
+        by_id = (what, report.id)
+        value = _session_features.get(by_id)
+        if value is None:
+            value = _session_features[by_id] = compute()
+        return value
     if _memo is None:
         return compute()
     key = (what, id(report))
@@ -753,7 +763,7 @@ class ReportMerger:
     def session(self) -> contextlib.AbstractContextManager[None]:
         """A pass of linking and merging in which no report id changes its record (one store write):
         a link found once is not looked for again."""
-        return links_memoised()
+        return session_memoised()
 
 
 @dataclass(frozen=True)
