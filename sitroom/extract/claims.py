@@ -13,6 +13,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.dates import find_time_expressions
 from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.parse import span_text
 from sitroom.extract.sources import Attribution
 from sitroom.records import Certainty, Claim, EventCandidate, EventType, Evidence, Mark, Source, SourceKind
 
@@ -135,8 +136,9 @@ def _put_at(verb: Token, lex: Lexicon) -> tuple[str, Span] | None:
 def _deadlines(sent: Span) -> list[Span]:
     """ "within weeks", "by the end of March": when something under way is expected to be over."""
     found = []
-    for start, end in find_time_expressions(sent.text):
-        if _DEADLINE.match(sent.text[start:end]):
+    text = span_text(sent)
+    for start, end in find_time_expressions(text):
+        if _DEADLINE.match(text[start:end]):
             span = sent.doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
             if span is not None:
                 found.append(span)
@@ -203,7 +205,7 @@ def _attach(
             candidates[index].document,
             sent.start_char,
             sent.end_char,
-            sent.text,
+            span_text(sent),
             (Mark(value_span.start_char, value_span.end_char, "claim"),),
         ),
         low=_figure(value_span, lex),

@@ -19,7 +19,7 @@ from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_time_expressions
 from sitroom.extract.lexicon import Lexicon, load_lexicon
 from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
-from sitroom.extract.parse import span_mention
+from sitroom.extract.parse import span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import PERSON_PRONOUNS, Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
@@ -218,7 +218,7 @@ def time_spans(sent: Span) -> list[Span]:
     """Temporal expressions of a sentence: sitroom's finder plus the model's DATE entities."""
     doc = sent.doc
     spans = []
-    for start, end in find_time_expressions(sent.text):
+    for start, end in find_time_expressions(span_text(sent)):
         span = doc.char_span(sent.start_char + start, sent.start_char + end, alignment_mode="expand")
         if span is not None:
             spans.append(span)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
-from sitroom.extract.parse import children, doc_text
+from sitroom.extract.parse import children, doc_text, span_text
 from sitroom.extract.triggers import Trigger
 from sitroom.records import Certainty, EventType, Mark, Status
 
@@ -148,7 +148,7 @@ def _states_doubt(verb: Token) -> bool:
 
 def sentence_hedge(sent: Span, lex: Lexicon) -> bool:
     """A sentence that casts doubt on what came before ("The claim could not be independently verified")."""
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     return any(p in text for p in lex.word_set("verification_hedges"))
 
 

@@ -20,6 +20,11 @@ def doc_text(doc: Doc) -> str:
     return doc.user_data["text"]
 
 
+def span_text(span: Span) -> str:
+    """`span.text`, cut from the document's text: spaCy joins a span's tokens on every access."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
 def mention(doc: Doc, start_char: int, end_char: int) -> Mention:
     return Mention(doc.user_data.get("doc_id", ""), start_char, end_char, doc_text(doc)[start_char:end_char])
 

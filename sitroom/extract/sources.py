@@ -10,7 +10,15 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
-from sitroom.extract.parse import children, conjuncts, entity_of, noun_phrase, prep_objects, subject_of
+from sitroom.extract.parse import (
+    children,
+    conjuncts,
+    entity_of,
+    noun_phrase,
+    prep_objects,
+    span_text,
+    subject_of,
+)
 from sitroom.records import Mark, Source, SourceKind, Stance
 
 _SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she"})
@@ -60,7 +68,7 @@ def _according_to(sent: Span, lex: Lexicon, is_armed_group) -> list[Attribution]
 
 
 def _declined(sent: Span, lex: Lexicon, is_armed_group) -> list[Attribution]:
-    text = sent.text.lower()
+    text = span_text(sent).lower()
     if not any(p in text for p in lex.declined):
         return []
     root = sent.root
