@@ -20,9 +20,8 @@ T = TypeVar("T")
 
 def to_dict(value: Any) -> Any:
     """A record (or a tuple or list of them) as plain JSON types: dates as ISO strings, enums as values."""
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: to_dict(getattr(value, name)) for name in names}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _record_encoder(type(value))(value)
     if isinstance(value, (tuple, list)):
         return [to_dict(v) for v in value]
     if isinstance(value, Enum):
@@ -32,10 +31,50 @@ def to_dict(value: Any) -> Any:
     return value
 
 
+Encoder = typing.Callable[[Any], Any]
+_PLAIN = (str, int, float, bool)
+
+
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """A record type's field names (None for anything else), looked up once per type."""
-    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+def _record_encoder(cls: type) -> Encoder:
+    """`to_dict` for one record type, its fields' encoders chosen once from their type hints: the generic
+    walk asked every value what it is."""
+    field_encoders: list[tuple[str, Encoder]] = []
+
+    def encode(value: Any) -> dict[str, Any]:
+        if not field_encoders:  # built on first use: a record type may contain itself
+            hints = _hints(cls)
+            field_encoders.extend((f.name, _encoder(hints[f.name])) for f in dataclasses.fields(cls))
+        return {name: field(getattr(value, name)) for name, field in field_encoders}
+
+    return encode
+
+
+@functools.cache
+def _encoder(tp: Any) -> Encoder:
+    """An encoder for values of type `tp`: `to_dict` itself where the type says too little."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            return to_dict
+        inner = _encoder(args[0])
+        return inner if inner in (_plain, to_dict) else lambda value: None if value is None else inner(value)
+    if origin is tuple and typing.get_args(tp)[1:] == (Ellipsis,):
+        item = _encoder(typing.get_args(tp)[0])
+        return lambda value: [item(v) for v in value] if isinstance(value, tuple | list) else to_dict(value)
+    if tp in _PLAIN:
+        return _plain
+    if dataclasses.is_dataclass(tp):
+        record = _record_encoder(tp)
+        return lambda value: record(value) if type(value) is tp else to_dict(value)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return lambda value: value.value if isinstance(value, Enum) else to_dict(value)
+    return to_dict
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or type(value) in _PLAIN else to_dict(value)
 
 
 @contextlib.contextmanager
