@@ -85,6 +85,9 @@ def clean(mention: str) -> str:
     return text.strip(_EDGES)
 
 
+_READINGS = 8192  # mentions whose readings are kept
+
+
 @lru_cache(maxsize=8192)  # the same few thousand words are folded again in every document
 def fold(text: str, keep_case: bool = False) -> str:
     """A matching key: accents, apostrophes and hyphens dropped, and case folded unless keep_case."""
@@ -122,6 +125,9 @@ class ActorResolver:
         self._successions = {s["after"]: (s["since"], s["before"]) for s in raw.get("succession", ())}
         self._aliases = self._index_aliases()
         self._folded_aliases = {fold(k) for k in self._aliases}
+        # Readings of mentions, by (mention, country hint): wire copy names the same actors in the same
+        # words again and again, and the tables never change once loaded.
+        self._readings: dict[tuple[str, str | None], ActorEntity | None] = {}
         if len(self._entities) != len(entities):
             raise DataError("actor data uses an actor id twice")
         _validate(self)
@@ -154,9 +160,17 @@ class ActorResolver:
 
         `on`: the date the text speaks of; before a succession the same words named the predecessor.
         """
-        text = clean(mention)
-        found = self._resolve(text, country_hint.upper() if country_hint else None) if text else None
+        found = self._reading(mention, country_hint.upper() if country_hint else None)
         return self._as_of(found, on) if found is not None and on is not None else found
+
+    def _reading(self, mention: str, hint: str | None) -> ActorEntity | None:
+        key = (mention, hint)
+        if key not in self._readings:
+            if len(self._readings) >= _READINGS:
+                self._readings.clear()  # a bound, not an order: clearing is safe beside other threads
+            text = clean(mention)
+            self._readings[key] = self._resolve(text, hint) if text else None
+        return self._readings[key]
 
     def _as_of(self, entity: ActorEntity, on: date) -> ActorEntity:
         succession = self._successions.get(entity.id)
