@@ -146,7 +146,8 @@ class GeoResolver:
             others = [p for j, p in enumerate(first) if j != i and p is not None and p.mention != text]
             anchors = tuple((p.lat, p.lon) for p in others if _is_anchor(p))
             units = frozenset((p.country_code, p.admin1) for p in others if p.feature == "admin1")
-            second.append(resolve(text, ctx, anchors, units))
+            # with no other places to lean on, the second reading is the first
+            second.append(resolve(text, ctx, anchors, units) if anchors or units else first[i])
         return second
 
     def _anchor_reads(self) -> int:
