@@ -140,7 +140,7 @@ CueWords = Mapping[str, str]  # word -> kind of cue; month names capitalised, ot
 
 # Runs of letters and runs of digits: every cue word of a match is a whole run ("Monday's", "mid-March").
 _RUNS = re.compile(r"[^\W\d_]+|\d+")
-_DAY_WORDS = ("today", "tonight", "yesterday", "tomorrow", "overnight", "morning", "afternoon", "evening")
+_DAY_WORDS = "today tonight yesterday tomorrow overnight morning afternoon evening weekend".split()
 
 
 def _cues(text: str, cue_words: CueWords) -> set[str]:
@@ -171,7 +171,7 @@ def _patterns() -> tuple[CueWords, Patterns]:
     v = temporal_vocabulary()
     bits = _pattern_bits(v)
     cue_words = {
-        **{word: "day_word" for word in (*_DAY_WORDS, "weekend")},
+        **{word: "day_word" for word in _DAY_WORDS},
         **{word: "unit" for word in (*v.units, "week", "month", "year")},
         **{word: "weekday" for word in v.weekdays},
         **{word.capitalize(): "month" for word in v.months},
