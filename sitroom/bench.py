@@ -1,5 +1,9 @@
 """`sitroom bench`: whole-ingest throughput beside the bare spaCy pipeline on the same texts, in one run.
 
+A third row runs sitroom's own spaCy pipeline alone (the model with its indexed attribute rules and
+entity rulers): the gap between it and bare spaCy is what sitroom does to the model, the gap between it
+and the whole ingest is what extraction, resolution and the store add.
+
 Each measurement runs in a fresh process, so its peak memory (ru_maxrss) is its own. Model and gazetteer
 loading are timed separately from throughput. Texts are the bundled examples and test reports, cycled to
 the requested count with a numbered line so that every document is new to the store.
@@ -46,6 +50,24 @@ def _bare_spacy(settings: Settings, texts: list[tuple[str, str]]) -> dict:
 
     started = time.perf_counter()
     nlp = spacy.load(settings.model)
+    loaded = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
+    done = time.perf_counter()
+    return {
+        "load_s": loaded - started,
+        "seconds": done - loaded,
+        "tokens": tokens,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _sitroom_nlp(settings: Settings, texts: list[tuple[str, str]]) -> dict:
+    """sitroom's own spaCy pipeline alone: the model with its indexed attribute rules, entity rulers and
+    dateline splitter, no extraction and no store; what ingest adds is measured against it too."""
+    from sitroom.pipeline import Pipeline
+
+    started = time.perf_counter()
+    nlp = Pipeline(settings).nlp
     loaded = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
     done = time.perf_counter()
@@ -131,12 +153,13 @@ def _throughput(settings: Settings, count: int, repeat: int = 1) -> dict:
     _in_fresh_process(_gazetteer_open, settings)  # builds the index if it is missing or stale
     gazetteer = _in_fresh_process(_gazetteer_open, settings)
     rounds = [
-        (_in_fresh_process(_bare_spacy, settings, texts), _in_fresh_process(_whole_ingest, settings, texts))
+        [_in_fresh_process(run, settings, texts) for run in (_bare_spacy, _sitroom_nlp, _whole_ingest)]
         for _ in range(repeat)
     ]
-    bare = fastest([b for b, _ in rounds], _quickness, ("peak_rss_mb",))
-    whole = fastest([w for _, w in rounds], _quickness, ("peak_rss_mb",))
-    for part in (bare, whole):
+    bare, nlp, whole = (
+        fastest(list(runs), _quickness, ("peak_rss_mb",)) for runs in zip(*rounds, strict=True)
+    )
+    for part in (bare, nlp, whole):
         part["docs_per_s"] = count / part["seconds"]
         part["tokens_per_s"] = part["tokens"] / part["seconds"]
     return {
@@ -144,8 +167,10 @@ def _throughput(settings: Settings, count: int, repeat: int = 1) -> dict:
         "repeat": repeat,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "bare_spacy": bare,
+        "sitroom_nlp": nlp,
         "sitroom_ingest": whole,
         "ratio": whole["docs_per_s"] / bare["docs_per_s"],
+        "ratio_to_own_nlp": whole["docs_per_s"] / nlp["docs_per_s"],
         "gazetteer_open_s": gazetteer["open_s"],
         "geo_share": whole["geo_resolve_s"] / whole["seconds"],
     }
@@ -208,13 +233,22 @@ def render_bench(r: dict) -> str:
         f"sitroom bench: {r['documents']} documents on {r['machine']}{fastest_of}",
         f"{'':<16} {'docs/s':>8} {'tokens/s':>9} {'load s':>7} {'peak MB':>8}",
     ]
-    for label, key in (("bare spaCy", "bare_spacy"), ("sitroom ingest", "sitroom_ingest")):
+    rows = (
+        ("bare spaCy", "bare_spacy"),
+        ("sitroom NLP only", "sitroom_nlp"),
+        ("sitroom ingest", "sitroom_ingest"),
+    )
+    for label, key in rows:
+        if key not in r:
+            continue
         p = r[key]
         lines.append(
             f"{label:<16} {p['docs_per_s']:>8.1f} {p['tokens_per_s']:>9.0f} {p['load_s']:>7.2f} "
             f"{p['peak_rss_mb']:>8.0f}"
         )
     lines.append(f"ratio (sitroom / bare spaCy docs/s): {r['ratio']:.2f}")
+    if "ratio_to_own_nlp" in r:
+        lines.append(f"ratio (sitroom / its own NLP pipeline alone): {r['ratio_to_own_nlp']:.2f}")
     lines.append(f"events extracted: {r['sitroom_ingest']['events']}")
     open_ms = r["gazetteer_open_s"] * 1000
     lines.append(f"gazetteer open + first lookup (built index, fresh process): {open_ms:.0f} ms")
