@@ -25,8 +25,6 @@ from sitroom.records import Document, Event, Skipped
 from sitroom.settings import Settings
 from sitroom.store import Store
 
-# Documents per task: large enough that spaCy's nlp.pipe batches well and task overhead stays small.
-DEFAULT_TASK_SIZE = 16
 # Tasks in flight per worker thread: one running, one queued, so a worker never waits on this process.
 IN_FLIGHT_PER_THREAD = 2
 
@@ -72,8 +70,11 @@ def _one(pipeline: Pipeline, document: Document) -> Result:
         return document, Skipped(document.origin or document.id, reason)
 
 
-def dask_processor(client, settings: Settings, task_size: int = DEFAULT_TASK_SIZE):
-    """A `sitroom.jobs.Processor` that runs the pipeline on the client's workers, in bounded batches."""
+def dask_processor(client, settings: Settings, task_size: int | None = None):
+    """A `sitroom.jobs.Processor` that runs the pipeline on the client's workers, in bounded batches.
+    A task is one spaCy batch (`settings.batch_size` documents) unless `task_size` says otherwise: a
+    smaller one parses in smaller batches, and each task costs the scheduler and this process the same."""
+    task_size = task_size or settings.batch_size
     pipeline_settings = _pipeline_settings(settings)
     threads = sum(client.nthreads().values())
     if threads == 0:
@@ -141,7 +142,7 @@ def ingest_on_cluster(
     settings: Settings,
     client,
     on_document: Callable[[], None] = lambda: None,
-    task_size: int = DEFAULT_TASK_SIZE,
+    task_size: int | None = None,
     process=None,
     write_batch: int = WRITE_BATCH,
 ) -> IngestReport:
