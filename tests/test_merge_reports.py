@@ -358,3 +358,46 @@ def test_dates_at_the_ends_of_the_calendar_block_and_merge():
     far = report("d2", when=day("9999-12-31"), reported="9999-12-31")
     assert blocking_keys(ancient) and blocking_keys(far)
     assert len(merge_reports([ancient, far])) == 2
+
+
+# ------------------------------------------------------------------ the memo a store keeps between writes
+
+
+def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_the_same(monkeypatch):
+    import threading
+
+    import sitroom.merge.reports as reports_module
+    from sitroom.merge.reports import ReportMerger
+
+    compared: list[tuple[str, str]] = []
+    real_link = reports_module._link
+    monkeypatch.setattr(
+        reports_module, "_link", lambda a, b: compared.append((a.id, b.id)) or real_link(a, b)
+    )
+    merger = ReportMerger()
+    first = [report(f"d{i}", reported=f"2026-03-0{i}") for i in range(1, 4)]
+    with merger.session():
+        once = merger.merge(first)
+    assert compared and len(compared) == len(set(compared))
+    # The next write brings one new report and merges the old ones again: only the new pairs are compared.
+    compared.clear()
+    with merger.session():
+        again = merger.merge([*first, report("d4", reported="2026-03-04")])
+    assert compared and all("ev-d4-assault" in pair for pair in compared)
+    assert [r.id for r in _one(once).reports] == [r.id for r in first] and len(_one(again).reports) == 4
+    # An equal report decoded anew is another object: it is compared again, never read from a stale entry.
+    compared.clear()
+    with merger.session():
+        merger.merge([dataclasses.replace(r) for r in first])
+    assert len(compared) == 3
+    # The memo is this thread's only, and it is emptied past its limits.
+    seen_elsewhere = []
+    with merger.session():
+        worker = threading.Thread(target=lambda: seen_elsewhere.append(reports_module._active_memo()))
+        worker.start()
+        worker.join()
+    assert seen_elsewhere == [None]
+    small = ReportMerger(memo=reports_module.MergeMemo(reports=2, pairs=100))
+    with small.session():
+        small.merge(first)
+    assert not small.memo.links and not small.memo.features

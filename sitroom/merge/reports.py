@@ -18,8 +18,9 @@ import contextlib
 import hashlib
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sitroom.codec import collector_paused
@@ -177,15 +178,15 @@ def _day_span(day: date | None) -> TimeSpan | None:
 
 def link(a: Event, b: Event) -> Link | None:
     """How strongly two reports from different documents describe one event; None when they cannot."""
-    if _links is None:
+    memo = _active_memo()
+    if memo is None:
         return _link(a, b)
-    key = (a.id, b.id)
-    found = _links.get(key)
-    if found is None:
-        found = _link(a, b)
-        if found is not None:
-            _links[key] = found
-    return found
+    key = memo.pair(a, b)
+    try:
+        return memo.links[key]
+    except KeyError:
+        found = memo.links[key] = _link(a, b)
+        return found
 
 
 def _link(a: Event, b: Event) -> Link | None:
@@ -389,62 +390,83 @@ def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> l
     """The events that a set of reports describe, each with its sources; the same for any order."""
     # The cyclic collector's full passes over every live record cost a third of the time at 100k reports
     # (bench-merge); merging makes no reference cycles.
-    with collector_paused(), features_memoised():
+    with collector_paused(), memoised(MergeMemo()):
         return _merge(reports, reviews)
 
 
-# A report's documents, methods and words, by (what, id of the report), while `features_memoised` holds:
-# they are read once per pair a report is in. The memo keeps each report alive, so no id is reused while
-# it lasts; kept longer, it would grow with every report ever merged: so it lives for one merge.
-_memo: dict[tuple[str, int], tuple[Event, frozenset[str]]] | None = None
-# While `session_memoised` holds (one store write: no report id changes its record), the links found, by
-# the ids of their reports, and report features by (what, report id). The write links its new reports to
-# those in their blocks, then merges those they link to, reading those pairs and features again. Only
-# links are kept, not pairs that do not link: most pairs in a block do not, and merging reads few again.
-# Keyed by ids, the memos keep no report alive.
-_links: dict[tuple[str, str], Link] | None = None
-_session_features: dict[tuple[str, str], frozenset[str]] | None = None
+class MergeMemo:
+    """What merging learns about reports, by the identity of the report objects: each report's
+    documents, methods and words, and each pair's link and conflict. Reports are immutable and the memo
+    keeps every report it has an entry for alive, so no id() is reused while it lasts: an entry is right
+    for as long as it exists. A store keeps one across its writes: it hands out the same decoded object
+    for a report until the report's record changes, so the reports a write merges again (a busy story
+    grows in every write) are not compared again. Past its limits it is emptied, so memory stays flat."""
+
+    def __init__(self, reports: int = 4096, pairs: int = 50_000) -> None:
+        self._limits = (reports, pairs)
+        self.clear()
+
+    def clear(self) -> None:
+        self._reports: dict[int, Event] = {}
+        self.features: dict[tuple[str, int], frozenset[str]] = {}
+        self.links: dict[tuple[int, int], Link | None] = {}
+        self.conflicts: dict[tuple[int, int], str | None] = {}
+
+    def key(self, report: Event) -> int:
+        found = id(report)
+        if found not in self._reports:
+            self._reports[found] = report
+        return found
+
+    def pair(self, a: Event, b: Event) -> tuple[int, int]:
+        return self.key(a), self.key(b)
+
+    def trim(self) -> None:
+        reports, pairs = self._limits
+        if len(self._reports) > reports or len(self.links) + len(self.conflicts) > pairs:
+            self.clear()
+
+
+# The memo of the merge or store write running in this thread, if any.
+_local = threading.local()
+
+
+def _active_memo() -> MergeMemo | None:
+    return getattr(_local, "memo", None)
 
 
 @contextlib.contextmanager
-def features_memoised() -> Iterator[None]:
-    """Memoise report features for a pass over reports that stay alive during it (one merge)."""
-    global _memo
-    outer = _memo
-    _memo = {} if outer is None else outer
+def memoised(memo: MergeMemo) -> Iterator[None]:
+    """Use `memo` in this thread while the block runs, unless an outer block already set one."""
+    outer = _active_memo()
+    _local.memo = outer if outer is not None else memo
     try:
         yield
     finally:
-        _memo = outer
-
-
-@contextlib.contextmanager
-def session_memoised() -> Iterator[None]:
-    """Memoise links and features by report ids for a pass in which no id changes its report."""
-    global _links, _session_features
-    outer = _links, _session_features
-    if _links is None or _session_features is None:
-        _links, _session_features = {}, {}
-    try:
-        yield
-    finally:
-        _links, _session_features = outer
+        _local.memo = outer
 
 
 def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
-    if _session_features is not None:
-        by_id = (what, report.id)
-        value = _session_features.get(by_id)
-        if value is None:
-            value = _session_features[by_id] = compute()
-        return value
-    if _memo is None:
+    memo = _active_memo()
+    if memo is None:
         return compute()
-    key = (what, id(report))
-    found = _memo.get(key)
+    key = (what, memo.key(report))
+    found = memo.features.get(key)
     if found is None:
-        found = _memo[key] = (report, compute())
-    return found[1]
+        found = memo.features[key] = compute()
+    return found
+
+
+def _conflict_memoised(a: Event, b: Event) -> str | None:
+    memo = _active_memo()
+    if memo is None:
+        return conflict(a, b)
+    key = memo.pair(a, b)
+    try:
+        return memo.conflicts[key]
+    except KeyError:
+        found = memo.conflicts[key] = conflict(a, b)
+        return found
 
 
 def _merge(reports: Sequence[Event], reviews: Sequence[Review]) -> list[Event]:
@@ -490,7 +512,7 @@ def _joinable(
     for a in left:
         for b in right:
             pair = (a, b) if a < b else (b, a)
-            if pair in forbidden or conflict(by_id[a], by_id[b]):
+            if pair in forbidden or _conflict_memoised(by_id[a], by_id[b]):
                 return False
     return True
 
@@ -745,6 +767,8 @@ def _corrected_date(span: TimeSpan | None, changes: dict[str, str]) -> TimeSpan:
 class ReportMerger:
     """What the store needs from this stage: blocking keys and the merge itself."""
 
+    memo: MergeMemo = field(default_factory=MergeMemo, compare=False, repr=False)
+
     def keys(self, report: Event) -> tuple[str, ...]:
         return blocking_keys(report)
 
@@ -754,16 +778,25 @@ class ReportMerger:
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
         """For each pair, whether merging may join the two (clusters grow along links only). Each pair
         is read in the order merging reads it, by report id, so that a session's memo serves both."""
-        with features_memoised():
+        with memoised(MergeMemo()):
             return [(link(a, b) if a.id < b.id else link(b, a)) is not None for a, b in pairs]
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)
 
     def session(self) -> contextlib.AbstractContextManager[None]:
-        """A pass of linking and merging in which no report id changes its record (one store write):
-        a link found once is not looked for again."""
-        return session_memoised()
+        """A pass of linking and merging (one store write) that uses this merger's memo, kept from one
+        pass to the next: a pair compared once is not compared again while both reports stay the same
+        objects."""
+        return self._session()
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[None]:
+        try:
+            with memoised(self.memo):
+                yield
+        finally:
+            self.memo.trim()
 
 
 @dataclass(frozen=True)
