@@ -16,7 +16,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import islice
 
 from sitroom.errors import SitroomError
 from sitroom.jobs import WRITE_BATCH, IngestReport, ingest
@@ -25,8 +24,11 @@ from sitroom.records import Document, Event, Skipped
 from sitroom.settings import Settings
 from sitroom.store import Store
 
-# Tasks in flight per worker thread: one running, one queued, so a worker never waits on this process.
+# Tasks' worth of documents in flight per worker thread: one running, one queued, so a worker never
+# waits on this process.
 IN_FLIGHT_PER_THREAD = 2
+# Batches per thread that the last documents of a run are cut into.
+_TAIL_BATCHES_PER_THREAD = 4
 
 Result = tuple[Document, "list[Event] | Skipped"]
 
@@ -80,18 +82,38 @@ def dask_processor(client, settings: Settings, task_size: int | None = None):
     if threads == 0:
         raise ClusterError("the Dask cluster has no workers")
     client.run(warm_worker, pipeline_settings)
-    limit = max(2, threads * IN_FLIGHT_PER_THREAD)
+    # Documents in flight, not tasks: the small batches at the end of a run must keep workers as busy.
+    limit = max(2, threads * IN_FLIGHT_PER_THREAD) * task_size
 
     def process(documents: Iterator[Document]) -> Iterator[Result]:
         pending: deque = deque()
-        while batch := list(islice(documents, task_size)):
-            pending.append(client.submit(process_batch, pipeline_settings, batch, pure=False))
-            while len(pending) >= limit:
-                yield from _result(pending.popleft())
+        in_flight = 0
+        for batch in task_batches(documents, task_size, threads):
+            pending.append((client.submit(process_batch, pipeline_settings, batch, pure=False), len(batch)))
+            in_flight += len(batch)
+            while in_flight >= limit:
+                future, size = pending.popleft()
+                in_flight -= size
+                yield from _result(future)
         while pending:
-            yield from _result(pending.popleft())
+            yield from _result(pending.popleft()[0])
 
     return process
+
+
+def task_batches(documents: Iterable[Document], size: int, threads: int) -> Iterator[list[Document]]:
+    """Batches of `size` documents, reading one batch per thread ahead; the documents left when the
+    input ends are cut into smaller batches, a few per thread. Whole batches to the end would leave
+    some workers idle while others finish their last batch; small ones all the way would parse in
+    small spaCy batches."""
+    ahead: deque[Document] = deque()
+    for document in documents:
+        ahead.append(document)
+        if len(ahead) == size * (threads + 1):
+            yield [ahead.popleft() for _ in range(size)]
+    small = max(1, -(-len(ahead) // (threads * _TAIL_BATCHES_PER_THREAD)))
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def _result(future) -> list[Result]:
