@@ -568,7 +568,7 @@ class SqlStore:
             self._delete_events(chunk)
         now = utc_now()
         self._store_events(merged, now)
-        self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
+        self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)}, merged)
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
         """The reports whose events merging `seeds` may change: those linked to them, transitively (a
@@ -758,12 +758,12 @@ class SqlStore:
 
         return situation_table.pairs_of_events(self._db, event_ids)
 
-    def _refresh_situation(self, pairs: set[PairKey]) -> None:
+    def _refresh_situation(self, pairs: set[PairKey], written: Sequence[Event] = ()) -> None:
         """Bring the situation table up to date for these pairs: those the replaced events bore on and
-        those the new events bear on."""
+        those the new events bear on (`written`, just stored)."""
         from sitroom.store import situation_table
 
-        situation_table.refresh(self._db, pairs)
+        situation_table.refresh(self._db, pairs, {event.id: event for event in written})
 
     def add_token(self, name: str, token_hash: str) -> None:
         """Keep a write token's hash (never the token) under a name; a name or hash in use is an error."""

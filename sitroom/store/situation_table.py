@@ -19,7 +19,7 @@ import dataclasses
 import functools
 import json
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -115,14 +115,15 @@ def _pairs(rows: Sequence[Any]) -> set[PairKey]:
     return {key for row in rows for key in pair_keys(_event_from_record(row[0]))}
 
 
-def refresh(db: Db, pairs: Iterable[PairKey]) -> None:
-    """Make these pairs' versions again from their events (none left: the pair is gone)."""
+def refresh(db: Db, pairs: Iterable[PairKey], written: Mapping[str, Event] | None = None) -> None:
+    """Make these pairs' versions again from their events (none left: the pair is gone). `written`: the
+    events just stored, by id, which need not be decoded from their records again."""
     by_place: dict[str, set[str]] = {}
     for place, actor in pairs:
         by_place.setdefault(place, set()).add(actor)
     for place, actors in sorted(by_place.items()):
         for chunk in _chunks(sorted(actors)):
-            histories = entry_histories(_events_of(db, place, chunk))
+            histories = entry_histories(_events_of(db, place, chunk, written or {}))
             rows = []
             for actor in chunk:
                 db.run("DELETE FROM situation_entries WHERE place_key = ? AND actor_key = ?", (place, actor))
@@ -130,16 +131,17 @@ def refresh(db: Db, pairs: Iterable[PairKey]) -> None:
             _insert(db, rows)
 
 
-def _events_of(db: Db, place: str, actors: Sequence[str]) -> list[Event]:
+def _events_of(db: Db, place: str, actors: Sequence[str], written: Mapping[str, Event]) -> list[Event]:
     """The events at the place with any of these actors: all that bear on those pairs, and maybe more
     (an actor key is an actor's id, or its name when it has none)."""
     marks = _marks(len(actors))
     sql = (
-        f"SELECT e.record FROM events e WHERE e.place_key = ? AND e.{_IS_POSTURE} AND EXISTS"
+        f"SELECT e.id, e.record FROM events e WHERE e.place_key = ? AND e.{_IS_POSTURE} AND EXISTS"
         " (SELECT 1 FROM event_actors a WHERE a.event_id = e.id"
         f" AND (a.actor_id IN ({marks}) OR a.name IN ({marks})))"
     )
-    return [_event_from_record(row[0]) for row in db.all(sql, (place, *_POSTURE, *actors, *actors))]
+    rows = db.all(sql, (place, *_POSTURE, *actors, *actors))
+    return [written.get(id_) or _event_from_record(record) for id_, record in rows]
 
 
 def rebuild(db: Db) -> None:
