@@ -348,9 +348,7 @@ def _event_filters(
     first = _days_before(since, LONG_SPAN_DAYS).isoformat() if since is not None else None
     if actor is not None and actor_is_id and first is not None and part == "long":
         # Few events are long: read them (an index of their own) and check the actor of each.
-        where.append(
-            "EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND a.actor_id = ?)"
-        )
+        where.append("EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = events.id AND a.actor_id = ?)")
         params.append(actor)
     elif actor is not None and actor_is_id and first is not None:
         pass  # `Branch.by_actor`: the actor's rows, which carry their event's start, lead the query
@@ -576,10 +574,11 @@ class SqlStore:
         the reports a reviewer merged with them."""
         found, frontier = set(seeds), set(seeds)
         reviewed = [(set(r.reports) | set(r.other_reports)) for r in reviews if r.other_reports]
+        blocks: dict[str, set[str]] = {}  # members by block key, read once: the keys do not change here
         while frontier:
             grown: set[str] = set()
             for chunk in _chunks(sorted(frontier)):
-                grown |= self._linked_to(chunk, found)
+                grown |= self._linked_to(chunk, found, blocks)
                 grown |= self._ids(
                     "SELECT r2.id FROM reports r1 JOIN reports r2 ON r1.event_id = r2.event_id"
                     f" WHERE r1.id IN ({_marks(len(chunk))})",
@@ -592,11 +591,11 @@ class SqlStore:
             found |= grown
         return sorted(found)
 
-    def _linked_to(self, report_ids: Sequence[str], known: set[str]) -> set[str]:
+    def _linked_to(self, report_ids: Sequence[str], known: set[str], blocks: dict[str, set[str]]) -> set[str]:
         """The reports outside `known` that share a block with one of `report_ids` and link to it.
         Only links join reports into one event, so blocks alone would chain a busy place's whole
-        history into every write."""
-        partners = self._block_partners(report_ids)
+        history into every write. `blocks`: the members of the blocks read so far, added to."""
+        partners = self._block_partners(report_ids, blocks)
         candidates = sorted({p for found in partners.values() for p in found} - known)
         own = {r.id: r for r in self._reports_by_id(report_ids)}
         found: set[str] = set()
@@ -609,18 +608,20 @@ class SqlStore:
             found |= {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
         return found
 
-    def _block_partners(self, report_ids: Sequence[str]) -> dict[str, set[str]]:
-        """For each report, the reports in the blocks it is compared with."""
+    def _block_partners(self, report_ids: Sequence[str], by_key: dict[str, set[str]]) -> dict[str, set[str]]:
+        """For each report, the reports in the blocks it is compared with; `by_key` holds the members of
+        blocks already read, and gets those of the blocks read here."""
         rows = self._db.all(
             f"SELECT report_id, key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})",
             report_ids,
         )
-        by_key: dict[str, set[str]] = {}
-        wanted = {p for _, key in rows for p in self.merger.partner_keys(key)}
+        wanted = {p for _, key in rows for p in self.merger.partner_keys(key)} - by_key.keys()
+        for key in wanted:
+            by_key[key] = set()
         for chunk in _chunks(sorted(wanted)):
             sql = f"SELECT key, report_id FROM report_keys WHERE key IN ({_marks(len(chunk))})"
             for key, other in self._db.all(sql, chunk):
-                by_key.setdefault(key, set()).add(other)
+                by_key[key].add(other)
         partners: dict[str, set[str]] = {}
         for id_, key in rows:
             found = partners.setdefault(id_, set())
@@ -645,9 +646,7 @@ class SqlStore:
     def _reports_by_id(self, ids: Sequence[str]) -> list[Event]:
         found = []
         for chunk in _chunks(ids):
-            rows = self._db.all(
-                f"SELECT id, record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk
-            )
+            rows = self._db.all(f"SELECT id, record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk)
             found += [self._decoded_reports.get(id_, record) for id_, record in rows]
         return found
 
