@@ -31,6 +31,8 @@ _NO_LIMIT = 2**62
 LONG_SPAN_DAYS = 31
 # Decoded reports kept for the next re-merge: about ten megabytes, whatever the size of the store.
 _DECODED_REPORTS = 2048
+# Merged events kept as written, for the next write that replaces them (it reads their situation pairs).
+_DECODED_EVENTS = 1024
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 
@@ -250,9 +252,8 @@ def _document_from_row(row: Sequence[Any]) -> Document:
     )
 
 
-def _event_row(event: Event, updated_at: str) -> tuple[object, ...]:
+def _event_row(event: Event, record: str, updated_at: str) -> tuple[object, ...]:
     span, place = event.date, event.place
-    record = json.dumps(to_dict(event), ensure_ascii=False, allow_nan=False)
     return (
         event.id,
         event.type.value,
@@ -500,6 +501,7 @@ class SqlStore:
         self._db = db
         self.merger = merger if merger is not None else ReportMerger()
         self._decoded_reports = _DecodedRecords(_DECODED_REPORTS)
+        self._decoded_events = _DecodedRecords(_DECODED_EVENTS)
 
     def __enter__(self) -> Self:
         return self
@@ -566,7 +568,7 @@ class SqlStore:
             self._delete_events(chunk)
         now = utc_now()
         self._store_events(merged, now)
-        self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)}, merged)
+        self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
         """The reports whose events merging `seeds` may change: those linked to them, transitively (a
@@ -755,14 +757,14 @@ class SqlStore:
         """The (place, actor) pairs these stored events bear on: read before they are replaced."""
         from sitroom.store import situation_table
 
-        return situation_table.pairs_of_events(self._db, event_ids)
+        return situation_table.pairs_of_events(self._db, event_ids, self._decoded_events.get)
 
-    def _refresh_situation(self, pairs: set[PairKey], written: Sequence[Event] = ()) -> None:
+    def _refresh_situation(self, pairs: set[PairKey]) -> None:
         """Bring the situation table up to date for these pairs: those the replaced events bore on and
-        those the new events bear on (`written`, just stored)."""
+        those the new events bear on."""
         from sitroom.store import situation_table
 
-        situation_table.refresh(self._db, pairs, {event.id: event for event in written})
+        situation_table.refresh(self._db, pairs, self._decoded_events.get)
 
     def add_token(self, name: str, token_hash: str) -> None:
         """Keep a write token's hash (never the token) under a name; a name or hash in use is an error."""
@@ -798,7 +800,12 @@ class SqlStore:
         Each table takes one statement for all events: reports belong to one event each, so the order
         across events does not matter."""
         ids = [event.id for event in events]
-        self._db.run_many(_UPSERT_EVENT, [_event_row(event, now) for event in events])
+        rows = []
+        for event in events:
+            record = _encode(event)
+            rows.append(_event_row(event, record, now))
+            self._decoded_events.put(event.id, record, event)
+        self._db.run_many(_UPSERT_EVENT, rows)
         # The events' links are rewritten from their records, so the newest version is the truth.
         for chunk in _chunks(ids):
             for table in ("event_actors", "event_documents"):

@@ -19,9 +19,8 @@ import dataclasses
 import functools
 import json
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 
 import orjson
 
@@ -102,28 +101,32 @@ def index_validity(db: Db) -> None:
         db.run(_VALIDITY_INDEX)
 
 
-def pairs_of_events(db: Db, event_ids: Iterable[str]) -> set[PairKey]:
+# An event from its id and stored record: the store's cache of the events it wrote lately, or decoding.
+Decode = Callable[[str, str], Event]
+
+
+def _decode_record(_id: str, record: str) -> Event:
+    return _event_from_record(record)
+
+
+def pairs_of_events(db: Db, event_ids: Iterable[str], decode: Decode = _decode_record) -> set[PairKey]:
     """The pairs these stored events bear on."""
     found: set[PairKey] = set()
     for chunk in _chunks(sorted(event_ids)):
-        sql = f"SELECT record FROM events WHERE id IN ({_marks(len(chunk))}) AND {_IS_POSTURE}"
-        found |= _pairs(db.all(sql, (*chunk, *_POSTURE)))
+        sql = f"SELECT id, record FROM events WHERE id IN ({_marks(len(chunk))}) AND {_IS_POSTURE}"
+        rows = db.all(sql, (*chunk, *_POSTURE))
+        found |= {key for id_, record in rows for key in pair_keys(decode(id_, record))}
     return found
 
 
-def _pairs(rows: Sequence[Any]) -> set[PairKey]:
-    return {key for row in rows for key in pair_keys(_event_from_record(row[0]))}
-
-
-def refresh(db: Db, pairs: Iterable[PairKey], written: Mapping[str, Event] | None = None) -> None:
-    """Make these pairs' versions again from their events (none left: the pair is gone). `written`: the
-    events just stored, by id, which need not be decoded from their records again."""
+def refresh(db: Db, pairs: Iterable[PairKey], decode: Decode = _decode_record) -> None:
+    """Make these pairs' versions again from their events (none left: the pair is gone)."""
     by_place: dict[str, set[str]] = {}
     for place, actor in pairs:
         by_place.setdefault(place, set()).add(actor)
     for place, actors in sorted(by_place.items()):
         for chunk in _chunks(sorted(actors)):
-            histories = entry_histories(_events_of(db, place, chunk, written or {}))
+            histories = entry_histories(_events_of(db, place, chunk, decode))
             rows = []
             for actor in chunk:
                 db.run("DELETE FROM situation_entries WHERE place_key = ? AND actor_key = ?", (place, actor))
@@ -131,7 +134,7 @@ def refresh(db: Db, pairs: Iterable[PairKey], written: Mapping[str, Event] | Non
             _insert(db, rows)
 
 
-def _events_of(db: Db, place: str, actors: Sequence[str], written: Mapping[str, Event]) -> list[Event]:
+def _events_of(db: Db, place: str, actors: Sequence[str], decode: Decode) -> list[Event]:
     """The events at the place with any of these actors: all that bear on those pairs, and maybe more
     (an actor key is an actor's id, or its name when it has none)."""
     marks = _marks(len(actors))
@@ -141,7 +144,7 @@ def _events_of(db: Db, place: str, actors: Sequence[str], written: Mapping[str, 
         f" AND (a.actor_id IN ({marks}) OR a.name IN ({marks})))"
     )
     rows = db.all(sql, (place, *_POSTURE, *actors, *actors))
-    return [written.get(id_) or _event_from_record(record) for id_, record in rows]
+    return [decode(id_, record) for id_, record in rows]
 
 
 def rebuild(db: Db) -> None:
