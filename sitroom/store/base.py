@@ -617,7 +617,8 @@ class SqlStore:
             f"SELECT report_id, key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})",
             report_ids,
         )
-        wanted = {p for _, key in rows for p in self.merger.partner_keys(key)} - by_key.keys()
+        partner_keys = {key: self.merger.partner_keys(key) for key in {key for _, key in rows}}
+        wanted = {p for keys in partner_keys.values() for p in keys} - by_key.keys()
         for key in wanted:
             by_key[key] = set()
         for chunk in _chunks(sorted(wanted)):
@@ -627,8 +628,8 @@ class SqlStore:
         partners: dict[str, set[str]] = {}
         for id_, key in rows:
             found = partners.setdefault(id_, set())
-            for partner_key in self.merger.partner_keys(key):
-                found |= by_key.get(partner_key, set())
+            for partner_key in partner_keys[key]:
+                found |= by_key[partner_key]
             found.discard(id_)
         return partners
 
