@@ -75,9 +75,11 @@ CREATE TABLE site_name(text TEXT NOT NULL, feature TEXT NOT NULL);
 CREATE TABLE admin1_name(text TEXT NOT NULL, country_code TEXT NOT NULL);
 CREATE TABLE word(word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
+# place_area ends in population so that a division's largest settlement (the seat test, asked for every
+# town a name may mean) is read from the index alone.
 _INDEXES = """
 CREATE INDEX name_key ON name(key);
-CREATE INDEX place_area ON place(country_code, feature, admin1);
+CREATE INDEX place_area ON place(country_code, feature, admin1, population);
 """
 
 
