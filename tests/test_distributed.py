@@ -120,3 +120,21 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler" in result.output
+
+
+@pytest.mark.parametrize(("count", "threads"), [(0, 2), (5, 2), (95, 2), (600, 2), (600, 1), (1000, 4)])
+def test_tasks_are_whole_batches_until_the_tail_is_cut_small_for_every_thread(
+    count: int, threads: int
+) -> None:
+    from sitroom.distributed import task_batches
+
+    batches = list(task_batches(iter(range(count)), 32, threads))
+    assert [d for batch in batches for d in batch] == list(range(count))  # every document once, in order
+    whole = [b for b in batches if len(b) == 32]
+    tail = batches[len(whole) :]
+    assert all(len(b) == 32 for b in batches[: len(whole)])
+    # What is left when the input ends (under a batch per thread, plus one) goes out a few per thread.
+    assert sum(map(len, tail)) < 32 * (threads + 1)
+    assert all(len(b) < 32 for b in tail) and len(tail) <= 4 * threads
+    if count >= 32 * (threads + 1):
+        assert len(tail) >= threads
