@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sitroom.settings import Settings
 
@@ -48,17 +49,7 @@ def _peak_rss_mb() -> float:
 def _bare_spacy(settings: Settings, texts: list[tuple[str, str]]) -> dict:
     import spacy
 
-    started = time.perf_counter()
-    nlp = spacy.load(settings.model)
-    loaded = time.perf_counter()
-    tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
-    done = time.perf_counter()
-    return {
-        "load_s": loaded - started,
-        "seconds": done - loaded,
-        "tokens": tokens,
-        "peak_rss_mb": _peak_rss_mb(),
-    }
+    return _parse_only(lambda: spacy.load(settings.model), settings, texts)
 
 
 def _sitroom_nlp(settings: Settings, texts: list[tuple[str, str]]) -> dict:
@@ -66,8 +57,13 @@ def _sitroom_nlp(settings: Settings, texts: list[tuple[str, str]]) -> dict:
     dateline splitter, no extraction and no store; what ingest adds is measured against it too."""
     from sitroom.pipeline import Pipeline
 
+    return _parse_only(lambda: Pipeline(settings).nlp, settings, texts)
+
+
+def _parse_only(load: Callable[[], Any], settings: Settings, texts: list[tuple[str, str]]) -> dict:
+    """Load a spaCy pipeline, then time it over the texts in the batches ingest uses."""
     started = time.perf_counter()
-    nlp = Pipeline(settings).nlp
+    nlp = load()
     loaded = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe((t for _, t in texts), batch_size=settings.batch_size))
     done = time.perf_counter()

@@ -400,4 +400,4 @@ def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_th
     small = ReportMerger(memo=reports_module.MergeMemo(reports=2, pairs=100))
     with small.session():
         small.merge(first)
-    assert not small.memo.links and not small.memo.features
+    assert not small.memo.pairs and not small.memo.features

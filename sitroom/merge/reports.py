@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sitroom.codec import collector_paused
 from sitroom.merge.document import _actors_agree, _union
@@ -178,15 +179,7 @@ def _day_span(day: date | None) -> TimeSpan | None:
 
 def link(a: Event, b: Event) -> Link | None:
     """How strongly two reports from different documents describe one event; None when they cannot."""
-    memo = _active_memo()
-    if memo is None:
-        return _link(a, b)
-    key = memo.pair(a, b)
-    try:
-        return memo.links[key]
-    except KeyError:
-        found = memo.links[key] = _link(a, b)
-        return found
+    return _per_pair("link", a, b, _link)
 
 
 def _link(a: Event, b: Event) -> Link | None:
@@ -409,8 +402,7 @@ class MergeMemo:
     def clear(self) -> None:
         self._reports: dict[int, Event] = {}
         self.features: dict[tuple[str, int], frozenset[str]] = {}
-        self.links: dict[tuple[int, int], Link | None] = {}
-        self.conflicts: dict[tuple[int, int], str | None] = {}
+        self.pairs: dict[tuple[str, int, int], Any] = {}  # ("link" or "conflict", a, b) -> what it is
 
     def key(self, report: Event) -> int:
         found = id(report)
@@ -418,12 +410,9 @@ class MergeMemo:
             self._reports[found] = report
         return found
 
-    def pair(self, a: Event, b: Event) -> tuple[int, int]:
-        return self.key(a), self.key(b)
-
     def trim(self) -> None:
         reports, pairs = self._limits
-        if len(self._reports) > reports or len(self.links) + len(self.conflicts) > pairs:
+        if len(self._reports) > reports or len(self.pairs) > pairs:
             self.clear()
 
 
@@ -457,15 +446,15 @@ def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -
     return found
 
 
-def _conflict_memoised(a: Event, b: Event) -> str | None:
+def _per_pair(what: str, a: Event, b: Event, compute: Callable[[Event, Event], Any]) -> Any:
     memo = _active_memo()
     if memo is None:
-        return conflict(a, b)
-    key = memo.pair(a, b)
+        return compute(a, b)
+    key = (what, memo.key(a), memo.key(b))
     try:
-        return memo.conflicts[key]
+        return memo.pairs[key]
     except KeyError:
-        found = memo.conflicts[key] = conflict(a, b)
+        found = memo.pairs[key] = compute(a, b)
         return found
 
 
@@ -512,7 +501,7 @@ def _joinable(
     for a in left:
         for b in right:
             pair = (a, b) if a < b else (b, a)
-            if pair in forbidden or _conflict_memoised(by_id[a], by_id[b]):
+            if pair in forbidden or _per_pair("conflict", by_id[a], by_id[b], conflict):
                 return False
     return True
 
