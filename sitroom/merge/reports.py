@@ -179,7 +179,8 @@ def _day_span(day: date | None) -> TimeSpan | None:
 
 def link(a: Event, b: Event) -> Link | None:
     """How strongly two reports from different documents describe one event; None when they cannot."""
-    return _per_pair("link", a, b, _link)
+    # Only links are kept, not pairs that do not link: most pairs in a block do not, and would fill the memo.
+    return _per_pair("link", a, b, _link, keep=lambda found: found is not None)
 
 
 def _link(a: Event, b: Event) -> Link | None:
@@ -389,20 +390,21 @@ def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> l
 
 class MergeMemo:
     """What merging learns about reports, by the identity of the report objects: each report's
-    documents, methods and words, and each pair's link and conflict. Reports are immutable and the memo
-    keeps every report it has an entry for alive, so no id() is reused while it lasts: an entry is right
-    for as long as it exists. A store keeps one across its writes: it hands out the same decoded object
-    for a report until the report's record changes, so the reports a write merges again (a busy story
-    grows in every write) are not compared again. Past its limits it is emptied, so memory stays flat."""
+    documents, methods and words, each pair's conflict and, where they link, its link. Reports are
+    immutable and the memo keeps every report it has an entry for alive, so no id() is reused while it
+    lasts: an entry is right for as long as it exists. A store keeps one across its writes: it hands out
+    the same decoded object for a report until the report's record changes, so the pairs a write merges
+    again (a busy story grows in every write) are not compared again. Past its limits it is emptied, so
+    memory stays flat."""
 
-    def __init__(self, reports: int = 4096, pairs: int = 50_000) -> None:
+    def __init__(self, reports: int = 2048, pairs: int = 50_000) -> None:
         self._limits = (reports, pairs)
         self.clear()
 
     def clear(self) -> None:
         self._reports: dict[int, Event] = {}
         self.features: dict[tuple[str, int], frozenset[str]] = {}
-        self.pairs: dict[tuple[str, int, int], Any] = {}  # ("link" or "conflict", a, b) -> what it is
+        self.pairs: dict[tuple[str, int, int], Any] = {}  # ("link" or "conflict", a, b) -> what was found
 
     def key(self, report: Event) -> int:
         found = id(report)
@@ -425,10 +427,11 @@ def _active_memo() -> MergeMemo | None:
 
 
 @contextlib.contextmanager
-def memoised(memo: MergeMemo) -> Iterator[None]:
-    """Use `memo` in this thread while the block runs, unless an outer block already set one."""
+def memoised(memo: MergeMemo, instead: bool = False) -> Iterator[None]:
+    """Use `memo` in this thread while the block runs, unless an outer block already set one (`instead`:
+    even then)."""
     outer = _active_memo()
-    _local.memo = outer if outer is not None else memo
+    _local.memo = outer if outer is not None and not instead else memo
     try:
         yield
     finally:
@@ -446,16 +449,26 @@ def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -
     return found
 
 
-def _per_pair(what: str, a: Event, b: Event, compute: Callable[[Event, Event], Any]) -> Any:
+def _per_pair(
+    what: str,
+    a: Event,
+    b: Event,
+    compute: Callable[[Event, Event], Any],
+    keep: Callable[[Any], bool] = lambda found: True,
+) -> Any:
     memo = _active_memo()
     if memo is None:
         return compute(a, b)
-    key = (what, memo.key(a), memo.key(b))
-    try:
-        return memo.pairs[key]
-    except KeyError:
-        found = memo.pairs[key] = compute(a, b)
-        return found
+    key = (what, id(a), id(b))
+    found = memo.pairs.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = compute(a, b)
+        if keep(found):
+            memo.pairs[(what, memo.key(a), memo.key(b))] = found
+    return found
+
+
+_UNKNOWN = object()
 
 
 def _merge(reports: Sequence[Event], reviews: Sequence[Review]) -> list[Event]:
@@ -767,8 +780,18 @@ class ReportMerger:
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
         """For each pair, whether merging may join the two (clusters grow along links only). Each pair
         is read in the order merging reads it, by report id, so that a session's memo serves both."""
-        with memoised(MergeMemo()):
-            return [(link(a, b) if a.id < b.id else link(b, a)) is not None for a, b in pairs]
+        ordered = [(a, b) if a.id < b.id else (b, a) for a, b in pairs]
+        session = _active_memo()
+        # The store decodes a block's reports a chunk at a time, so that a write's memory does not grow
+        # with its blocks: their features are kept for this call only, and the session keeps the links.
+        known = session.pairs if session is not None else {}
+        with memoised(MergeMemo(), instead=True):
+            found = [known.get(("link", id(a), id(b))) or link(a, b) for a, b in ordered]
+        if session is not None:
+            for (a, b), one in zip(ordered, found, strict=True):
+                if one is not None:
+                    session.pairs[("link", session.key(a), session.key(b))] = one
+        return [one is not None for one in found]
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
         return merge_reports(reports, reviews)

@@ -32,7 +32,7 @@ LONG_SPAN_DAYS = 31
 # Decoded reports kept for the next re-merge: about ten megabytes, whatever the size of the store.
 _DECODED_REPORTS = 2048
 # Merged events kept as written, for the next write that replaces them (it reads their situation pairs).
-_DECODED_EVENTS = 1024
+_DECODED_EVENTS = 512
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
 
