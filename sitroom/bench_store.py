@@ -30,7 +30,7 @@ from sitroom.records import (
     TimeSpan,
 )
 from sitroom.store import open_store
-from sitroom.store.base import _EVENT_COLUMNS, _event_row
+from sitroom.store.base import _EVENT_COLUMNS, _encode, _event_row
 
 _TEMPLATES = 4000
 _FIRST_DAY = date(2020, 1, 1)
@@ -70,7 +70,8 @@ def _templates(rng: random.Random) -> list[_Template]:
             fatalities=rng.randint(1, 30) if kind == EventType.ASSAULT else None,
         )
         actor_rows = tuple((p, a.id, a.name, a.role.value, a.mention) for p, a in enumerate(refs))
-        templates.append(_Template(_event_row(event, "2026-01-01T00:00:00+00:00"), actor_rows))
+        row = _event_row(event, _encode(event), "2026-01-01T00:00:00+00:00")
+        templates.append(_Template(row, actor_rows))
     return templates
 
 
