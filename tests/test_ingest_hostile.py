@@ -360,6 +360,7 @@ def test_english_and_short_texts_are_not_rejected(text):
         ('{"id": {"a": 1}, "date": "2026-03-04", "text": "x"}', "id must be"),
         ('{"id": "a", "date": "2026-03-04", "text": ["x"]}', "text must be a string"),
         ('{"id": "a", "date": "2026-03-04", "text": "   "}', "blank"),
+        ('{"id": "a", "date": "2026-03-04", "text": " \\u0007 "}', "blank"),  # nothing once cleaned
         ('{"id": "a", "date": 20260304.5, "text": "x"}', "not YYYY-MM-DD"),
         ('{"id": "a", "date": "2026-03-04", "text": "x"' + "]" * 10, "not JSON"),
         ("[" * 100_000 + "]" * 100_000, "not JSON"),

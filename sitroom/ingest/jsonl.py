@@ -40,9 +40,7 @@ def parse_jsonl_line(line: str, origin: str) -> Document | Skipped:
     dateline = _day(row["date"])
     if dateline is None:
         return Skipped(origin, f"date {str(row['date'])[:40]!r} is not YYYY-MM-DD")
-    if not row["text"].strip():
-        return Skipped(origin, "text is blank")
-    return make_document(
+    document = make_document(
         row["text"],
         dateline,
         origin=origin,
@@ -51,6 +49,9 @@ def parse_jsonl_line(line: str, origin: str) -> Document | Skipped:
         outlet=_optional_text(row.get("outlet")),
         title=_optional_text(row.get("title")),
     )
+    if not document.text:  # blank, or nothing left once control characters are taken out
+        return Skipped(origin, "text is blank")
+    return document
 
 
 def _day(value: object) -> date | None:
