@@ -798,7 +798,7 @@ class ReportMerger:
 
     def session(self) -> contextlib.AbstractContextManager[None]:
         """A pass of linking and merging (one store write) that uses this merger's memo, kept from one
-        pass to the next: a pair compared once is not compared again while both reports stay the same
+        pass to the next: a link found once is not looked for again while both reports stay the same
         objects."""
         return self._session()
 
