@@ -58,23 +58,21 @@ def ingest(
     Documents are written `write_batch` at a time, each batch in one transaction with one re-merge, so a
     run that is stopped leaves whole batches only and running it again adds the rest."""
     report = IngestReport()
+    unwritten = _Unwritten()
 
     def new_documents() -> Iterator[Document]:
-        seen: set[str] = set()
-        taken: dict[str, str] = {}  # id -> content hash of the documents this run has let through
         for item in inputs:
             if isinstance(item, Skipped):
                 report.skipped.append(item)
                 on_document()
-            elif item.content_hash in seen or store.has_document(item.content_hash):
+            elif item.content_hash in unwritten.hashes or store.has_document(item.content_hash):
                 report.unchanged += 1
                 on_document()
             elif len(item.text) > MAX_TEXT_CHARS:
                 report.skipped.append(_too_long(item))
                 on_document()
             else:
-                seen.add(item.content_hash)
-                yield _with_free_id(item, store, taken, report)
+                yield unwritten.let_through(_with_free_id(item, store, unwritten.ids, report))
 
     documents = new_documents()
     if process is not None:
@@ -84,8 +82,29 @@ def ingest(
     else:
         raise ValueError("ingest needs a pipeline or a process function")
     while batch := list(islice(results, write_batch)):
-        _write(batch, store, report, strict, on_document)
+        unwritten.forget(_write(batch, store, report, strict, on_document))
     return report
+
+
+class _Unwritten:
+    """The documents this run has let through and not yet written, by content hash and by id, so that a
+    repeat within the run is a duplicate and a clash of ids is seen. Once a document is written the store
+    answers for it, so this holds a few batches, not the corpus. A document that was skipped stays: a
+    repeat of it is a duplicate, as before."""
+
+    def __init__(self) -> None:
+        self.hashes: set[str] = set()
+        self.ids: dict[str, str] = {}  # id -> content hash
+
+    def let_through(self, document: Document) -> Document:
+        self.hashes.add(document.content_hash)
+        return document
+
+    def forget(self, documents: list[Document]) -> None:
+        for document in documents:
+            self.hashes.discard(document.content_hash)
+            if self.ids.get(document.id) == document.content_hash:
+                del self.ids[document.id]
 
 
 def _write(
@@ -94,9 +113,9 @@ def _write(
     report: IngestReport,
     strict: bool,
     on_document: Callable[[], None],
-) -> None:
+) -> list[Document]:
     """Store a batch in one transaction; when it is rolled back over a bad value, store its documents one
-    by one and skip only the one at fault."""
+    by one and skip only the one at fault. Returns the documents the store now holds."""
     pairs = [(d, e) for d, e in batch if not isinstance(e, Skipped)]
     try:
         written = store.write_many(pairs) if pairs else []
@@ -105,7 +124,8 @@ def _write(
             raise
         written = [_write_one(d, e, store, report) for d, e in pairs]
     outcome = iter(written)
-    for _document, events in batch:
+    held = []
+    for document, events in batch:
         if isinstance(events, Skipped):
             report.skipped.append(events)
         elif (stored := next(outcome)) is None:
@@ -113,9 +133,12 @@ def _write(
         elif stored:
             report.added += 1
             report.events += len(events)
+            held.append(document)
         else:
             report.unchanged += 1
+            held.append(document)
         on_document()
+    return held
 
 
 def _write_one(document: Document, events: list[Event], store: Store, report: IngestReport) -> bool | None:
