@@ -138,3 +138,17 @@ def test_tasks_are_whole_batches_until_the_tail_is_cut_small_for_every_thread(
     assert all(len(b) < 32 for b in tail) and len(tail) <= 4 * threads
     if count >= 32 * (threads + 1):
         assert len(tail) >= threads
+
+
+def _profiling_enabled() -> bool:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
+
+
+def test_local_workers_do_not_profile_themselves() -> None:
+    # The profiler feeds a dashboard that sitroom's local cluster does not serve; it costs the workers CPU.
+    from sitroom.distributed import dask_client
+
+    with dask_client(2) as client:
+        assert set(client.run(_profiling_enabled).values()) == {False}
