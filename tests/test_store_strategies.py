@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitroom.codec import from_dict, to_dict
+from sitroom.codec import from_dict, to_dict, to_json
 from sitroom.records import (
     ActorRef,
     Certainty,
@@ -139,3 +142,21 @@ event_lists = st.lists(events, max_size=6, unique_by=lambda event: event.id)
 def test_generated_events_survive_the_codec(event: Event) -> None:
     # The store and the exports rely on this; if it fails, the codec (not the store) is at fault.
     assert from_dict(Event, to_dict(event)) == event
+
+
+@given(events)
+def test_the_json_text_is_the_plain_encoding_written_in_one_pass(event: Event) -> None:
+    # The store writes records with to_json; it must say exactly what to_dict says.
+    assert json.loads(to_json(event)) == to_dict(event)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_json_text_refuses_numbers_json_cannot_hold(bad: float) -> None:
+    place = Place("Hama", 35.13, bad, PlacePrecision.SITE)
+    event = Event("e", EventType.ASSAULT, Status.COMPLETED, Certainty.REPORTED, "attacked", place=place)
+    source = Source("Reuters", SourceKind.OUTLET)
+    evidence = Evidence("doc-a", 0, 8, "attacked")
+    claim = Claim("fatalities", "at least 5", source, Certainty.REPORTED, evidence, low=bad)
+    for record in (event, (claim,), [event.place]):
+        with pytest.raises(ValueError, match="not a number JSON can hold"):
+            to_json(record)

@@ -18,7 +18,9 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from sitroom.codec import from_dict, to_dict
+import orjson
+
+from sitroom.codec import from_dict, to_json
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.situation import PairKey, pair_keys, place_key
@@ -297,13 +299,13 @@ def _event_from_record(record: str) -> Event:
 
 def _decode(cls: type, record: str):
     try:
-        return from_dict(cls, json.loads(record))
+        return from_dict(cls, orjson.loads(record))
     except (ValueError, TypeError, KeyError) as exc:
         raise StoreError(f"a stored {cls.__name__.lower()} cannot be decoded: {exc!r}") from exc
 
 
 def _encode(record: object) -> str:
-    return json.dumps(to_dict(record), ensure_ascii=False, allow_nan=False)
+    return to_json(record)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
