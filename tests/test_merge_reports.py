@@ -401,3 +401,28 @@ def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_th
     with small.session():
         small.merge(first)
     assert not small.memo.pairs and not small.memo.features
+
+
+def test_linking_reads_the_features_the_session_holds_and_works_out_the_others(monkeypatch):
+    import sitroom.merge.reports as reports_module
+    from sitroom.merge.reports import ReportMerger
+
+    worded: list[str] = []
+    real_words = reports_module._words_in
+    monkeypatch.setattr(
+        reports_module,
+        "_words_in",
+        lambda evidence: worded.append(evidence[0].document) or real_words(evidence),
+    )
+    merger = ReportMerger()
+    held = [report(f"d{i}", reported=f"2026-03-0{i}") for i in range(1, 3)]
+    with merger.session():
+        merger.merge(held)
+    assert sorted(worded) == ["d1", "d2"]
+    # The store links a new report to reports it decoded before (held by the session) and to block
+    # candidates decoded anew (other objects, whose features are worked out for the call).
+    worded.clear()
+    newcomer, copy = report("d3", reported="2026-03-03"), dataclasses.replace(held[0])
+    with merger.session():
+        assert merger.linked([(newcomer, held[0]), (newcomer, held[1]), (newcomer, copy)]) == [True] * 3
+    assert sorted(worded) == ["d1", "d3"]

@@ -397,8 +397,9 @@ class MergeMemo:
     again (a busy story grows in every write) are not compared again. Past its limits it is emptied, so
     memory stays flat."""
 
-    def __init__(self, reports: int = 2048, pairs: int = 50_000) -> None:
+    def __init__(self, reports: int = 2048, pairs: int = 50_000, reads: MergeMemo | None = None) -> None:
         self._limits = (reports, pairs)
+        self.reads = reads  # a memo whose features this one reads, without keeping its reports alive
         self.clear()
 
     def clear(self) -> None:
@@ -410,6 +411,14 @@ class MergeMemo:
         found = id(report)
         if found not in self._reports:
             self._reports[found] = report
+        return found
+
+    def feature(self, what: str, report: Event) -> frozenset[str] | None:
+        """A feature found before, here or in `reads` (a memo keeps alive every report it has an entry
+        for, so an id found in either is this report's)."""
+        found = self.features.get((what, id(report)))
+        if found is None and self.reads is not None:
+            found = self.reads.features.get((what, id(report)))
         return found
 
     def trim(self) -> None:
@@ -442,10 +451,9 @@ def _memoised(what: str, report: Event, compute: Callable[[], frozenset[str]]) -
     memo = _active_memo()
     if memo is None:
         return compute()
-    key = (what, memo.key(report))
-    found = memo.features.get(key)
+    found = memo.feature(what, report)
     if found is None:
-        found = memo.features[key] = compute()
+        found = memo.features[(what, memo.key(report))] = compute()
     return found
 
 
@@ -784,8 +792,9 @@ class ReportMerger:
         session = _active_memo()
         # The store decodes a block's reports a chunk at a time, so that a write's memory does not grow
         # with its blocks: their features are kept for this call only, and the session keeps the links.
+        # The features of reports that the session holds already are read from it.
         known = session.pairs if session is not None else {}
-        with memoised(MergeMemo(), instead=True):
+        with memoised(MergeMemo(reads=session), instead=True):
             found = [known.get(("link", id(a), id(b))) or link(a, b) for a, b in ordered]
         if session is not None:
             for (a, b), one in zip(ordered, found, strict=True):
