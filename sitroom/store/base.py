@@ -20,7 +20,7 @@ from typing import Any, Protocol, Self
 
 import orjson
 
-from sitroom.codec import from_dict, to_json
+from sitroom.codec import collector_paused, from_dict, to_json
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.situation import PairKey, pair_keys, place_key
@@ -528,8 +528,11 @@ class SqlStore:
 
     def write_many(self, items: Sequence[tuple[Document, Sequence[Event]]]) -> list[bool]:
         """`write` for many documents in one transaction, with one re-merge for all their reports:
-        merging is a pure function of the reports, so the events are those of writing them one by one."""
-        with self._db.transaction():
+        merging is a pure function of the reports, so the events are those of writing them one by one.
+        The cyclic collector waits for the write to end: a write makes no reference cycles, and its many
+        short-lived records set off full collections that cost a fifth of it (in a process that keeps
+        thousands of decoded reports, each one walks all of them)."""
+        with collector_paused(), self._db.transaction():
             written, reports = [], []
             for doc, events in items:
                 added = self._insert_document(doc)
