@@ -7,9 +7,13 @@ document text, so any fact can be traced back to the words that carry it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copyreg
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from enum import IntEnum, StrEnum
+from typing import Any
 
 
 class EventType(StrEnum):
@@ -401,3 +405,21 @@ class Review:
     other_reports: tuple[str, ...] = ()  # MERGE: the other event's reports
     changes: tuple[tuple[str, str], ...] = ()  # CORRECT: (field, value)
     note: str = ""
+
+
+# --- moving records between processes ------------------------------------------------------------------
+
+
+def _pickled_as_constructor_call(cls: type) -> Callable[[Any], tuple]:
+    """How `cls` is pickled: a call of the class on the field values. The dataclass default for a frozen
+    record with slots sets each field in a Python loop that asks for the fields anew; that loop was half
+    of what the ingest client did to receive results from its Dask workers."""
+    names = [f.name for f in fields(cls)]
+    values = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda record: (cls, (values(record),))
+    return lambda record: (cls, values(record))
+
+
+for _record in [v for v in list(globals().values()) if is_dataclass(v) and v.__module__ == __name__]:
+    copyreg.pickle(_record, _pickled_as_constructor_call(_record))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from datetime import date, timedelta
 
 import pytest
@@ -160,3 +161,9 @@ def test_json_text_refuses_numbers_json_cannot_hold(bad: float) -> None:
     for record in (event, (claim,), [event.place]):
         with pytest.raises(ValueError, match="not a number JSON can hold"):
             to_json(record)
+
+
+@given(event_lists)
+def test_generated_events_survive_pickling(events: list[Event]) -> None:
+    # Dask moves records between processes by pickling them, as calls of their classes.
+    assert pickle.loads(pickle.dumps(events, protocol=5)) == events
