@@ -426,3 +426,21 @@ def test_linking_reads_the_features_the_session_holds_and_works_out_the_others(m
     with merger.session():
         assert merger.linked([(newcomer, held[0]), (newcomer, held[1]), (newcomer, copy)]) == [True] * 3
     assert sorted(worded) == ["d1", "d3"]
+
+
+def test_after_a_write_the_memo_keeps_only_the_reports_that_write_merged():
+    from sitroom.merge.reports import ReportMerger
+
+    merger = ReportMerger()
+    story = [report(f"d{i}", reported=f"2026-03-0{i}") for i in range(1, 3)]
+    other = [report(f"o{i}", type=EventType.DEPLOY, reported=f"2026-03-0{i}") for i in range(1, 3)]
+    with merger.session():
+        merger.merge(story + other)
+    assert {id(r) for r in merger.memo._reports.values()} == {id(r) for r in story + other}
+    # The next write touches the other story only: what the memo held of the first is let go.
+    with merger.session():
+        merger.merge(other)
+    kept = set(merger.memo._reports)
+    assert kept == {id(r) for r in other} and merger.memo.pairs
+    assert all(key[1] in kept and key[2] in kept for key in merger.memo.pairs)
+    assert all(key[1] in kept for key in merger.memo.features)

@@ -385,6 +385,7 @@ def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> l
     # The cyclic collector's full passes over every live record cost a third of the time at 100k reports
     # (bench-merge); merging makes no reference cycles.
     with collector_paused(), memoised(MergeMemo()):
+        _active_memo().merging(reports)
         return _merge(reports, reviews)
 
 
@@ -394,8 +395,9 @@ class MergeMemo:
     immutable and the memo keeps every report it has an entry for alive, so no id() is reused while it
     lasts: an entry is right for as long as it exists. A store keeps one across its writes: it hands out
     the same decoded object for a report until the report's record changes, so the pairs a write merges
-    again (a busy story grows in every write) are not compared again. Past its limits it is emptied, so
-    memory stays flat."""
+    again (a busy story grows in every write) are not compared again. After each write it keeps only
+    the reports that write merged (the stories it touched), and past its limits it is emptied, so memory
+    stays flat."""
 
     def __init__(self, reports: int = 2048, pairs: int = 50_000, reads: MergeMemo | None = None) -> None:
         self._limits = (reports, pairs)
@@ -403,6 +405,7 @@ class MergeMemo:
         self.clear()
 
     def clear(self) -> None:
+        self._merged: set[int] = set()
         self._reports: dict[int, Event] = {}
         self.features: dict[tuple[str, int], frozenset[str]] = {}
         self.pairs: dict[tuple[str, int, int], Any] = {}  # ("link" or "conflict", a, b) -> what was found
@@ -421,7 +424,17 @@ class MergeMemo:
             found = self.reads.features.get((what, id(report)))
         return found
 
+    def merging(self, reports: Iterable[Event]) -> None:
+        self._merged.update(id(report) for report in reports)
+
     def trim(self) -> None:
+        """Keep the entries of the reports merged since the last trim, if any were, within the limits."""
+        kept = self._merged
+        if kept:
+            self._reports = {key: r for key, r in self._reports.items() if key in kept}
+            self.features = {key: f for key, f in self.features.items() if key[1] in kept}
+            self.pairs = {key: p for key, p in self.pairs.items() if key[1] in kept and key[2] in kept}
+            self._merged = set()
         reports, pairs = self._limits
         if len(self._reports) > reports or len(self.pairs) > pairs:
             self.clear()
