@@ -82,7 +82,7 @@ def _plain(value: Any) -> Any:
 
 def to_json(record: Any) -> str:
     """`json.dumps(to_dict(record))` without the ASCII escapes, in one pass in C: the store encodes every
-    report and event it writes, and this was a fifth of a write. A NaN or infinite float raises
+    report and event it writes, and this was a sixth of a write. A NaN or infinite float raises
     ValueError, as JSON has no such number (orjson alone would write null)."""
     _refuse_non_finite(record)
     return orjson.dumps(record).decode()
