@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import json
 import math
 import types
 import typing
@@ -85,7 +86,10 @@ def to_json(record: Any) -> str:
     report and event it writes, and this was a sixth of a write. A NaN or infinite float raises
     ValueError, as JSON has no such number (orjson alone would write null)."""
     _refuse_non_finite(record)
-    return orjson.dumps(record).decode()
+    try:
+        return orjson.dumps(record).decode()
+    except orjson.JSONEncodeError:  # an integer past 64 bits, which JSON holds; or a value it cannot
+        return json.dumps(to_dict(record), ensure_ascii=False, allow_nan=False)
 
 
 def _refuse_non_finite(value: Any) -> None:

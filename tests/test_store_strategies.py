@@ -167,3 +167,9 @@ def test_json_text_refuses_numbers_json_cannot_hold(bad: float) -> None:
 def test_generated_events_survive_pickling(events: list[Event]) -> None:
     # Dask moves records between processes by pickling them, as calls of their classes.
     assert pickle.loads(pickle.dumps(events, protocol=5)) == events
+
+
+def test_json_text_holds_integers_past_64_bits() -> None:
+    # A text can say "100000000000000000000 soldiers"; JSON holds it, so the store must too.
+    huge = Quantity("troops", 10**20)
+    assert json.loads(to_json(huge)) == to_dict(huge)
