@@ -304,10 +304,6 @@ def _decode(cls: type, record: str):
         raise StoreError(f"a stored {cls.__name__.lower()} cannot be decoded: {exc!r}") from exc
 
 
-def _encode(record: object) -> str:
-    return to_json(record)
-
-
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
@@ -530,7 +526,7 @@ class SqlStore:
         """`write` for many documents in one transaction, with one re-merge for all their reports:
         merging is a pure function of the reports, so the events are those of writing them one by one.
         The cyclic collector waits for the write to end: a write makes no reference cycles, and its many
-        short-lived records set off full collections that cost a fifth of it (in a process that keeps
+        short-lived records set off full collections that cost up to a fifth of it (in a process that keeps
         thousands of decoded reports, each one walks all of them)."""
         with collector_paused(), self._db.transaction():
             written, reports = [], []
@@ -548,7 +544,7 @@ class SqlStore:
         latest = {report.id: (report, document_id) for report, document_id in reports}
         rows, keys = [], []
         for report, document_id in latest.values():
-            record = _encode(report)
+            record = to_json(report)
             rows.append((report.id, document_id, None, _iso(report.reported), record))
             self._decoded_reports.put(report.id, record, report)
             keys += [(report.id, key) for key in dict.fromkeys(self.merger.keys(report))]
@@ -714,7 +710,7 @@ class SqlStore:
             self._db.run(
                 "INSERT INTO reviews (id, event_id, action, author, created_at, record)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (review.id, review.event_id, review.action.value, review.author, review.at, _encode(review)),
+                (review.id, review.event_id, review.action.value, review.author, review.at, to_json(review)),
             )
             self._remerge([*review.reports, *review.other_reports])
 
@@ -808,7 +804,7 @@ class SqlStore:
         ids = [event.id for event in events]
         rows = []
         for event in events:
-            record = _encode(event)
+            record = to_json(event)
             rows.append(_event_row(event, record, now))
             self._decoded_events.put(event.id, record, event)
         self._db.run_many(_UPSERT_EVENT, rows)
