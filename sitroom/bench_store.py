@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sitroom.codec import to_json
 from sitroom.corpus import load_actors, load_sites
 from sitroom.records import (
     ActorRef,
@@ -30,7 +31,7 @@ from sitroom.records import (
     TimeSpan,
 )
 from sitroom.store import open_store
-from sitroom.store.base import _EVENT_COLUMNS, _encode, _event_row
+from sitroom.store.base import _EVENT_COLUMNS, _event_row
 
 _TEMPLATES = 4000
 _FIRST_DAY = date(2020, 1, 1)
@@ -70,7 +71,7 @@ def _templates(rng: random.Random) -> list[_Template]:
             fatalities=rng.randint(1, 30) if kind == EventType.ASSAULT else None,
         )
         actor_rows = tuple((p, a.id, a.name, a.role.value, a.mention) for p, a in enumerate(refs))
-        row = _event_row(event, _encode(event), "2026-01-01T00:00:00+00:00")
+        row = _event_row(event, to_json(event), "2026-01-01T00:00:00+00:00")
         templates.append(_Template(row, actor_rows))
     return templates
 
