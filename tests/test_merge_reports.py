@@ -444,3 +444,82 @@ def test_after_a_write_the_memo_keeps_only_the_reports_that_write_merged():
     assert kept == {id(r) for r in other} and merger.memo.pairs
     assert all(key[1] in kept and key[2] in kept for key in merger.memo.pairs)
     assert all(key[1] in kept for key in merger.memo.features)
+
+
+# ------------------------------------------------------------------ link cards
+
+
+@given(reports=report_sets())
+def test_a_stored_card_rules_out_exactly_what_the_report_would(reports):
+    from sitroom.merge.reports import ReportMerger, card_conflict, card_text, link, link_card, read_card
+
+    merger = ReportMerger()
+    for a in reports:
+        for b in reports:
+            stored = card_conflict(read_card(card_text(a)), read_card(card_text(b)))
+            assert stored == card_conflict(link_card(a), link_card(b))
+            [maybe] = merger.may_link([(card_text(a), card_text(b))])
+            assert maybe == (stored is None)
+            if not maybe:
+                assert link(a, b) is None
+
+
+@pytest.mark.parametrize("text", [None, "", "not json", "[]", '[99, "assault"]', '[1, "no-such-type"]'])
+def test_a_missing_or_unreadable_card_rules_nothing_out(text):
+    from sitroom.merge.reports import ReportMerger, card_text, read_card
+
+    if text is not None and text.startswith("[99"):
+        text = "[99" + card_text(report("d1"))[2:]  # a card of another layout, otherwise fine
+    assert read_card(text) is None
+    other = card_text(report("d2", actors=[IS]))
+    assert ReportMerger().may_link([(text, other), (other, text)]) == [True, True]
+
+
+def _counting_merger(cards: bool):
+    from sitroom.merge.reports import ReportMerger
+
+    class Counting(ReportMerger):
+        def linked(self, pairs):
+            self.compared.extend((a.id, b.id) for a, b in pairs)
+            return super().linked(pairs)
+
+        def card(self, report):
+            return super().card(report) if cards else None
+
+    merger = Counting()
+    object.__setattr__(merger, "compared", [])
+    return merger
+
+
+def test_a_write_reads_in_full_only_the_block_members_their_cards_leave():
+    # One place and week: the story of one actor, and many reports of other actors that cards rule out.
+    story = [report(f"s{i}", actors=[US], reported=f"2026-03-0{i}") for i in range(1, 4)]
+    others = [report(f"o{i}", actors=[actor(f"Group {i}", actor_id=f"g{i}")]) for i in range(12)]
+    found = {}
+    for cards in (True, False):
+        merger = _counting_merger(cards)
+        with open_store(":memory:", merger=merger) as store:
+            for r in [*others, *story]:
+                store.write(_doc(r.evidence[0].document, str(r.reported)), [r])
+            found[cards] = (to_dict(store.events()), merger.compared)
+    with_cards, without = found[True], found[False]
+    assert with_cards[0] == without[0]
+    assert len(_one([e for e in merge_reports(story)]).reports) == 3
+    assert all(b.startswith("ev-s") for _, b in with_cards[1])
+    assert any(b.startswith("ev-o") for _, b in without[1])
+
+
+@given(reports=report_sets(), seed=st.integers(0, 2**32 - 1))
+def test_reports_stored_without_cards_merge_as_those_with_them(reports, seed):
+    by_doc: dict[str, list[Event]] = {}
+    for r in reports:
+        by_doc.setdefault(r.evidence[0].document, []).append(r)
+    documents = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    random.Random(seed).shuffle(documents)
+    found = []
+    for cards in (True, False):
+        with open_store(":memory:", merger=_counting_merger(cards)) as store:
+            for document in documents:
+                store.write(*document)
+            found.append(to_dict(store.events()))
+    assert found[0] == found[1]

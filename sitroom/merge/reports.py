@@ -24,8 +24,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
+
 from sitroom.codec import collector_paused
-from sitroom.merge.document import _actors_agree, _union
+from sitroom.merge.document import _union
 from sitroom.records import (
     Certainty,
     Claim,
@@ -39,6 +41,7 @@ from sitroom.records import (
     Review,
     ReviewAction,
     ReviewState,
+    Role,
     Source,
     SourceKind,
     Status,
@@ -198,7 +201,35 @@ def conflict(a: Event, b: Event) -> str | None:
         return "different types"
     if _documents(a) & _documents(b):
         return "one document told them apart"
-    if not _actors_agree(a.actors, b.actors):
+    found = card_conflict(link_card(a), link_card(b))
+    if found is None and _methods(a) and _methods(b) and not _methods(a) & _methods(b):
+        return "different methods"
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCard:
+    """What `conflict` reads of a report besides its documents and wording: small enough for a store to
+    read for every report in a block, so that it decodes in full only the reports a card cannot rule out."""
+
+    type: EventType
+    status: Status
+    span: TimeSpan | None  # the event's dates, or else the day it was reported
+    agents: frozenset[str]  # the ids of the actors who act
+    place: Place | None  # read back from a card, only what comparing places reads is filled in
+
+
+def link_card(report: Event) -> LinkCard:
+    agents = frozenset(x.id for x in report.actors if x.role == Role.AGENT and x.id)
+    span = report.date or _day_span(report.reported)
+    return LinkCard(report.type, report.status, span, agents, report.place)
+
+
+def card_conflict(a: LinkCard, b: LinkCard) -> str | None:
+    """Why two reports with these cards cannot be one event, or None where the cards allow it."""
+    if a.type != b.type:
+        return "different types"
+    if a.agents and b.agents and not a.agents & b.agents:
         return "different actors"
     if not _places_compatible(a.place, b.place):
         return "different places"
@@ -207,9 +238,71 @@ def conflict(a: Event, b: Event) -> str | None:
         return "different scopes"
     if not _dates_compatible(a, b):
         return "different dates"
-    if _methods(a) and _methods(b) and not _methods(a) & _methods(b):
-        return "different methods"
     return None
+
+
+# Stored cards say which layout they have: a card of another layout (older rules) rules nothing out.
+_CARD_LAYOUT = 1
+
+
+def card_text(report: Event) -> str:
+    """A report's `LinkCard` as compact JSON, to store beside its record."""
+    card = link_card(report)
+    span, place = card.span, card.place
+    return orjson.dumps(
+        [
+            _CARD_LAYOUT,
+            card.type.value,
+            card.status.value,
+            [span.start.isoformat(), span.end.isoformat(), int(span.precision)] if span else None,
+            sorted(card.agents),
+            [
+                place.name,
+                place.lat,
+                place.lon,
+                int(place.precision),
+                place.country_code,
+                place.admin1,
+                place.gazetteer_id,
+            ]
+            if place
+            else None,
+        ]
+    ).decode()
+
+
+def read_card(text: str | None) -> LinkCard | None:
+    """The card `card_text` wrote, or None for no card, one of another layout or one that cannot be read."""
+    if text is None:
+        return None
+    try:
+        layout, type_, status, span, agents, place = orjson.loads(text)
+        if layout != _CARD_LAYOUT:
+            return None
+        return LinkCard(
+            EventType(type_),
+            Status(status),
+            TimeSpan(date.fromisoformat(span[0]), date.fromisoformat(span[1]), DatePrecision(span[2]))
+            if span
+            else None,
+            frozenset(agents),
+            _card_place(place) if place else None,
+        )
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def _card_place(fields: list) -> Place:
+    name, lat, lon, precision, country_code, admin1, gazetteer_id = fields
+    return Place(
+        name,
+        lat,
+        lon,
+        PlacePrecision(precision),
+        country_code=country_code,
+        admin1=admin1,
+        gazetteer_id=gazetteer_id,
+    )
 
 
 def _documents(report: Event) -> frozenset[str]:
@@ -257,8 +350,8 @@ def _distance(a: Place, b: Place) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _dates_compatible(a: Event, b: Event) -> bool:
-    sa, sb = a.date or _day_span(a.reported), b.date or _day_span(b.reported)
+def _dates_compatible(a: LinkCard, b: LinkCard) -> bool:
+    sa, sb = a.span, b.span
     if sa is None or sb is None:
         return True
     if a.type in _LASTING:
@@ -798,6 +891,22 @@ class ReportMerger:
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return partner_keys(key)
 
+    def card(self, report: Event) -> str | None:
+        return card_text(report)
+
+    def may_link(self, pairs: Sequence[tuple[str | None, str | None]]) -> list[bool]:
+        """For pairs of stored cards, False where the cards alone rule a link out; a missing card or one
+        that cannot be read rules nothing out. Each distinct card is read once."""
+        cards: dict[str | None, LinkCard | None] = {}
+        found = []
+        for text_a, text_b in pairs:
+            for text in (text_a, text_b):
+                if text not in cards:
+                    cards[text] = read_card(text)
+            a, b = cards[text_a], cards[text_b]
+            found.append(a is None or b is None or card_conflict(a, b) is None)
+        return found
+
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
         """For each pair, whether merging may join the two (clusters grow along links only). Each pair
         is read in the order merging reads it, by report id, so that a session's memo serves both."""
@@ -842,6 +951,12 @@ class KeepReports:
 
     def partner_keys(self, key: str) -> tuple[str, ...]:
         return (key,)
+
+    def card(self, report: Event) -> str | None:
+        return None
+
+    def may_link(self, pairs: Sequence[tuple[str | None, str | None]]) -> list[bool]:
+        return [False] * len(pairs)
 
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]:
         return [False] * len(pairs)

@@ -46,6 +46,14 @@ class Merger(Protocol):
 
     def partner_keys(self, key: str) -> tuple[str, ...]: ...
 
+    def card(self, report: Event) -> str | None:
+        """A short text, stored with the report, from which `may_link` can rule pairs out unread."""
+        ...
+
+    def may_link(self, pairs: Sequence[tuple[str | None, str | None]]) -> list[bool]:
+        """For pairs of stored cards (None where a report has none), whether `linked` could say yes."""
+        ...
+
     def linked(self, pairs: Sequence[tuple[Event, Event]]) -> list[bool]: ...
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]: ...
@@ -194,8 +202,9 @@ _UPSERT_EVENT = (
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 _UPSERT_REPORT = (
-    "INSERT INTO reports (id, document_id, event_id, reported, record) VALUES (?, ?, ?, ?, ?)"
-    " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported"
+    "INSERT INTO reports (id, document_id, event_id, reported, record, card) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET record = excluded.record, reported = excluded.reported,"
+    " card = excluded.card"
 )
 _INSERT_EVENT_ACTOR = (
     "INSERT INTO event_actors (event_id, position, actor_id, name, role, mention, date_start)"
@@ -545,7 +554,8 @@ class SqlStore:
         rows, keys = [], []
         for report, document_id in latest.values():
             record = to_json(report)
-            rows.append((report.id, document_id, None, _iso(report.reported), record))
+            card = self.merger.card(report)
+            rows.append((report.id, document_id, None, _iso(report.reported), record, card))
             self._decoded_reports.put(report.id, record, report)
             keys += [(report.id, key) for key in dict.fromkeys(self.merger.keys(report))]
         self._db.run_many(_UPSERT_REPORT, rows)
@@ -601,12 +611,18 @@ class SqlStore:
         partners = self._block_partners(report_ids, blocks)
         candidates = sorted({p for found in partners.values() for p in found} - known)
         own = {r.id: r for r in self._reports_by_id(report_ids)}
+        own_cards = {id_: self.merger.card(report) for id_, report in own.items()}
         found: set[str] = set()
-        # A country's block holds hundreds of reports a month: they are decoded a chunk at a time, so a
-        # write's memory does not grow with the blocks.
+        # A country's block holds hundreds of reports a month, most of which a card rules out (another
+        # actor, place or month): the cards are read a chunk at a time, and only the reports they leave
+        # are decoded, so a write's memory and time do not grow with the blocks.
         for chunk in _chunks(candidates):
-            decoded = {r.id: r for r in self._reports_by_id(chunk)}
-            pairs = [(id_, other) for id_, others in partners.items() for other in others if other in decoded]
+            sql = f"SELECT id, card FROM reports WHERE id IN ({_marks(len(chunk))})"
+            cards = dict(self._db.all(sql, chunk))
+            pairs = [(id_, other) for id_, others in partners.items() for other in others if other in cards]
+            possible = self.merger.may_link([(own_cards[a], cards[b]) for a, b in pairs])
+            pairs = [pair for pair, maybe in zip(pairs, possible, strict=True) if maybe]
+            decoded = {r.id: r for r in self._reports_by_id(sorted({b for _, b in pairs}))}
             linked = self.merger.linked([(own[a], decoded[b]) for a, b in pairs])
             found |= {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
         return found
