@@ -12,6 +12,7 @@ import heapq
 import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -322,6 +323,15 @@ def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
+def _in_list(values: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+    """Placeholders and parameters for `IN (...)` over `values` (not empty), padded to a power of two by
+    repeating the last value, which changes no IN test. The query text then takes one of a few shapes
+    per statement, so the driver's cache of prepared statements serves them: one per list length would
+    fill it (SQLite's holds 128, each a query plan of tens of kilobytes for a long list)."""
+    size = 1 << (len(values) - 1).bit_length()
+    return _marks(size), (*values, *[values[-1]] * (size - len(values)))
+
+
 def _event_filters(
     lower: str,
     type: str | None,
@@ -461,6 +471,29 @@ def _evidence_says(event: Event, text: str) -> bool:
     return any(wanted in e.sentence.lower() for e in event.evidence)
 
 
+class _Blocks:
+    """The members of the blocks one write has read, by key. Most keys a write asks for (the cells around
+    a site, the months around a date) have no members, and a report sits in a dozen blocks: so only keys
+    with members take a set, and each report id is held once, however many blocks name it."""
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        self._members: dict[str, set[str]] = {}
+        self._ids: dict[str, str] = {}
+
+    def add(self, keys: Sequence[str], rows: Iterable[tuple[str, str]]) -> None:
+        """Keep the (key, report id) rows read for `keys`."""
+        self.read.update(keys)
+        for key, id_ in rows:
+            self._members.setdefault(key, set()).add(self._ids.setdefault(id_, id_))
+
+    def members(self, key: str) -> AbstractSet[str]:
+        return self._members.get(key, _NO_MEMBERS)
+
+
+_NO_MEMBERS: frozenset[str] = frozenset()
+
+
 class _DecodedRecords:
     """The reports decoded or written lately, by id, each with a digest of the record text it came from:
     every write re-merges reports that earlier writes decoded or wrote. A changed record is decoded again.
@@ -560,7 +593,8 @@ class SqlStore:
             keys += [(report.id, key) for key in dict.fromkeys(self.merger.keys(report))]
         self._db.run_many(_UPSERT_REPORT, rows)
         for chunk in _chunks(list(latest)):
-            self._db.run(f"DELETE FROM report_keys WHERE report_id IN ({_marks(len(chunk))})", chunk)
+            marks, params = _in_list(chunk)
+            self._db.run(f"DELETE FROM report_keys WHERE report_id IN ({marks})", params)
         self._db.run_many("INSERT INTO report_keys (report_id, key) VALUES (?, ?)", keys)
 
     def _remerge(self, seeds: Sequence[str]) -> None:
@@ -587,15 +621,16 @@ class SqlStore:
         the reports a reviewer merged with them."""
         found, frontier = set(seeds), set(seeds)
         reviewed = [(set(r.reports) | set(r.other_reports)) for r in reviews if r.other_reports]
-        blocks: dict[str, set[str]] = {}  # members by block key, read once: the keys do not change here
+        blocks = _Blocks()  # members by block key, read once: the keys do not change here
         while frontier:
             grown: set[str] = set()
             for chunk in _chunks(sorted(frontier)):
                 grown |= self._linked_to(chunk, found, blocks)
+                marks, params = _in_list(chunk)
                 grown |= self._ids(
                     "SELECT r2.id FROM reports r1 JOIN reports r2 ON r1.event_id = r2.event_id"
-                    f" WHERE r1.id IN ({_marks(len(chunk))})",
-                    chunk,
+                    f" WHERE r1.id IN ({marks})",
+                    params,
                 )
             for group in reviewed:
                 if group & (found | grown):
@@ -604,7 +639,7 @@ class SqlStore:
             found |= grown
         return sorted(found)
 
-    def _linked_to(self, report_ids: Sequence[str], known: set[str], blocks: dict[str, set[str]]) -> set[str]:
+    def _linked_to(self, report_ids: Sequence[str], known: set[str], blocks: _Blocks) -> set[str]:
         """The reports outside `known` that share a block with one of `report_ids` and link to it.
         Only links join reports into one event, so blocks alone would chain a busy place's whole
         history into every write. `blocks`: the members of the blocks read so far, added to."""
@@ -617,8 +652,8 @@ class SqlStore:
         # actor, place or month): the cards are read a chunk at a time, and only the reports they leave
         # are decoded, so a write's memory and time do not grow with the blocks.
         for chunk in _chunks(candidates):
-            sql = f"SELECT id, card FROM reports WHERE id IN ({_marks(len(chunk))})"
-            cards = dict(self._db.all(sql, chunk))
+            marks, params = _in_list(chunk)
+            cards = dict(self._db.all(f"SELECT id, card FROM reports WHERE id IN ({marks})", params))
             pairs = [(id_, other) for id_, others in partners.items() for other in others if other in cards]
             possible = self.merger.may_link([(own_cards[a], cards[b]) for a, b in pairs])
             pairs = [pair for pair, maybe in zip(pairs, possible, strict=True) if maybe]
@@ -627,26 +662,22 @@ class SqlStore:
             found |= {other for (_, other), yes in zip(pairs, linked, strict=True) if yes}
         return found
 
-    def _block_partners(self, report_ids: Sequence[str], by_key: dict[str, set[str]]) -> dict[str, set[str]]:
-        """For each report, the reports in the blocks it is compared with; `by_key` holds the members of
+    def _block_partners(self, report_ids: Sequence[str], blocks: _Blocks) -> dict[str, set[str]]:
+        """For each report, the reports in the blocks it is compared with; `blocks` holds the members of
         blocks already read, and gets those of the blocks read here."""
-        rows = self._db.all(
-            f"SELECT report_id, key FROM report_keys WHERE report_id IN ({_marks(len(report_ids))})",
-            report_ids,
-        )
+        marks, params = _in_list(report_ids)
+        rows = self._db.all(f"SELECT report_id, key FROM report_keys WHERE report_id IN ({marks})", params)
         partner_keys = {key: self.merger.partner_keys(key) for key in {key for _, key in rows}}
-        wanted = {p for keys in partner_keys.values() for p in keys} - by_key.keys()
-        for key in wanted:
-            by_key[key] = set()
-        for chunk in _chunks(sorted(wanted)):
-            sql = f"SELECT key, report_id FROM report_keys WHERE key IN ({_marks(len(chunk))})"
-            for key, other in self._db.all(sql, chunk):
-                by_key[key].add(other)
+        wanted = sorted({p for keys in partner_keys.values() for p in keys} - blocks.read)
+        for chunk in _chunks(wanted):
+            marks, params = _in_list(chunk)
+            sql = f"SELECT key, report_id FROM report_keys WHERE key IN ({marks})"
+            blocks.add(chunk, self._db.all(sql, params))
         partners: dict[str, set[str]] = {}
         for id_, key in rows:
             found = partners.setdefault(id_, set())
             for partner_key in partner_keys[key]:
-                found |= by_key[partner_key]
+                found |= blocks.members(partner_key)
             found.discard(id_)
         return partners
 
@@ -656,28 +687,27 @@ class SqlStore:
     def _event_ids_of(self, report_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(report_ids):
-            found |= self._ids(
-                "SELECT DISTINCT event_id FROM reports"
-                f" WHERE event_id IS NOT NULL AND id IN ({_marks(len(chunk))})",
-                chunk,
-            )
+            marks, params = _in_list(chunk)
+            sql = f"SELECT DISTINCT event_id FROM reports WHERE event_id IS NOT NULL AND id IN ({marks})"
+            found |= self._ids(sql, params)
         return found
 
     def _reports_by_id(self, ids: Sequence[str]) -> list[Event]:
         found = []
         for chunk in _chunks(ids):
-            rows = self._db.all(f"SELECT id, record FROM reports WHERE id IN ({_marks(len(chunk))})", chunk)
+            marks, params = _in_list(chunk)
+            rows = self._db.all(f"SELECT id, record FROM reports WHERE id IN ({marks})", params)
             found += [self._decoded_reports.get(id_, record) for id_, record in rows]
         return found
 
     def _delete_events(self, ids: Sequence[str]) -> None:
-        marks = _marks(len(ids))
+        marks, params = _in_list(ids)
         for table, column in (
             ("event_actors", "event_id"),
             ("event_documents", "event_id"),
             ("events", "id"),
         ):
-            self._db.run(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
+            self._db.run(f"DELETE FROM {table} WHERE {column} IN ({marks})", params)
 
     def reports(self, event_id: str | None = None, known_at: date | None = None) -> list[Event]:
         """Each document's account of events: those merged into `event_id`, or those reported by
@@ -708,10 +738,11 @@ class SqlStore:
         """The merged events that hold any of these reports."""
         found: dict[str, Event] = {}
         for chunk in _chunks(list(report_ids)):
+            marks, params = _in_list(chunk)
             rows = self._db.all(
                 "SELECT DISTINCT e.id, e.record FROM events e JOIN reports r ON r.event_id = e.id"
-                f" WHERE r.id IN ({_marks(len(chunk))})",
-                chunk,
+                f" WHERE r.id IN ({marks})",
+                params,
             )
             found.update((row[0], _event_from_record(row[1])) for row in rows)
         return [found[k] for k in sorted(found)]
@@ -826,8 +857,9 @@ class SqlStore:
         self._db.run_many(_UPSERT_EVENT, rows)
         # The events' links are rewritten from their records, so the newest version is the truth.
         for chunk in _chunks(ids):
+            marks, params = _in_list(chunk)
             for table in ("event_actors", "event_documents"):
-                self._db.run(f"DELETE FROM {table} WHERE event_id IN ({_marks(len(chunk))})", chunk)
+                self._db.run(f"DELETE FROM {table} WHERE event_id IN ({marks})", params)
         self._db.run_many(_INSERT_EVENT_ACTOR, [row for event in events for row in _actor_rows(event)])
         links = [(event.id, linked) for event in events for linked in event.documents]
         self._db.run_many(_LINK_DOCUMENT, links)
@@ -919,7 +951,8 @@ class SqlStore:
         """The events with these ids, in that order."""
         records: dict[str, str] = {}
         for chunk in _chunks(ids):
-            rows = self._db.all(f"SELECT id, record FROM events WHERE id IN ({_marks(len(chunk))})", chunk)
+            marks, params = _in_list(chunk)
+            rows = self._db.all(f"SELECT id, record FROM events WHERE id IN ({marks})", params)
             records.update((id_, record) for id_, record in rows)
         return [_event_from_record(records[id_]) for id_ in ids if id_ in records]
 

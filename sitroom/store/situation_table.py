@@ -36,7 +36,7 @@ from sitroom.situation import (
     place_key,
     settled,
 )
-from sitroom.store.base import Db, _chunks, _event_from_record, _iso, _marks
+from sitroom.store.base import Db, _chunks, _event_from_record, _in_list, _iso, _marks
 
 _POSTURE = tuple(sorted(t.value for t in POSTURE_TYPES))
 _IS_POSTURE = f"type IN ({_marks(len(_POSTURE))})"
@@ -113,8 +113,9 @@ def pairs_of_events(db: Db, event_ids: Iterable[str], decode: Decode = _decode_r
     """The pairs these stored events bear on."""
     found: set[PairKey] = set()
     for chunk in _chunks(sorted(event_ids)):
-        sql = f"SELECT id, record FROM events WHERE id IN ({_marks(len(chunk))}) AND {_IS_POSTURE}"
-        rows = db.all(sql, (*chunk, *_POSTURE))
+        marks, params = _in_list(chunk)
+        sql = f"SELECT id, record FROM events WHERE id IN ({marks}) AND {_IS_POSTURE}"
+        rows = db.all(sql, (*params, *_POSTURE))
         found |= {key for id_, record in rows for key in pair_keys(decode(id_, record))}
     return found
 
@@ -137,13 +138,13 @@ def refresh(db: Db, pairs: Iterable[PairKey], decode: Decode = _decode_record) -
 def _events_of(db: Db, place: str, actors: Sequence[str], decode: Decode) -> list[Event]:
     """The events at the place with any of these actors: all that bear on those pairs, and maybe more
     (an actor key is an actor's id, or its name when it has none)."""
-    marks = _marks(len(actors))
+    marks, params = _in_list(actors)
     sql = (
         f"SELECT e.id, e.record FROM events e WHERE e.place_key = ? AND e.{_IS_POSTURE} AND EXISTS"
         " (SELECT 1 FROM event_actors a WHERE a.event_id = e.id"
         f" AND (a.actor_id IN ({marks}) OR a.name IN ({marks})))"
     )
-    rows = db.all(sql, (place, *_POSTURE, *actors, *actors))
+    rows = db.all(sql, (place, *_POSTURE, *params, *params))
     return [decode(id_, record) for id_, record in rows]
 
 
