@@ -85,7 +85,9 @@ def clean(mention: str) -> str:
     return text.strip(_EDGES)
 
 
-_READINGS = 8192  # mentions whose readings are kept
+# Mentions whose readings are kept: the actors a feed names again and again; most other mentions are
+# one-offs, so a larger memo would only take longer to fill (and memory longer to settle).
+_READINGS = 2048
 
 
 @lru_cache(maxsize=8192)  # the same few thousand words are folded again in every document
