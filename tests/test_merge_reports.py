@@ -234,6 +234,14 @@ def _doc(name: str, reported: str) -> Document:
     return Document(name, f"text of {name}", date.fromisoformat(reported), f"hash-{name}")
 
 
+def _by_document(reports: list[Event]) -> list[tuple[Document, list[Event]]]:
+    """The reports grouped into their documents, dated by the first report's dateline."""
+    by_doc: dict[str, list[Event]] = {}
+    for r in reports:
+        by_doc.setdefault(r.evidence[0].document, []).append(r)
+    return [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+
+
 def _stored_events(order: list[tuple[Document, list[Event]]]) -> list[dict]:
     with open_store(":memory:") as store:
         for document, reports in order:
@@ -243,10 +251,7 @@ def _stored_events(order: list[tuple[Document, list[Event]]]) -> list[dict]:
 
 @given(reports=report_sets(), seed=st.integers(0, 2**32 - 1))
 def test_ingesting_documents_in_any_order_gives_the_same_events(reports, seed):
-    by_doc: dict[str, list[Event]] = {}
-    for r in reports:
-        by_doc.setdefault(r.evidence[0].document, []).append(r)
-    batches = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    batches = _by_document(reports)
     shuffled = list(batches)
     random.Random(seed).shuffle(shuffled)
     assert _stored_events(shuffled) == _stored_events(batches)
@@ -254,10 +259,7 @@ def test_ingesting_documents_in_any_order_gives_the_same_events(reports, seed):
 
 @given(reports=report_sets(), seed=st.integers(0, 2**32 - 1), size=st.integers(1, 5))
 def test_writing_documents_in_batches_gives_the_events_of_one_by_one(reports, seed, size):
-    by_doc: dict[str, list[Event]] = {}
-    for r in reports:
-        by_doc.setdefault(r.evidence[0].document, []).append(r)
-    documents = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    documents = _by_document(reports)
     random.Random(seed).shuffle(documents)
     with open_store(":memory:") as store:
         for start in range(0, len(documents), size):
@@ -504,17 +506,14 @@ def test_a_write_reads_in_full_only_the_block_members_their_cards_leave():
             found[cards] = (to_dict(store.events()), merger.compared)
     with_cards, without = found[True], found[False]
     assert with_cards[0] == without[0]
-    assert len(_one([e for e in merge_reports(story)]).reports) == 3
+    assert len(_one(merge_reports(story)).reports) == 3
     assert all(b.startswith("ev-s") for _, b in with_cards[1])
     assert any(b.startswith("ev-o") for _, b in without[1])
 
 
 @given(reports=report_sets(), seed=st.integers(0, 2**32 - 1))
 def test_reports_stored_without_cards_merge_as_those_with_them(reports, seed):
-    by_doc: dict[str, list[Event]] = {}
-    for r in reports:
-        by_doc.setdefault(r.evidence[0].document, []).append(r)
-    documents = [(_doc(d, str(rs[0].reported)), rs) for d, rs in sorted(by_doc.items())]
+    documents = _by_document(reports)
     random.Random(seed).shuffle(documents)
     found = []
     for cards in (True, False):
