@@ -32,10 +32,11 @@ _NO_LIMIT = 2**62
 # Events lasting longer than this are flagged, so a date window can bound the start of the rest: the
 # window's index range then begins this many days before it. Most events last a day or a few.
 LONG_SPAN_DAYS = 31
-# Decoded reports kept for the next re-merge (about three megabytes): a write's stories and the block
-# members their cards leave, in a feed's steady state. Kept small so that it fills within the first few
-# writes and memory does not creep up as a corpus grows.
-_DECODED_REPORTS = 1024
+# Decoded reports kept for the next re-merge (about six megabytes): a write's stories and the block
+# members their cards leave. A feed needs about a thousand; a corpus whose every write merges every story
+# again (the bench's texts, each told nine times) needs all its reports, and at 1,024 its writes took a
+# third longer, which two workers' client could not spare.
+_DECODED_REPORTS = 2048
 # Merged events kept as written, for the next write that replaces them (it reads their situation pairs).
 _DECODED_EVENTS = 256
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
