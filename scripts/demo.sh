@@ -4,8 +4,8 @@
 # situation room page (open http://127.0.0.1:8000; Ctrl-C stops it). SERVE=0 skips the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet -e .
-npm ci --no-audit --no-fund --loglevel=error  # the web page's packages (node_modules/, served under /vendor/)
+bash scripts/setup.sh
+source scripts/env.sh
 export SITROOM_DB="${SITROOM_DB:-$PWD/demo.db}"
 sitroom ingest examples/
 sitroom events
