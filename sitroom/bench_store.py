@@ -132,9 +132,7 @@ def _copy_rows(db, count: int, seed: int) -> None:
             for event, event_actors in synthetic_rows(count, seed):
                 copy.write_row(event)
                 actors += event_actors
-        with cursor.copy(
-            f"COPY event_actors ({_ACTOR_COLUMNS}) FROM STDIN"
-        ) as copy:
+        with cursor.copy(f"COPY event_actors ({_ACTOR_COLUMNS}) FROM STDIN") as copy:
             for row in actors:
                 copy.write_row(row)
 

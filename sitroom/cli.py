@@ -13,6 +13,7 @@ import click
 
 from sitroom import codec
 from sitroom.errors import SitroomError
+from sitroom.records import EventType
 from sitroom.settings import Settings, load_settings
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -22,10 +23,37 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-def _open_store(ctx: click.Context):
+class NoDatabase(click.ClickException):
+    """A command was pointed at a database that is not there: a usage mistake, exit status 2."""
+
+    exit_code = 2
+
+
+def _open_store(ctx: click.Context, create: bool = False, create_dirs: bool = False):
+    """The store at --db. Reading commands (`create` False) never make one: a missing file is an error,
+    not an empty answer. Writing commands make the file, and its folder only when asked (`create_dirs`)
+    or when it is the default one in the user's data directory."""
     from sitroom.store import open_store
 
+    _check_db(_settings(ctx).db, create, create_dirs)
     return open_store(_settings(ctx).db)
+
+
+def _check_db(url: str, create: bool, create_dirs: bool = False) -> None:
+    from sitroom.settings import default_db_path
+    from sitroom.store import sqlite_path
+
+    path = sqlite_path(url)
+    if path and path != ":memory:":
+        file = Path(path)
+        if not create and not file.exists():
+            raise NoDatabase(
+                f"no database at {path} (nothing has been ingested there: sitroom --db {path} ingest FILE)"
+            )
+        if create and not file.parent.is_dir() and not (create_dirs or file == default_db_path()):
+            raise NoDatabase(
+                f"no folder {file.parent} for the database {path}: make it first, or pass --create-dirs"
+            )
 
 
 def _pipeline(ctx: click.Context):
@@ -75,36 +103,73 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     type=click.IntRange(min=1),
     help="Documents per write transaction [default: 256]; a stopped run redoes at most this many.",
 )
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="Read a JSONL field from another name, e.g. outlet=source (repeatable; fields: id, date, text,"
+    " url, outlet, title).",
+)
+@click.option("--create-dirs", is_flag=True, help="Make the database's folder if it does not exist.")
+@click.option(
+    "--progress-every",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="When stderr is not a terminal, a progress line every N documents.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The summary as JSON, with every file skipped and why.")
 @click.pass_context
 @errors_as_click
-def ingest(ctx: click.Context, paths: tuple[str, ...], default_date, workers, cluster, write_batch) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    default_date,
+    workers,
+    cluster,
+    write_batch,
+    fields,
+    create_dirs,
+    progress_every,
+    as_json,
+) -> None:
     """Read text files, HTML pages, RSS/Atom feeds, JSONL corpora, folders or - (stdin) and store their
-    documents and events."""
-    from tqdm import tqdm
-
-    from sitroom.ingest import read_inputs
+    documents and events. Every file passed over is named with its reason; the exit status is 1 when
+    anything was skipped."""
+    from sitroom.ingest import count_documents, read_inputs
+    from sitroom.progress import Progress
 
     settings = _settings(ctx)
     notes: list[tuple[str, str]] = []
     inputs = read_inputs(
-        paths, default_date.date() if default_date else None, settings.max_bytes, on_note=_collect(notes)
+        paths,
+        default_date.date() if default_date else None,
+        settings.max_bytes,
+        on_note=_collect(notes),
+        fields=_field_mapping(fields),
     )
-    with _open_store(ctx) as store, tqdm(desc="ingest", unit="doc", disable=None, file=sys.stderr) as bar:
-        report = _ingest_into(ctx, inputs, store, bar.update, workers, cluster, write_batch)
+    with (
+        _open_store(ctx, create=True, create_dirs=create_dirs) as store,
+        Progress("ingest", count_documents(paths), every=progress_every) as progress,
+    ):
+        report = _ingest_into(ctx, inputs, store, progress.update, workers, cluster, write_batch)
         stored = store.event_count()
-    _echo_ingest_problems(notes, report)
-    click.echo(
-        f"{report.added} documents added, {report.unchanged} unchanged, {len(report.skipped)} skipped; "
-        f"{report.events} event reports; {stored} events in the store"
-    )
+    if as_json:
+        click.echo(json.dumps(_ingest_summary(report, notes, stored), indent=2, ensure_ascii=False))
+    else:
+        _echo_ingest_problems(notes, report)
+        click.echo(
+            f"{report.added} documents added, {report.unchanged} unchanged, {len(report.skipped)} skipped"
+            + (f", {len(report.ignored)} ignored" if report.ignored else "")
+            + f"; {report.events} event reports; {stored} events in the store"
+        )
     if report.skipped:
         ctx.exit(1)
 
 
 @main.command()
-@click.option(
-    "--type", "type_", help="Event type: withdraw, deploy, presence, assault, fight, control, statement."
-)
+@click.option("--type", "type_", type=click.Choice([t.value for t in EventType]), help="Event type.")
 @click.option("--actor", help="Actor name, alias or id.")
 @click.option("--place", help="Place name, admin1 or country.")
 @click.option("--since", type=DATE, help="Events on or after this date.")
@@ -116,6 +181,9 @@ def events(ctx, type_, actor, place, since, until, as_json) -> None:
     """List stored events."""
     with _open_store(ctx) as store:
         found = store.events(type=type_, actor=actor, place=place, since=_day(since), until=_day(until))
+        if not found:
+            _check_known(store, "actor", actor)
+            _check_known(store, "place", place)
     if as_json:
         click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
         return
@@ -483,6 +551,7 @@ def serve(ctx, host: str, port: int, cors_origins: tuple[str, ...], max_body: in
     from sitroom.api.app import create_app
     from sitroom.api.state import ApiConfig
 
+    _check_db(_settings(ctx).db, create=True)
     app = create_app(ApiConfig(_settings(ctx), cors_origins=cors_origins, max_body_bytes=max_body))
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"sitroom: open http://{shown}:{port} (Ctrl-C stops it)", err=True)
@@ -508,7 +577,7 @@ def token_create(ctx, name: str) -> None:
     """Make a token for NAME (who its reviews are recorded as) and print it; it is shown only once."""
     from sitroom.api.auth import create_token
 
-    with _open_store(ctx) as store:
+    with _open_store(ctx, create=True) as store:
         click.echo(create_token(store, name))
     click.echo(f"token for {name!r} created; keep it: only its hash is stored", err=True)
 
@@ -597,7 +666,7 @@ def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> Non
             f" {report.unchanged} unchanged, {len(report.skipped)} skipped; {report.events} event reports"
         )
 
-    with _open_store(ctx) as store:
+    with _open_store(ctx, create=True) as store:
         run_watch(watcher, store, _pipeline(ctx), interval, once, report_poll)
 
 
@@ -640,6 +709,59 @@ def _echo_ingest_problems(notes: list[tuple[str, str]], report) -> None:
         )
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.origin}: {skipped.reason}", err=True)
+    for ignored in report.ignored:
+        click.echo(f"ignored {ignored.origin}: {ignored.reason}", err=True)
+
+
+def _field_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    from sitroom.ingest.jsonl import field_mapping
+
+    try:
+        return field_mapping(pairs)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--field") from err
+
+
+def _check_known(store, kind: str, name: str | None) -> None:
+    """A --actor or --place that matches nothing the store knows is a mistake worth naming, with the
+    nearest names, rather than an empty list."""
+    if name is None:
+        return
+    known = store.known_names(kind)
+    wanted = name.casefold()
+    if any(wanted in candidate.casefold() for candidate in known):
+        return
+    nearest = _nearest(wanted, known)
+    hint = f"; nearest: {', '.join(nearest)}" if nearest else f"; the store knows {len(known)} {kind} names"
+    raise click.BadParameter(f"no {kind} by the name {name!r} is known{hint}", param_hint=f"--{kind}")
+
+
+def _nearest(wanted: str, known: list[str], count: int = 5) -> list[str]:
+    """The known names closest in spelling to `wanted`, whole or by one of their words."""
+    from difflib import SequenceMatcher
+
+    def closeness(candidate: str) -> float:
+        words = [candidate.casefold(), *candidate.casefold().split()]
+        return max(SequenceMatcher(None, wanted, word).ratio() for word in words)
+
+    scored = sorted(((closeness(name), name) for name in known), key=lambda pair: (-pair[0], pair[1]))
+    return [name for score, name in scored[:count] if score >= 0.5]
+
+
+def _ingest_summary(report, notes: list[tuple[str, str]], stored: int) -> dict:
+    def listed(items) -> list[dict]:
+        return [{"origin": item.origin, "reason": item.reason} for item in items]
+
+    return {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "event_reports": report.events,
+        "events_in_store": stored,
+        "skipped": listed(report.skipped),
+        "ignored": listed(report.ignored),
+        "conflicts": [{"origin": c.origin, "id": c.id, "stored_as": c.stored_as} for c in report.conflicts],
+        "notes": [{"origin": origin, "note": note} for origin, note in notes],
+    }
 
 
 def _day(value) -> date | None:

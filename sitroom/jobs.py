@@ -8,7 +8,7 @@ from itertools import islice
 
 from sitroom.errors import SitroomError, StoreError
 from sitroom.pipeline import Pipeline
-from sitroom.records import Document, Event, Skipped
+from sitroom.records import Document, Event, Ignored, Skipped
 from sitroom.store import Store
 
 # spaCy's default nlp.max_length: a longer text makes the parser refuse the whole batch.
@@ -37,10 +37,11 @@ class IngestReport:
     events: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     conflicts: list[IdConflict] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)  # passed over by rule: READMEs, hidden files
 
 
 def ingest(
-    inputs: Iterable[Document | Skipped],
+    inputs: Iterable[Document | Skipped | Ignored],
     store: Store,
     pipeline: Pipeline | None,
     on_document: Callable[[], None] = lambda: None,
@@ -64,6 +65,9 @@ def ingest(
         for item in inputs:
             if isinstance(item, Skipped):
                 report.skipped.append(item)
+                on_document()
+            elif isinstance(item, Ignored):
+                report.ignored.append(item)
                 on_document()
             elif item.content_hash in unwritten.hashes or store.has_document(item.content_hash):
                 report.unchanged += 1

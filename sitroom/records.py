@@ -128,6 +128,14 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Ignored:
+    """A file in a folder that is passed over by rule, not for a fault: a README, a hidden file."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A span of a document's text."""
 

@@ -38,12 +38,17 @@ def load_settings(config_file: str | Path | None = None) -> Settings:
         if os.environ.get(var):
             raw[section][key] = os.environ[var]
     return Settings(
-        db=raw["store"]["db"] or str(Path(platformdirs.user_data_dir("sitroom")) / "sitroom.db"),
+        db=raw["store"]["db"] or str(default_db_path()),
         model=raw["nlp"]["model"],
         batch_size=int(raw["nlp"]["batch_size"]),
         max_bytes=int(raw["ingest"]["max_bytes"]),
         gazetteer_path=Path(raw["gazetteer"]["path"] or default_gazetteer_path()),
     )
+
+
+def default_db_path() -> Path:
+    """The database used when none is given: in the user's data directory, made on first use."""
+    return Path(platformdirs.user_data_dir("sitroom")) / "sitroom.db"
 
 
 def default_gazetteer_path() -> Path:

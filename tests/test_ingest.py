@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -83,7 +84,11 @@ def test_folders_are_read_recursively_in_order(tmp_path):
     _write(tmp_path / "sub" / "b.txt", b"date 2026-01-01\nB.")
     _write(tmp_path / "a.txt", b"date 2026-01-01\nA.")
     _write(tmp_path / "README.md", b"not a report")
-    assert [d.text for d in read_inputs([str(tmp_path)])] == ["A.", "B."]
+    items = list(read_inputs([str(tmp_path)]))
+    assert [d.text for d in items if isinstance(d, Document)] == ["A.", "B."]
+    assert [(Path(i.origin).name, type(i).__name__) for i in items if not isinstance(i, Document)] == [
+        ("README.md", "Ignored")
+    ]
 
 
 def test_same_text_and_date_give_same_hash():

@@ -471,9 +471,7 @@ _BETWEEN = re.compile(
     re.IGNORECASE,
 )
 _BORDER = re.compile(r"^(?:the\s+)?(?P<other>[A-Z][\w'’. -]*?)\s+(?:border|frontier)(?:\s+area)?$")
-_BORDER_WITH = re.compile(
-    r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE
-)
+_BORDER_WITH = re.compile(r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE)
 NEAR_KM = 25.0  # UCDP where_prec 2: within about 25 km of a known point
 
 

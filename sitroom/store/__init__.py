@@ -16,7 +16,7 @@ from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.store.base import Merger
 from sitroom.store.sqlite import SqliteStore
 
-__all__ = ["Merger", "Store", "SqliteStore", "open_store"]
+__all__ = ["Merger", "Store", "SqliteStore", "open_store", "sqlite_path"]
 
 
 class Store(Protocol):
@@ -93,6 +93,10 @@ class Store(Protocol):
 
     def event(self, id: str) -> Event | None: ...
 
+    def known_names(self, kind: str) -> list[str]:
+        """The actor ("actor") or place ("place") names that the `events` filters can match."""
+        ...
+
     def events(
         self,
         type: str | None = None,
@@ -157,14 +161,18 @@ def open_store(url: str, merger: Merger | None = None) -> Store:
         from sitroom.store.postgres import PostgresStore
 
         return PostgresStore(url, merger)
-    if url.startswith(_SQLITE_PREFIX):
-        path = url[len(_SQLITE_PREFIX) :]
-    elif "://" in url:
+    path = sqlite_path(url)
+    if path is None:
         raise StoreError(
             f"unsupported database URL {url!r}: use a file path, sqlite:///path, :memory: or postgresql://..."
         )
-    else:
-        path = url
     if not path:
         raise StoreError(f"no database path in {url!r}")
     return SqliteStore(path, merger)
+
+
+def sqlite_path(url: str) -> str | None:
+    """The SQLite file (or ":memory:") a store URL names; None for any other kind of URL."""
+    if url.startswith(_SQLITE_PREFIX):
+        return url[len(_SQLITE_PREFIX) :]
+    return None if "://" in url else url

@@ -889,6 +889,23 @@ class SqlStore:
     def event_count(self) -> int:
         return int(self._db.one("SELECT COUNT(*) FROM events")[0])
 
+    def known_names(self, kind: str) -> list[str]:
+        """Every name the `events` filter of this `kind` ("actor" or "place") can match, for telling a
+        user who gave an unknown one what is known instead."""
+        if kind == "actor":
+            sql = (
+                "SELECT name FROM event_actors UNION SELECT mention FROM event_actors"
+                " UNION SELECT actor_id FROM event_actors"
+            )
+        elif kind == "place":
+            sql = (
+                "SELECT place_name FROM events UNION SELECT admin1 FROM events"
+                " UNION SELECT country FROM events"
+            )
+        else:
+            raise ValueError(f"known_names: kind must be 'actor' or 'place', not {kind!r}")
+        return sorted({row[0] for row in self._db.all(sql) if row[0]})
+
     def event(self, id: str) -> Event | None:
         row = self._db.one("SELECT record FROM events WHERE id = ?", (id,))
         return _event_from_record(row[0]) if row is not None else None
