@@ -31,6 +31,7 @@ import pytest
 from sitroom import codec
 from sitroom.ingest import read_inputs
 from sitroom.jobs import ingest
+from sitroom.records import Document
 from sitroom.store import open_store
 from sitroom.store.migrations import latest_version
 
@@ -45,6 +46,8 @@ def _corpus(folder: Path) -> Path:
     """About 250 short documents: the paragraphs of the test reports, each under two datelines."""
     rows = []
     for doc in read_inputs([str(REPORTS)]):
+        if not isinstance(doc, Document):
+            continue  # the folder's README and expected outputs
         paragraphs = [p.strip() for p in doc.text.split("\n\n") if len(p.strip()) > 40]
         for number, paragraph in enumerate(paragraphs):
             for copy, day in (("a", doc.date), ("b", doc.date.replace(day=min(doc.date.day + 1, 28)))):
