@@ -33,6 +33,7 @@ from sitroom.resolve.events import (
     Resolvers,
     document_context,
     is_background,
+    read_place_cues,
     resolve_candidates,
     with_report_date,
 )
@@ -82,6 +83,7 @@ class Pipeline:
 
     def events_from_doc(self, doc: Doc, document: Document) -> list[Event]:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
+        candidates = read_place_cues(candidates, self.resolvers)
         ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers)
         events = resolve_candidates(candidates, ctx, self.resolvers)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]

@@ -367,6 +367,7 @@ class PlaceCue:
     feature_hint: str | None = None  # the head noun: base, garrison, province, city, near, ...
     alternate: str | None = None  # another name given for it ("also known as X")
     anaphoric: bool = False  # "the town", "the base": the last such place the document named
+    facility: str | None = None  # "airport" of "X's airport", "military base" of "a military base in X"
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +390,7 @@ class EventCandidate:
     claims: tuple[Claim, ...] = ()
     marks: tuple[Mark, ...] = ()
     nominal: bool = False  # the trigger is a noun ("the withdrawal"), which adds detail to a verbal mention
+    facet: str = ""  # the second fact of one trigger ("control" of a handover, "withdraw" of an expulsion)
 
 
 class ReviewAction(StrEnum):

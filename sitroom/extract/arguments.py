@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
@@ -17,6 +19,7 @@ from sitroom.extract.parse import (
 )
 from sitroom.extract.triggers import (
     Trigger,
+    handover_objects,
     is_force_token,
     is_place_token,
     is_unlabelled_name_after_place_preposition,
@@ -38,6 +41,8 @@ AGENTIVE_PASSIVE = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PR
 
 
 def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
+    if trigger.kind == "expel":
+        return _expel_actors(trigger.token, lex)
     if trigger.nominal:
         return _nominal_actors(trigger, lex)
     verb = trigger.token
@@ -63,6 +68,46 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             role = Role.TARGET if prep == "against" or trigger.type == EventType.FIGHT else Role.PARTNER
             found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
+    return _dedupe(found)
+
+
+def receivers(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
+    """Who a handover gives the place to: the "to" object of the verb or noun, or of what it gives
+    ("handed the base to X", "the handover of the base to X"). Places are not receivers ("to Germany")."""
+    token = trigger.token
+    holders = [token, *handover_objects(token, lex)] if not trigger.nominal else [token]
+    if trigger.particle is not None:
+        holders.append(trigger.particle)  # "handed back to X": the parse may hang "to X" off "back"
+    if trigger.nominal:
+        holders += [o for _, o in prep_objects(token, "of")]
+    found = []
+    for holder in holders:
+        for _, obj in prep_objects(holder, "to"):
+            if _can_receive(obj, lex):
+                found += _actor_mentions(obj, Role.AGENT, lex)
+    return _dedupe(found)
+
+
+def _can_receive(token: Token, lex: Lexicon) -> bool:
+    """An army, an authority or a state receives a place; a town or a base does not."""
+    if token.ent_type_ == "GPE":
+        return True  # "handed the base to Senegal": the state
+    return not is_place_token(token, lex) and token.pos_ in ("NOUN", "PROPN")
+
+
+def _expel_actors(verb: Token, lex: Lexicon) -> list[ActorMention]:
+    """ "X expelled Y from Z": X takes control (agent), Y held the place before (previous)."""
+    found: list[ActorMention] = []
+    subject = subject_of(verb)
+    passive = subject is not None and subject.dep_ == "nsubjpass"
+    if subject is not None and not passive:
+        found += _actor_mentions(_speaker_for_pronoun(subject, lex), Role.AGENT, lex)
+    for _, obj in prep_objects(verb, "by"):
+        if obj.head.dep_ == "agent":
+            found += _actor_mentions(obj, Role.AGENT, lex)
+    expelled = [subject] if passive else list(children(verb, "dobj"))
+    for obj in expelled:
+        found += _actor_mentions(obj, Role.PREVIOUS, lex)
     return _dedupe(found)
 
 
@@ -185,6 +230,11 @@ def _dedupe(found: list[ActorMention]) -> list[ActorMention]:
 
 def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     token = trigger.token
+    containers = _verb_containers(token, lex)
+    if trigger.kind:
+        objects = _handover_places(trigger, lex) if trigger.kind == "handover" else _expel_places(token)
+        cues = [cue for prep, obj in objects if (cue := place_cue(obj, prep, lex, containers)) is not None]
+        return cues or _places_in_phrase(trigger, lex, containers)
     preps = PLACE_PREPS[trigger.type]
     cues: list[PlaceCue] = []
     objects = [(p, o) for p, o in prep_objects(token, *preps)]
@@ -201,15 +251,43 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             if out.lower_ == "out"
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
-    containers = _verb_containers(token, lex)
     for prep, obj in objects:
         cue = place_cue(obj, prep, lex, containers)
         if cue is not None:
             cues.append(cue)
-    return cues or _places_in_phrase(trigger, lex, containers)
+    return _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
 
 
-def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: list[str]) -> list[PlaceCue]:
+def _facility_first(cues: list[PlaceCue]) -> list[PlaceCue]:
+    """ "took the palace in X": one place, the facility in X, not also X itself."""
+    at_facility = {c.mention.start for c in cues if c.facility is not None}
+    return [c for c in cues if c.facility is not None or c.mention.start not in at_facility]
+
+
+def _handover_places(trigger: Trigger, lex: Lexicon) -> list[tuple[str, Token]]:
+    """What a handover gives: the verb's object (or "control of X"), the noun's "of" phrase."""
+    token = trigger.token
+    if not trigger.nominal:
+        given = handover_objects(token, lex)
+    else:
+        given = []
+        for _, obj in prep_objects(token, "of"):
+            if obj.lemma_.lower() in lex.handover_objects:
+                given += [o for _, o in prep_objects(obj, "of", "over")]
+            else:
+                given.append(obj)
+    return [("dobj", obj) for obj in given for obj in [obj, *conjuncts(obj)]]
+
+
+def _expel_places(verb: Token) -> list[tuple[str, Token]]:
+    places = [("from", o) for _, o in prep_objects(verb, "from")]
+    for out in (c for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ == "out"):
+        places += [("from", o) for _, o in prep_objects(out, "of", "from")]
+    places += [("from", o) for p, o in prep_objects(verb, "of") if verb.lemma_ in ("drive", "push")]
+    return places
+
+
+def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
     """No place argument: the first place named inside the trigger's own phrase ("hit an army base in the
     town of X", "withdrew from a position overlooking the village of X"), leaving out its subject and
     wider units (a province is where a town lies, not where it happened)."""
@@ -223,24 +301,28 @@ def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: list[str]) -> 
     return []
 
 
-def _verb_containers(verb: Token, lex: Lexicon) -> list[str]:
+def _verb_containers(verb: Token, lex: Lexicon) -> list[Span]:
     """Areas named with "in" on the verb itself ("left the X base in Y province" puts the base in Y)."""
     names = []
     for _, obj in prep_objects(verb, "in", "inside"):
-        name = _place_name(obj, lex)
-        if name and obj.lemma_.lower() in lex.word_set("area_nouns") | {""} or obj.ent_type_ in PLACE_LABELS:
-            names.append(name)
+        token = _named_settlement(obj, lex) or _place_child(obj)
+        if token is not None and (obj.lemma_.lower() in lex.word_set("area_nouns") or token is obj):
+            names.append(_name_span(token))
     return names
 
 
-def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -> PlaceCue | None:
+def place_cue(obj: Token, prep: str, lex: Lexicon, containers: Sequence[Span] = ()) -> PlaceCue | None:
     """A place cue from the object of a preposition or verb: name, head noun, enclosing area, other name."""
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     head_noun = obj.lemma_.lower()
     name_token = _name_token(obj, lex)
     inner_container = _inner_container(obj, name_token)
+    facility = _facility(obj, name_token, lex)
     if name_token is None:
+        if inner_container is None and facility is not None and containers:
+            # "recaptured the palace in X": the verb's "in X" is where the facility is
+            return PlaceCue(span_mention(containers[0]), feature_hint=head_noun, facility=facility)
         if inner_container is None:
             return _anaphor(obj, head_noun, lex)
         name_span, feature = inner_container, None
@@ -248,12 +330,61 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: list[str] = ()) -
     else:
         name_span = _name_span(name_token)
         feature = _feature_hint(head_noun, prep, lex)
-    container = inner_container.text if inner_container is not None else next(iter(containers), None)
+    container = (
+        inner_container.text if inner_container is not None else next((c.text for c in containers), None)
+    )
     if container and container == name_span.text:
         container = None
     return PlaceCue(
-        span_mention(name_span), container=container, feature_hint=feature, alternate=_alternate_name(obj)
+        span_mention(name_span),
+        container=container,
+        feature_hint=feature,
+        alternate=_alternate_name(obj),
+        facility=facility,
     )
+
+
+def _facility(obj: Token, name_token: Token | None, lex: Lexicon) -> str | None:
+    """The facility a place phrase names beside a town ("X's airport", "a military base in X", "the X
+    base"), in its own words without the name: None when the phrase is the place itself or a proper
+    name of its own ("the Republican Palace")."""
+    if obj.lemma_.lower() not in lex.word_set("site_nouns") or name_token is obj:
+        return None
+    if obj.is_title and obj.i != obj.sent.start and name_token is not None and name_token.head == obj:
+        return None  # "Camp X", "the Y Palace": a named facility
+    words = [
+        c
+        for c in obj.children
+        if c.dep_ in ("amod", "compound") and c.i < obj.i and c != name_token and c.is_lower and c.is_alpha
+    ]
+    words = [w for w in words if w.lower_ not in _NOT_KIND]
+    return " ".join(t.lower_ for t in sorted([*words, obj], key=lambda t: t.i))
+
+
+# Modifiers of a facility noun that say which one, not what kind ("its last base", "the former camp").
+_NOT_KIND = frozenset(
+    {
+        "last",
+        "former",
+        "main",
+        "largest",
+        "only",
+        "sole",
+        "first",
+        "second",
+        "third",
+        "key",
+        "strategic",
+        "remaining",
+        "other",
+        "new",
+        "old",
+        "major",
+        "final",
+        "biggest",
+        "nearby",
+    }
+)
 
 
 _SETTLEMENT_NOUNS = frozenset({"town", "city", "village"})
@@ -261,7 +392,13 @@ _SETTLEMENT_NOUNS = frozenset({"town", "city", "village"})
 
 def _anaphor(obj: Token, head_noun: str, lex: Lexicon) -> PlaceCue | None:
     """ "the town", "the base": a definite place word with no name points back at one named before."""
-    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in obj.children)
+    definite = any(
+        c.dep_ == "det"
+        and c.lower_ == "the"
+        or c.dep_ == "poss"
+        and c.lower_ in ("its", "their", "his", "her")
+        for c in obj.children
+    )
     if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
         return None
     return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True)
@@ -282,8 +419,12 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     if is_unlabelled_name_after_place_preposition(obj):
         return obj
     for child in children(obj, "compound", "amod", "nmod"):
-        if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
-            return child
+        if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN" or _capitalised_name(child):
+            return child  # "the Gossi base", "the Tiyas airbase"
+    if obj.lemma_.lower() in lex.word_set("site_nouns"):
+        for child in children(obj, "poss"):
+            if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
+                return child  # "Goma's airport" (but "Afghanistan's Paktika province" is Paktika)
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
         if prep == "of" and (
             pobj.ent_type_ in PLACE_LABELS
@@ -293,10 +434,32 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
             return pobj  # "the town of X"
         if prep == "in" and pobj.lemma_.lower() in lex.word_set("compass"):
             return pobj  # "areas in the northeast"
-        if prep in ("in", "at") and obj.lemma_.lower() in lex.word_set("site_nouns"):
+        if prep in ("in", "at", "near") and obj.lemma_.lower() in lex.word_set("site_nouns"):
+            named = _named_settlement(pobj, lex)
+            if named is not None:
+                return named  # "the base at X", "a camp in the northern town of X"
+    return None
+
+
+def _named_settlement(token: Token, lex: Lexicon) -> Token | None:
+    """X in "X" or in "the (port) city of X", "the town of X"."""
+    if token.ent_type_ in PLACE_LABELS or token.pos_ == "PROPN":
+        return token
+    if token.lemma_.lower() in lex.word_set("area_nouns"):
+        named = [o for _, o in prep_objects(token, "of")] + list(children(token, "appos"))
+        for pobj in named:  # "the town of X", "the capital, X"
             if pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN":
                 return pobj
     return None
+
+
+def _capitalised_name(token: Token) -> bool:
+    """A capitalised word inside a sentence that is not a nationality ("the Gossi base", not "the French
+    base"); the gazetteer decides later whether it names a place."""
+    first = token.i == token.sent.start
+    return (
+        token.is_title and not first and token.ent_type_ != "NORP" and token.pos_ in ("ADJ", "NOUN", "PROPN")
+    )
 
 
 def _inner_container(obj: Token, name_token: Token | None) -> Span | None:
@@ -339,11 +502,6 @@ def _without_possessive(span: Span) -> Span:
     while len(span) > 1 and (span[-1].lower_ in ("'s", "’s", "’", "'") or span[-1].is_punct):
         span = span[:-1]
     return span
-
-
-def _place_name(obj: Token, lex: Lexicon) -> str | None:
-    token = obj if obj.ent_type_ in PLACE_LABELS else _place_child(obj)
-    return _name_span(token).text if token is not None else None
 
 
 def _alternate_name(obj: Token) -> str | None:

@@ -14,7 +14,7 @@ from spacy.symbols import DATE, TIME
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from sitroom.extract.arguments import find_actors, find_places
+from sitroom.extract.arguments import find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_time_expressions
 from sitroom.extract.lexicon import Lexicon, load_lexicon
@@ -23,7 +23,17 @@ from sitroom.extract.parse import span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import PERSON_PRONOUNS, Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
-from sitroom.records import Certainty, Document, EventCandidate, EventType, Mark, Source, SourceKind, Stance
+from sitroom.records import (
+    Certainty,
+    Document,
+    EventCandidate,
+    EventType,
+    Mark,
+    Role,
+    Source,
+    SourceKind,
+    Stance,
+)
 
 IsArmedGroup = Callable[[str], bool]
 _NEEDS_PLACE = frozenset({EventType.PRESENCE})
@@ -107,7 +117,7 @@ def _sentence_events(
     made = [
         (t, _candidate(t, sent, lex, times, triggers, attributions, outlet, deaths))
         for t in triggers
-        if t.type != EventType.STATEMENT or _statement_has_speaker(t)
+        if t.type != EventType.STATEMENT or _statement_has_speaker(t) and _says_something(t, lex)
     ]
     found = []
     for trigger, candidate in made:
@@ -115,8 +125,31 @@ def _sentence_events(
             candidate = replace(candidate, places=_places_of_main_event(trigger, made))
         if candidate.type in _NEEDS_PLACE and not candidate.places:
             continue  # a force at or a hold on a place; without the place ("seized power") it is not one
-        found += _one_per_place(candidate)
+        for one in [candidate, *_second_fact(trigger, candidate, lex)]:
+            found += _one_per_place(one)
     return _keep_first_for_deaths(found)
+
+
+def _second_fact(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> list[EventCandidate]:
+    """A handover is also the receiver's control of the place (when the text names the receiver); an
+    expulsion is also the expelled force's withdrawal from it."""
+    if not candidate.places:
+        return []
+    if trigger.kind == "handover":
+        taking = receivers(trigger, lex)
+        if not taking:
+            return []
+        giving = [replace(a, role=Role.PREVIOUS) for a in candidate.actors if a.role == Role.AGENT]
+        actors = tuple(taking + giving)
+        return [replace(candidate, type=EventType.CONTROL, actors=actors, facet=EventType.CONTROL.value)]
+    if trigger.kind == "expel":
+        leaving = [replace(a, role=Role.AGENT) for a in candidate.actors if a.role == Role.PREVIOUS]
+        if not leaving:
+            return []
+        return [
+            replace(candidate, type=EventType.WITHDRAW, actors=tuple(leaving), facet=EventType.WITHDRAW.value)
+        ]
+    return []
 
 
 def _places_of_main_event(trigger: Trigger, made: list[tuple[Trigger, EventCandidate]]) -> tuple:
@@ -134,6 +167,17 @@ def _one_per_place(candidate: EventCandidate) -> list[EventCandidate]:
     if len(candidate.places) <= 1:
         return [candidate]
     return [replace(candidate, places=(cue,)) for cue in candidate.places]
+
+
+def _says_something(trigger: Trigger, lex: Lexicon) -> bool:
+    """ "announced a ceasefire" is an act; "announced that troops had left" is the source of a claim."""
+    token = trigger.token
+    if token.lemma_.lower() not in lex.word_set("agreement_verbs"):
+        return True
+    wanted = lex.word_set("agreement_objects")
+    return any(
+        t.lemma_.lower() in wanted for c in token.children if c.dep_ in ("dobj", "ccomp") for t in c.subtree
+    )
 
 
 def _statement_has_speaker(trigger: Trigger) -> bool:

@@ -27,6 +27,10 @@ class Lexicon:
     triggers: dict[EventType, TriggerWords]
     control_light_verbs: frozenset[str]
     losing_verbs: frozenset[str]
+    handover_verbs: frozenset[str]  # "lemma" or "lemma particle"
+    handover_nouns: frozenset[str]
+    handover_objects: frozenset[str]
+    expel_verbs: frozenset[str]  # "lemma" or "lemma particle"
     words: dict[str, frozenset[str]]
     quantity_kinds: dict[str, str]  # noun lemma -> quantity kind
     fatality: dict[str, frozenset[str]]
@@ -91,7 +95,12 @@ def _build(raw: dict) -> Lexicon:
         triggers=triggers,
         control_light_verbs=frozenset(control["control_light_verbs"]),
         losing_verbs=frozenset(control["losing_verbs"]),
-        words={k: frozenset(v) for k, v in raw["words"].items()},
+        handover_verbs=frozenset(control["handover_verbs"]),
+        handover_nouns=frozenset(control["handover_nouns"]),
+        handover_objects=frozenset(control["handover_objects"]),
+        expel_verbs=frozenset(control["expel_verbs"]),
+        words={k: frozenset(v) for k, v in raw["words"].items()}
+        | {k: frozenset(raw["triggers"]["statement"][k]) for k in ("agreement_verbs", "agreement_objects")},
         quantity_kinds={lemma: kind for kind, lemmas in raw["quantities"].items() for lemma in lemmas},
         fatality={
             k: frozenset(raw["fatalities"][k])

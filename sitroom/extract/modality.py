@@ -58,10 +58,15 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
     return _status_from_tense(token), False
 
 
+_BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "'s", "'re", "am"})
+
+
 def _status_from_tense(verb: Token) -> Status:
     auxes = {a.lower_ for a in children(verb, "aux", "auxpass")}
-    if verb.tag_ == "VBG" and auxes & {"is", "are", "was", "were", "be", "been", "'s", "'re"}:
+    if verb.tag_ == "VBG" and auxes & _BE_FORMS:
         return Status.ONGOING
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head.lower_ in _BE_FORMS:
+        return Status.ONGOING  # "troops were on Monday handing back the base": the parse hangs it off "were"
     if verb.tag_ in ("VBZ", "VBP") and not auxes:
         return Status.ONGOING
     return Status.COMPLETED

@@ -59,7 +59,7 @@ def children(token: Token, *deps: str) -> Iterator[Token]:
 def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
     """(preposition, object) pairs hanging off a token, following conjoined prepositions."""
     for prep in token.children:
-        if prep.dep_ not in ("prep", "agent") or (preps and prep.lower_ not in preps):
+        if prep.dep_ not in ("prep", "agent", "dative") or (preps and prep.lower_ not in preps):
             continue
         for pobj in prep.children:
             if pobj.dep_ in ("pobj", "pcomp"):

@@ -8,7 +8,7 @@ from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Span, Token
 
 from sitroom.extract.lexicon import Lexicon
-from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, children, subject_of
+from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, children, prep_objects, subject_of
 from sitroom.records import EventType
 
 # Verbs that the lexicon lists but that only count when a particle is present (handled as phrasal entries).
@@ -21,6 +21,9 @@ class Trigger:
     type: EventType
     nominal: bool
     particle: Token | None = None  # "out" of "pull out"
+    # "handover": the subject gives the place to the "to" object (its withdrawal; the receiver's control);
+    # "expel": the subject drives the object out of the place (its control; the object's withdrawal).
+    kind: str = ""
 
 
 def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
@@ -42,6 +45,9 @@ def _match(token: Token, lex: Lexicon) -> Trigger | None:
 
 def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
+    special = _handover_or_expel(token, lemma, lex)
+    if special is not None:
+        return special
     if lemma in lex.control_light_verbs and any(c.lemma_ == "control" for c in children(token, "dobj")):
         return Trigger(token, EventType.CONTROL, nominal=False)
     phrasal = _phrasal(token, lemma, lex)
@@ -65,8 +71,69 @@ def _phrasal(token: Token, lemma: str, lex: Lexicon) -> tuple[EventType, Token] 
     return found
 
 
+def _handover_or_expel(token: Token, lemma: str, lex: Lexicon) -> Trigger | None:
+    """ "handed (over) the base to X", "returned its base to X", "transferred control of X to Y": a
+    handover; "expelled the militia from X", "drove the rebels out of X": an expulsion."""
+    particle = next(
+        (c for c in token.children if c.dep_ in ("prt", "advmod") and c.lower_ in _PARTICLES), None
+    )
+    phrase = f"{lemma} {particle.lower_}" if particle is not None else lemma
+    if (phrase in lex.handover_verbs or lemma in lex.handover_verbs) and _gives_a_place(token, lex):
+        return Trigger(token, EventType.WITHDRAW, nominal=False, particle=particle, kind="handover")
+    if (phrase in lex.expel_verbs or lemma in lex.expel_verbs and particle is None) and _drives_out(
+        token, lex
+    ):
+        return Trigger(token, EventType.CONTROL, nominal=False, particle=particle, kind="expel")
+    return None
+
+
+_PARTICLES = frozenset({"over", "back", "out", "up", "off"})
+
+
+def handover_objects(verb: Token, lex: Lexicon) -> list[Token]:
+    """What a handover verb gives: its object or passive subject, or the place of "control of X"."""
+    given = []
+    for obj in children(verb, "dobj", "nsubjpass"):
+        if obj.lemma_.lower() in lex.handover_objects:
+            given += [o for _, o in prep_objects(obj, "of", "over", "for", "to")]
+        else:
+            given.append(obj)
+    return given
+
+
+def _gives_a_place(verb: Token, lex: Lexicon) -> bool:
+    return any(_place_phrase(obj, lex) for obj in handover_objects(verb, lex))
+
+
+def _place_phrase(token: Token, lex: Lexicon) -> bool:
+    """A place word heads the phrase or names it ("the base", "two facilities", "the X camp")."""
+    return is_place_token(token, lex) or any(
+        c.ent_type_ in PLACE_LABELS for c in token.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+    )
+
+
+def _drives_out(verb: Token, lex: Lexicon) -> bool:
+    """An armed object driven from a place: "expelled the rebels from X", "pushed the army out of X"."""
+    froms = [
+        o for p, o in prep_objects(verb, "from", "of") if p == "from" or verb.lemma_ in ("drive", "push")
+    ]
+    for out in _out_words(verb):
+        froms += [o for _, o in prep_objects(out, "of", "from")]
+    movers = list(children(verb, "dobj", "nsubjpass"))
+    return any(_place_phrase(o, lex) for o in froms) and any(
+        is_force_token(m, lex) or m.ent_type_ in ACTOR_LABELS for m in movers
+    )
+
+
+def _out_words(verb: Token) -> list[Token]:
+    """The "out" of "driven out of X", a particle or a preposition as the parse has it."""
+    return [c for c in verb.children if c.dep_ in ("prt", "advmod", "prep") and c.lower_ == "out"]
+
+
 def _match_noun(token: Token, lex: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
+    if lemma in lex.handover_nouns and _hands_over_a_place(token, lex):
+        return Trigger(token, EventType.WITHDRAW, nominal=True, kind="handover")
     if lemma in _NOMINAL_ONLY_WITH_LIGHT_VERB:
         return None
     listed = [e for e in (lex.noun_types.get(lemma), lex.noun_types.get(token.lower_)) if e is not None]
@@ -75,8 +142,21 @@ def _match_noun(token: Token, lex: Lexicon) -> Trigger | None:
     return Trigger(token, min(listed, key=lex.trigger_rank.__getitem__), nominal=True)
 
 
+def _hands_over_a_place(noun: Token, lex: Lexicon) -> bool:
+    """ "the handover of the base (to X)", "the transfer of control of X to Y"."""
+    for _, obj in prep_objects(noun, "of"):
+        if obj.lemma_.lower() in lex.handover_objects:
+            if any(_place_phrase(o, lex) for _, o in prep_objects(obj, "of", "over")):
+                return True
+        elif _place_phrase(obj, lex):
+            return True
+    return False
+
+
 def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
     token = trigger.token
+    if trigger.kind:
+        return not any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod"))
     if any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod")):
         return False
     if token.dep_ == "relcl" and token.tag_ in ("VBZ", "VBP"):

@@ -25,6 +25,7 @@ from sitroom.records import (
     Mention,
     Place,
     PlaceCue,
+    PlacePrecision,
     Role,
     Source,
     SourceKind,
@@ -89,7 +90,8 @@ def document_context(
     country = countries.most_common(1)[0][0] if countries else None
     places = {}
     for cue, place in zip(cues, resolved[: len(cues)], strict=True):
-        places[_cue_key(cue)] = _with_alternate(cue, place, resolvers, other_places, country)
+        place = _with_alternate(cue, place, resolvers, other_places, country)
+        places[_cue_key(cue)] = _at_facility(cue, place, resolvers)
     named = sorted(
         [(c.mention.start, places[_cue_key(c)]) for c in cues]
         + [(m.start, p) for m, p in zip(place_mentions, resolved[len(cues) :], strict=True)],
@@ -98,6 +100,60 @@ def document_context(
     for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
         places[_cue_key(cue)] = _antecedent(cue, named)
     return DocumentContext(document, country, places)
+
+
+def read_place_cues(candidates: Sequence[EventCandidate], resolvers: Resolvers) -> list[EventCandidate]:
+    """The candidates with each place cue read for what it is before resolution: "the French base" names
+    no place, so like "the base" it points back at one named before."""
+    return [_nationality_cues_anaphoric(c, resolvers) for c in candidates]
+
+
+def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Place | None:
+    """ "X's airport", "a military base in X": a site of the gazetteer when it knows one there, otherwise
+    the facility itself at X's point, coded near the town (UCDP where_prec 2) and keeping its kind."""
+    if cue.facility is None or place is None or place.feature in _FACILITY_FEATURES:
+        return place
+    if place.precision > PlacePrecision.NEAR or (place.gazetteer_id or "").startswith("sitroom:"):
+        return place  # a facility somewhere in a province or a country is no more precise than that
+    kind = cue.facility.split()[-1]
+    site = resolvers.geo.resolve(
+        f"{cue.mention.text} {cue.facility}", GeoContext(country_hint=place.country_code)
+    )
+    if site is not None and (site.gazetteer_id or "").startswith("sitroom:"):
+        return replace(site, mention=place.mention)  # "the naval facility in Tartus": a site of its own
+    return replace(
+        place,
+        name=f"{place.name} {cue.facility}",
+        precision=max(place.precision, PlacePrecision.NEAR),
+        feature=kind,
+        gazetteer_id=f"{place.gazetteer_id or place.name}#{kind}",
+    )
+
+
+# Features of the gazetteer's own sites: a facility phrase that resolved to one of them needs no wrapping.
+_FACILITY_FEATURES = frozenset(
+    {
+        "base",
+        "airbase",
+        "airport",
+        "garrison",
+        "crossing",
+        "camp",
+        "naval_base",
+        "dam",
+        "gas_field",
+        "oil_field",
+    }
+)
+
+
+def _nationality_cues_anaphoric(cand: EventCandidate, resolvers: Resolvers) -> EventCandidate:
+    if not any(resolvers.geo.is_demonym(c.mention.text) for c in cand.places):
+        return cand
+    cues = tuple(
+        replace(c, anaphoric=True) if resolvers.geo.is_demonym(c.mention.text) else c for c in cand.places
+    )
+    return replace(cand, places=cues)
 
 
 def _cue_key(cue: PlaceCue) -> tuple[int, int, str | None]:
@@ -198,7 +254,9 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     if when is not None and when.text:
         claims += (replace(_figure_claim("date", when.text, 0, None, cand), low=None, high=None, span=when),)
     return Event(
-        id=event_id(doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None),
+        id=event_id(
+            doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None, cand.facet
+        ),
         type=cand.type,
         status=cand.status,
         certainty=cand.certainty,
@@ -216,9 +274,11 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     )
 
 
-def event_id(document_id: str, trigger_offset: int, place_offset: int | None = None) -> str:
-    """Stable across re-extraction of the same text: the document and where the event is named in it."""
+def event_id(document_id: str, trigger_offset: int, place_offset: int | None = None, facet: str = "") -> str:
+    """Stable across re-extraction of the same text: the document and where the event is named in it
+    (and which of its facts, where one trigger names two)."""
     key = f"{document_id}:{trigger_offset}" + (f":{place_offset}" if place_offset is not None else "")
+    key += f":{facet}" if facet else ""
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:14]
 
 
