@@ -35,6 +35,7 @@ from sitroom.resolve.events import (
     is_background,
     read_place_cues,
     resolve_candidates,
+    with_document_actors,
     with_report_date,
 )
 from sitroom.resolve.gazetteer import Gazetteer
@@ -85,7 +86,7 @@ class Pipeline:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
         candidates = read_place_cues(candidates, self.resolvers)
         ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers)
-        events = resolve_candidates(candidates, ctx, self.resolvers)
+        events = with_document_actors(resolve_candidates(candidates, ctx, self.resolvers), self.resolvers)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
         return [with_report_date(e) for e in merged]

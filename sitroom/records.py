@@ -90,6 +90,15 @@ class DatePrecision(IntEnum):
         return {1: 1, 2: 2, 3: 2}.get(int(self), 3)
 
 
+class DateBasis(StrEnum):
+    """Where an event's date window comes from."""
+
+    TEXT = "text"  # a time expression of the event's own clause
+    # another clause of the sentence, the speech that reports it, or the event it is tied to ("the same day")
+    DISCOURSE = "discourse"
+    REPORT = "report"  # the text gives none: bounded by the report, on or before its dateline
+
+
 class PlacePrecision(IntEnum):
     """UCDP GED where_prec codes."""
 
@@ -169,6 +178,7 @@ class TimeSpan:
     end: date
     precision: DatePrecision
     text: str = ""  # the expression it was resolved from
+    basis: DateBasis = DateBasis.TEXT
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -208,6 +218,9 @@ class Quantity:
     category: str | None = None  # for fatalities: civilian, military, militant, unknown
     approximate: bool = False
     text: str = ""
+    # Which account of the sentence gives it: figures of one account add up ("3 soldiers and 2 civilians"),
+    # those of two speakers are alternatives ("14 people, the ministry said, while the army said 6").
+    account: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +397,10 @@ class EventCandidate:
     places: tuple[PlaceCue, ...] = ()
     times: tuple[Mention, ...] = ()  # time expressions for the event, best first
     anchor_times: tuple[Mention, ...] = ()  # when the speaker said it ("reported last week that ...")
+    linked_times: tuple[
+        Mention, ...
+    ] = ()  # of a clause joined to the event's ("left on Monday and handed ...")
+    tie: Mention | None = None  # a phrase tying it to the event told before ("the same day", "hours later")
     future: bool = False
     quantities: tuple[Quantity, ...] = ()
     sources: tuple[Source, ...] = ()

@@ -6,6 +6,7 @@ what must hold, and a golden file per report with the claims and sources as extr
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,10 @@ def test_denied_claim_of_control(extracted):
     capture = _only(extracted["denial"], "control")
     assert any(a.id == "ru-military" and a.role.value == "agent" for a in capture.actors)
     assert any(s.stance.value == "denies" and "General Staff" in s.name for s in capture.sources)
-    assert capture.date is None  # Thursday is when the ministry spoke, not when the village fell
+    # Thursday is when the ministry spoke: the capture is dated by it, and the date says so (not the text's
+    # own date for the capture, and no source claims it as one)
+    assert (capture.date.start, capture.date.basis.value) == (date(2026, 5, 21), "discourse")
+    assert not any(c.field == "date" for c in capture.claims)
 
 
 def _projection(events) -> list[dict]:

@@ -104,7 +104,14 @@ def test_reported_withdrawal_of_about_1000_troops(events):
     (event,) = found
     assert event["place"]["name"] == "Syria"
     assert any(q["value"] == 1000 and q["approximate"] for q in event["quantities"])
-    assert event["date"] == {"start": "2026-02-16", "end": "2026-02-22", "precision": 3, "text": "last week"}
+    # when the newspaper reported it: the text gives the report's week, not the withdrawal's own date
+    assert event["date"] == {
+        "start": "2026-02-16",
+        "end": "2026-02-22",
+        "precision": 3,
+        "text": "last week",
+        "basis": "discourse",
+    }
     assert any(
         s["name"] == "The Wall Street Journal" and s["kind"] == "news_outlet" for s in event["sources"]
     )

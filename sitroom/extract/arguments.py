@@ -205,12 +205,61 @@ def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention
             continue
         if tok.lemma_.lower() in ("dozen", "hundred", "thousand", "score") and tok.lower_.endswith("s"):
             continue
-        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in tok.children):
-            continue  # "no group claimed responsibility": nobody did
+        if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in tok.children) or _none_of(tok):
+            continue  # "no group claimed responsibility", "not a single soldier remained": nobody did
+        if not _can_be_actor(tok, role, lex):
+            # "a Russian guided bomb", "an army drone strike": the weapon's owner, where a word names one
+            owner = _owner_modifier(tok, lex)
+            if owner is not None:
+                found.append(ActorMention(span_mention(owner), role))
+            continue  # "the decision", "a car bomb", "the rest", "two witnesses" (a source), "two years"
         phrase = noun_phrase(tok)
         if phrase.text.strip():
             found.append(ActorMention(span_mention(phrase), role))
     return found
+
+
+def _none_of(token: Token) -> bool:
+    """ "not a single soldier": a count of none."""
+    det = next((c for c in token.children if c.dep_ in ("det", "amod") and c.lower_ in ("a", "single")), None)
+    return det is not None and any(t.lower_ == "not" for t in token.doc[max(det.i - 2, 0) : det.i])
+
+
+def _can_be_actor(token: Token, role: Role, lex: Lexicon) -> bool:
+    """A named group, state or person, a force, or people or a body that can act; a vessel only as what
+    an attack strikes. A source of the report ("witnesses", "a security source") is not an actor."""
+    if token.ent_type_ in ("ORG", "NORP", "PERSON", "GPE") or token.ent_id_:
+        return True
+    if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        return False
+    lemma, lower = token.lemma_.lower(), token.lower_
+    if lemma in lex.word_set("vessel_nouns") or lower in lex.word_set("vessel_nouns"):
+        return role == Role.TARGET
+    if (
+        is_force_token(token, lex)
+        or lemma in lex.word_set("actor_nouns")
+        or lower in lex.word_set("actor_nouns")
+    ):
+        return True
+    if lemma in lex.victim_category:
+        return True
+    return token.pos_ == "PROPN" and token.is_title  # a name the model did not label
+
+
+def _owner_modifier(token: Token, lex: Lexicon) -> Token | None:
+    """A modifier before a noun that names who it belongs to: a force noun or a named group or nation."""
+    for mod in token.subtree:
+        if mod.i >= token.i:
+            break
+        if mod.dep_ not in ("compound", "amod", "poss", "nmod") or mod.ent_type_ in (
+            "DATE",
+            "TIME",
+            "CARDINAL",
+        ):
+            continue
+        if mod.ent_type_ in ("ORG", "NORP", "GPE") or mod.ent_id_ or is_force_token(mod, lex):
+            return mod
+    return None
 
 
 def _member_noun(token: Token, lex: Lexicon) -> Token:
@@ -469,7 +518,8 @@ def _inner_container(obj: Token, name_token: Token | None) -> Span | None:
         for _, pobj in prep_objects(head, "in", "inside"):
             if name_token is not None and pobj == name_token:
                 continue
-            target = pobj if pobj.ent_type_ in PLACE_LABELS else _place_child(pobj)
+            named = pobj.ent_type_ in PLACE_LABELS or is_unlabelled_name_after_place_preposition(pobj)
+            target = pobj if named else _place_child(pobj)
             if target is not None:
                 return _name_span(target)
     return None

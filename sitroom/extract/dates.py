@@ -102,6 +102,48 @@ def words_pattern(words: Iterable[str]) -> str:
     return "(?:" + "|".join(escaped) + ")"
 
 
+def find_tie(text: str) -> tuple[int, int] | None:
+    """The span of the first phrase tying an event to the one told before ("the same day", "two days
+    later", "later"), or None."""
+    match = _tie_pattern().search(text)
+    return match.span() if match else None
+
+
+@functools.cache
+def _tie_pattern() -> re.Pattern[str]:
+    raw = _raw_vocabulary()["ties"]
+    v = temporal_vocabulary()
+    number = rf"(?:\d+|{words_pattern(v.numbers)})"
+    counted = rf"{number}\s+{words_pattern(v.units)}s?\s+{words_pattern(raw['counted'])}"
+    phrases = words_pattern([*raw["offsets"], *raw["open"]["words"]])
+    return re.compile(rf"(?<![\w-])(?:{counted}|{phrases})(?![\w-])", re.IGNORECASE)
+
+
+@functools.cache
+def _raw_vocabulary() -> dict:
+    with _VOCABULARY_FILE.open("rb") as f:
+        return tomllib.load(f)
+
+
+def tie_offsets(phrase: str) -> tuple[int, int] | None:
+    """The [first, last] days after the event told before that a tie phrase allows; None for an open
+    tie ("later": from that event to the report)."""
+    raw = _raw_vocabulary()["ties"]
+    text = " ".join(phrase.lower().split())
+    if text in raw["offsets"]:
+        low, high = raw["offsets"][text]
+        return int(low), int(high)
+    words = text.split()
+    if len(words) >= 3 and words[-1] in raw["counted"]:
+        v = temporal_vocabulary()
+        amount = float(words[0]) if words[0].isdigit() else v.numbers.get(words[0])
+        unit = v.units.get(words[-2].rstrip("s")) or v.units.get(words[-2])
+        if amount is not None and unit is not None:
+            days = round(amount * unit) * int(raw["counted"][words[-1]])
+            return days, days
+    return None
+
+
 def find_time_expressions(text: str) -> list[tuple[int, int]]:
     """Character spans (start, end) of temporal expressions: sorted, non-overlapping, longest."""
     return list(_time_expressions(text))

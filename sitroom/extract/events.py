@@ -16,10 +16,10 @@ from spacy.util import filter_spans
 
 from sitroom.extract.arguments import find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
-from sitroom.extract.dates import find_time_expressions
+from sitroom.extract.dates import find_tie, find_time_expressions
 from sitroom.extract.lexicon import Lexicon, load_lexicon
 from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
-from sitroom.extract.parse import span_mention, span_text
+from sitroom.extract.parse import mention, span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import PERSON_PRONOUNS, Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
@@ -29,6 +29,7 @@ from sitroom.records import (
     EventCandidate,
     EventType,
     Mark,
+    Mention,
     Role,
     Source,
     SourceKind,
@@ -196,7 +197,7 @@ def _candidate(
 ) -> EventCandidate:
     status, future = status_of(trigger, sent, lex)
     certainty, hedge_marks = certainty_of(trigger, sent, status, lex)
-    own_times, anchor_times = _times_for(trigger, times, triggers, lex)
+    own_times, anchor_times, linked_times = _times_for(trigger, times, triggers, lex)
     sources = _sources_for(trigger, attributions, outlet)
     if certainty == Certainty.REPORTED and any(s.kind == SourceKind.GROUP_CLAIM for s in sources):
         certainty = Certainty.CLAIMED
@@ -225,6 +226,8 @@ def _candidate(
         places=tuple(places),
         times=tuple(span_mention(t) for t in own_times),
         anchor_times=tuple(span_mention(t) for t in anchor_times),
+        linked_times=tuple(span_mention(t) for t in linked_times),
+        tie=_tie(sent) if not own_times else None,
         future=future,
         quantities=tuple(dict.fromkeys(quantities)),
         sources=tuple(sources),
@@ -274,16 +277,19 @@ def time_spans(sent: Span) -> list[Span]:
 
 def _times_for(
     trigger: Trigger, times: list[Span], triggers: list[Trigger], lex: Lexicon
-) -> tuple[list[Span], list[Span]]:
-    """Time expressions of the trigger's own clause, and those of the speech verb above it.
+) -> tuple[list[Span], list[Span], list[Span]]:
+    """Time expressions of the trigger's own clause, those of the speech verb above it, and those of a
+    clause joined to its own.
 
     "said on Monday that its units had deployed": Monday is when it was said, not when they deployed.
-    A time expression hanging from no verb at all may be the event's when nothing else is.
+    A time expression hanging from no verb at all may be the event's when nothing else is. "left the
+    base on Monday and handed it to the army": Monday is the handover's too, when it has no time of its own.
     """
-    own, anchors, loose = [], [], []
+    own, anchors, loose, linked = [], [], [], []
     governing = governing_verbs(trigger.token)
     head = aspect_head(trigger.token)
     trigger_tokens = {t.token.i for t in triggers}
+    joined = _joined_clauses(trigger.token)
     for span in times:
         attached = _attachment(span.root, trigger_tokens)
         if (
@@ -301,7 +307,31 @@ def _times_for(
             own.append(span)  # also "an army drone strike on Saturday hit ...": the subject's time
         elif attached is None or attached in governing:
             loose.append(span)
-    return _with_ranges(own or loose), anchors
+        elif attached in joined or _describes_participant(attached, trigger.token):
+            linked.append(span)
+    return _with_ranges(own or loose), anchors, linked
+
+
+def _joined_clauses(verb: Token) -> set[Token]:
+    """Verbs coordinated with this one, or in a clause hanging from it or it from them."""
+    joined = {c for c in verb.children if c.dep_ in ("conj", "advcl")}
+    if verb.dep_ in ("conj", "advcl", "xcomp"):
+        joined.add(verb.head)
+        joined |= {c for c in verb.head.children if c.dep_ == "conj" and c != verb}
+    return joined
+
+
+def _describes_participant(verb: Token, trigger: Token) -> bool:
+    """ "shot dead a man who crossed the line on Sunday": a clause on the trigger's object or subject
+    tells when it met the event, when the event has no time of its own."""
+    return verb.dep_ in ("relcl", "acl") and verb.head.head == trigger and verb.head.dep_ in ("dobj", "nsubj")
+
+
+def _tie(sent: Span) -> Mention | None:
+    found = find_tie(span_text(sent))
+    if found is None:
+        return None
+    return mention(sent.doc, sent.start_char + found[0], sent.start_char + found[1])
 
 
 def _with_ranges(spans: list[Span]) -> list[Span]:

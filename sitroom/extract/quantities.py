@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -86,13 +87,15 @@ def quantities_in(tokens: list[Token], lex: Lexicon) -> list[Quantity]:
 def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
     """Deaths in a sentence, one Quantity per victim group, with its category (civilian, military, ...)."""
     found: list[Quantity] = []
+    speakers: dict[int, int] = {}  # the speech verb above a death verb -> its account number
     for token in sent:
         lemma = token.lemma_.lower()
         if lemma in lex.fatality["death_verbs"] and token.pos_ == "VERB":
             victims = list(children(token, "dobj", "nsubjpass"))
             if lemma in ("die", "perish"):
                 victims = list(children(token, "nsubj"))
-            found += _victim_counts(victims, "fatalities", lex)
+            account = speakers.setdefault(_speech_above(token, lex), len(speakers))
+            found += [replace(q, account=account) for q in _victim_counts(victims, "fatalities", lex)]
         elif lemma in lex.fatality["death_nouns"] and token.pos_ == "NOUN":
             found += _victim_counts(
                 [o for p in children(token, "prep") if p.lower_ == "of" for o in children(p, "pobj")],
@@ -107,6 +110,15 @@ def fatalities_in(sent: Span, lex: Lexicon) -> list[Quantity]:
     tolls = [q for q in found if q.kind == "fatalities" and _is_toll(q, sent)]
     # "the toll rose to five after three wounded died": the toll is the total, the rest explains it.
     return _dedupe(tolls + [q for q in found if q.kind != "fatalities"] if tolls else found)
+
+
+def _speech_above(verb: Token, lex: Lexicon) -> int:
+    """The token index of the nearest verb of saying above `verb` (-1: none): figures under two different
+    speech verbs are two speakers' accounts."""
+    for ancestor in verb.ancestors:
+        if ancestor.lemma_.lower() in lex.speech_verbs:
+            return ancestor.i
+    return -1
 
 
 def _is_toll(quantity: Quantity, sent: Span) -> bool:

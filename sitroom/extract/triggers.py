@@ -215,14 +215,46 @@ _PLACE_PREPOSITIONS = frozenset(
 
 
 def is_unlabelled_name_after_place_preposition(token: Token) -> bool:
-    """ "in Tasil", "near Lubero": a proper name the model did not label, or took for a person, where only
-    a place can stand. The gazetteer decides later; an unknown name is dropped there."""
+    """ "in Tasil", "near Lubero", "control of Avdiivka": a proper name the model did not label, or took
+    for a person, where only a place can stand. The gazetteer decides later; an unknown name is dropped
+    there."""
     if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON", "ORG") or token.ent_id_:
         return False  # an entity sitroom's own actor data named is an actor, not a place
     head = token.head
     if token.dep_ == "compound":
         head, token = head.head, head
-    return token.dep_ == "pobj" and head.lower_ in _PLACE_PREPOSITIONS
+    if token.dep_ != "pobj":
+        return False
+    if head.lower_ in _PLACE_PREPOSITIONS:
+        return True
+    return head.lower_ in ("of", "over") and head.head.lemma_.lower() in _HELD_NOUNS
+
+
+# Nouns whose "of"/"over" phrase names a place: what is held, taken or lost, and parts of a place.
+_HELD_NOUNS = frozenset(
+    {
+        "control",
+        "capture",
+        "recapture",
+        "seizure",
+        "fall",
+        "liberation",
+        "outskirts",
+        "centre",
+        "center",
+        "suburbs",
+        "edge",
+        "part",
+        "parts",
+        "city",
+        "town",
+        "village",
+        "region",
+        "province",
+        "district",
+        "area",
+    }
+)
 
 
 def is_force_token(token: Token, lex: Lexicon) -> bool:

@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
-from sitroom.records import ActorRef, Certainty, Event, Place, PlacePrecision, Role, Status, TimeSpan
+from sitroom.records import (
+    ActorRef,
+    Certainty,
+    DateBasis,
+    Event,
+    EventType,
+    Place,
+    PlacePrecision,
+    Role,
+    Status,
+    TimeSpan,
+)
 
 # When mentions disagree, the stage given by an explicit aspect verb wins over one read off a plain tense.
 _STATUS_RANK = {
@@ -72,11 +84,17 @@ def compatible(a: Event, b: Event) -> bool:
     the same day (a vaguer place with a vaguer date could be any of several events)."""
     if a.type != b.type or not _actors_agree(a.actors, b.actors):
         return False
+    # Attacks are many and alike: only windows that overlap as given join them. A move (a withdrawal, a
+    # deployment, a change of control) is one per place, and a date that only bounds it may join it.
+    soft = a.type not in _VIOLENT
     if _same_place(a.place, b.place):
-        return _dates_overlap(a.date, b.date)
+        return _dates_overlap(a.date, b.date, soft)
     if not _places_nest(a.place, b.place):
         return False
-    return a.date is None or b.date is None or _same_day(a.date, b.date)
+    if a.date is None or b.date is None or _same_day(a.date, b.date):
+        return True
+    bounded = a.date.basis != DateBasis.TEXT or b.date.basis != DateBasis.TEXT
+    return soft and bounded and _dates_overlap(a.date, b.date, soft)  # a date the text gave, one it bounds
 
 
 def _same_place(a: Place | None, b: Place | None) -> bool:
@@ -98,10 +116,19 @@ def _places_nest(a: Place | None, b: Place | None) -> bool:
     return False  # two distinct towns or sites
 
 
-def _dates_overlap(a: TimeSpan | None, b: TimeSpan | None) -> bool:
+def _dates_overlap(a: TimeSpan | None, b: TimeSpan | None, soft: bool = False) -> bool:
+    """Overlapping windows. With `soft`, a window the text did not give the event itself (the day a
+    speaker said it happened, the days before the report) only bounds it from above: it may lie a week
+    earlier."""
     if a is None or b is None:
         return True
-    return a.start <= b.end and b.start <= a.end
+    a_start = a.start - _SOFT_REACH if soft and a.basis != DateBasis.TEXT else a.start
+    b_start = b.start - _SOFT_REACH if soft and b.basis != DateBasis.TEXT else b.start
+    return a_start <= b.end and b_start <= a.end
+
+
+_SOFT_REACH = timedelta(days=7)
+_VIOLENT = frozenset({EventType.ASSAULT, EventType.FIGHT})
 
 
 def _actors_agree(a: tuple[ActorRef, ...], b: tuple[ActorRef, ...]) -> bool:
@@ -149,9 +176,10 @@ def _finer_place(a: Place | None, b: Place | None) -> Place | None:
 
 
 def _narrower_date(a: TimeSpan | None, b: TimeSpan | None) -> TimeSpan | None:
+    """The date the text gives the event itself, else the narrower window."""
     if a is None or b is None:
         return a or b
-    return a if (a.end - a.start) <= (b.end - b.start) else b
+    return min(a, b, key=lambda d: (d.basis != DateBasis.TEXT, d.end - d.start))
 
 
 def _headline_toll(a: Event, b: Event) -> int | None:

