@@ -19,6 +19,7 @@ from sitroom.extract.parse import PLACE_LABELS, span_mention
 from sitroom.extract.sources import attributions_in
 from sitroom.merge import merge_document_events
 from sitroom.nlp import build_nlp
+from sitroom.nlp.components.wire_dateline import CITY_KEY
 from sitroom.records import (
     Annotation,
     DateMention,
@@ -85,7 +86,8 @@ class Pipeline:
     def events_from_doc(self, doc: Doc, document: Document) -> list[Event]:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
         candidates = read_place_cues(candidates, self.resolvers)
-        ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers)
+        dateline_city = doc.user_data.get(CITY_KEY)
+        ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers, dateline_city)
         events = with_document_actors(resolve_candidates(candidates, ctx, self.resolvers), self.resolvers)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])

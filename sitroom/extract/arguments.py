@@ -43,6 +43,10 @@ AGENTIVE_PASSIVE = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PR
 def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     if trigger.kind == "expel":
         return _expel_actors(trigger.token, lex)
+    if trigger.kind == "located":
+        return _actor_mentions(trigger.token, Role.AGENT, lex)  # the force is the phrase itself
+    if trigger.kind == "held":
+        return _holders(trigger.token, lex)
     if trigger.nominal:
         return _nominal_actors(trigger, lex)
     verb = trigger.token
@@ -69,6 +73,27 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
     return _dedupe(found)
+
+
+def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
+    """Who holds a place "under X's control", "under the control of X", "under Ukrainian control"."""
+    found = []
+    for child in control.children:
+        if child.dep_ in ("poss", "amod", "compound") and (child.ent_type_ or child.pos_ == "PROPN"):
+            found.append(ActorMention(span_mention(_name_span(child)), Role.AGENT))
+    for _, obj in prep_objects(control, "of", "by"):
+        found += _actor_mentions(obj, Role.AGENT, lex)
+    return _dedupe(found)
+
+
+def _held_places(control: Token) -> list[tuple[str, Token]]:
+    """The place that is under control: the subject of the verb "under" hangs from ("X remains under
+    ..."), or the noun it describes ("the bases, now under ...")."""
+    above = control.head.head  # control <- under <- verb or noun
+    if above.pos_ in ("VERB", "AUX", "ADJ"):
+        subject = subject_of(above)
+        return [("dobj", subject)] if subject is not None else []
+    return [("dobj", above)] if above.pos_ in ("NOUN", "PROPN") else []
 
 
 def receivers(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
@@ -280,6 +305,17 @@ def _dedupe(found: list[ActorMention]) -> list[ActorMention]:
 def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     token = trigger.token
     containers = _verb_containers(token, lex)
+    if trigger.kind == "located":
+        objects = list(prep_objects(token, "in", "at", "near", "inside", "around"))
+    elif trigger.kind == "held":
+        objects = _held_places(token)
+    if trigger.kind in ("located", "held"):
+        return [
+            cue
+            for prep, obj in objects
+            for cue in _listed_places(obj, lex) or [place_cue(obj, prep, lex, containers, named=True)]
+            if cue is not None
+        ]
     if trigger.kind:
         objects = _handover_places(trigger, lex) if trigger.kind == "handover" else _expel_places(token)
         cues = [cue for prep, obj in objects if (cue := place_cue(obj, prep, lex, containers)) is not None]
@@ -296,15 +332,37 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if not trigger.nominal:
         objects += [
             ("of", o)
-            for out in children(token, "prt", "advmod")
+            for out in children(token, "prt", "advmod", "prep")
             if out.lower_ == "out"
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
     for prep, obj in objects:
+        listed = _listed_places(obj, lex)
+        if listed:
+            cues += listed
+            continue
         cue = place_cue(obj, prep, lex, containers)
         if cue is not None:
             cues.append(cue)
     return _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
+
+
+_LISTING = ("including", "like", "such", "notably", "among")
+
+
+def _listed_places(obj: Token, lex: Lexicon) -> list[PlaceCue]:
+    """ "several villages including A and B", "the towns of A, B and C": one place for each name listed."""
+    if obj.lemma_.lower() not in lex.word_set("area_nouns") or obj.tag_ not in ("NNS", "NNPS"):
+        return []
+    names = [o for p, o in prep_objects(obj, "of", *_LISTING) if p != "of" or o.pos_ == "PROPN"]
+    names += [c for c in obj.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    for marker in (c for c in obj.children if c.lower_ in _LISTING and c.dep_ in ("prep", "acl", "amod")):
+        names += [o for o in marker.children if o.dep_ in ("pobj", "dobj") and o not in names]
+    hint = obj.lemma_.lower()
+    listed = dict.fromkeys(
+        name for head in names for name in [head, *conjuncts(head)] if name.pos_ == "PROPN"
+    )
+    return [PlaceCue(span_mention(_name_span(name)), feature_hint=hint) for name in listed]
 
 
 def _facility_first(cues: list[PlaceCue]) -> list[PlaceCue]:
@@ -341,6 +399,9 @@ def _places_in_phrase(trigger: Trigger, lex: Lexicon, containers: Sequence[Span]
     town of X", "withdrew from a position overlooking the village of X"), leaving out its subject and
     wider units (a province is where a town lies, not where it happened)."""
     subject = {t.i for c in trigger.token.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    if trigger.kind == "handover":  # "handed the facilities to Senegal": the receiver is not the place
+        spans = [(a.mention.start, a.mention.end) for a in receivers(trigger, lex)]
+        subject |= {t.i for t in trigger.token.subtree if any(a <= t.idx < b for a, b in spans)}
     for token in trigger.token.subtree:
         if token.i == trigger.token.i or token.i in subject or token.dep_ not in ("pobj", "dobj"):
             continue
@@ -360,8 +421,14 @@ def _verb_containers(verb: Token, lex: Lexicon) -> list[Span]:
     return names
 
 
-def place_cue(obj: Token, prep: str, lex: Lexicon, containers: Sequence[Span] = ()) -> PlaceCue | None:
-    """A place cue from the object of a preposition or verb: name, head noun, enclosing area, other name."""
+def place_cue(
+    obj: Token, prep: str, lex: Lexicon, containers: Sequence[Span] = (), named: bool = False
+) -> PlaceCue | None:
+    """A place cue from the object of a preposition or verb: name, head noun, enclosing area, other name.
+    `named`: the phrase stands where only a place can ("X remains under Y's control"), so a proper name
+    is one whatever the model labelled it."""
+    if named and obj.pos_ == "PROPN" and obj.ent_type_ not in PLACE_LABELS:
+        return PlaceCue(span_mention(_name_span(obj)))
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     head_noun = obj.lemma_.lower()
@@ -373,7 +440,7 @@ def place_cue(obj: Token, prep: str, lex: Lexicon, containers: Sequence[Span] = 
             # "recaptured the palace in X": the verb's "in X" is where the facility is
             return PlaceCue(span_mention(containers[0]), feature_hint=head_noun, facility=facility)
         if inner_container is None:
-            return _anaphor(obj, head_noun, lex)
+            return _anaphor(obj, head_noun, lex, facility)
         name_span, feature = inner_container, None
         inner_container = None
     else:
@@ -439,8 +506,10 @@ _NOT_KIND = frozenset(
 _SETTLEMENT_NOUNS = frozenset({"town", "city", "village"})
 
 
-def _anaphor(obj: Token, head_noun: str, lex: Lexicon) -> PlaceCue | None:
-    """ "the town", "the base": a definite place word with no name points back at one named before."""
+def _anaphor(obj: Token, head_noun: str, lex: Lexicon, facility: str | None = None) -> PlaceCue | None:
+    """ "the town", "the base": a definite place word with no name points back at one named before. An
+    indefinite facility ("two military facilities") names none; it is kept, with its kind, for the
+    resolver to place by what the document says of it (its dateline)."""
     definite = any(
         c.dep_ == "det"
         and c.lower_ == "the"
@@ -448,9 +517,11 @@ def _anaphor(obj: Token, head_noun: str, lex: Lexicon) -> PlaceCue | None:
         and c.lower_ in ("its", "their", "his", "her")
         for c in obj.children
     )
+    if not definite and facility is not None:
+        return PlaceCue(span_mention(obj), feature_hint=head_noun, facility=facility)
     if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
         return None
-    return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True)
+    return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True, facility=facility)
 
 
 def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
@@ -534,7 +605,7 @@ def _place_child(token: Token) -> Token | None:
 
 def _name_span(token: Token) -> Span:
     ent = entity_of(token)
-    if ent is not None:
+    if ent is not None and not any(t.dep_ in ("cc", "conj") or t.text == "," for t in ent):
         return _without_possessive(ent)  # the model may call a place a person; the words are still the name
     start = token.i
     while start > 0 and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":

@@ -38,9 +38,52 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
 def _match(token: Token, lex: Lexicon) -> Trigger | None:
     if token.pos in (VERB, AUX) or token.tag_.startswith("VB"):
         return _match_verb(token, lex)
+    if token.pos == NOUN and _located_force(token, lex):
+        return Trigger(token, EventType.PRESENCE, nominal=True, kind="located")
+    if token.pos == NOUN and _under_control(token):
+        return Trigger(token, EventType.CONTROL, nominal=True, kind="held")
     if token.pos in (NOUN, PROPN) and not token.ent_type:
         return _match_noun(token, lex)
     return None
+
+
+_LOCATIVE = ("in", "at", "near", "inside", "around")
+
+
+def _located_force(noun: Token, lex: Lexicon) -> bool:
+    """ "the 350 French troops in Senegal", "Kyiv's forces in the town": a force said to be at a place,
+    whose nationality, owner or number the phrase gives (a bare "troops in war zones" is no fact)."""
+    if (
+        noun.lower_ in lex.word_set("vehicle_nouns")
+        or not is_force_token(noun, lex)
+        or noun.ent_type_ == "GPE"
+    ):
+        return False
+    if noun.dep_ == "pobj" and noun.head.lower_ in _LOCATIVE:
+        return False  # "fighting in the troops' area": the force is itself a place here
+    owned = any(
+        c.dep_ in ("poss", "nummod") or c.ent_type_ in ("NORP", "ORG", "GPE") or c.ent_id_
+        for c in noun.children
+        if c.i < noun.i
+    )
+    return owned and any(is_place_token(o, lex) for _, o in prep_objects(noun, *_LOCATIVE))
+
+
+def _force_at_place(verb: Token, lex: Lexicon) -> bool:
+    """ "Kyiv's forces have been in the town since Wednesday": a named force is at a place."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or not is_force_token(subject, lex) or subject.lower_ in lex.word_set("vehicle_nouns"):
+        return False
+    named = subject.ent_type_ in ("ORG", "NORP") or any(
+        c.dep_ in ("poss", "amod", "compound", "nummod") and (c.ent_type_ or c.pos_ == "PROPN" or c.like_num)
+        for c in subject.children
+    )
+    return named and any(is_place_token(o, lex) for _, o in prep_objects(verb, *_LOCATIVE))
+
+
+def _under_control(noun: Token) -> bool:
+    """ "Sudzha remains under Ukrainian control", "the bases now fully under Senegalese control"."""
+    return noun.lemma_.lower() == "control" and noun.dep_ == "pobj" and noun.head.lower_ == "under"
 
 
 def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
@@ -48,6 +91,9 @@ def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
     special = _handover_or_expel(token, lemma, lex)
     if special is not None:
         return special
+    if lemma == "be":
+        located = _force_at_place(token, lex)
+        return Trigger(token, EventType.PRESENCE, nominal=False) if located else None
     if lemma in lex.control_light_verbs and any(c.lemma_ == "control" for c in children(token, "dobj")):
         return Trigger(token, EventType.CONTROL, nominal=False)
     phrasal = _phrasal(token, lemma, lex)

@@ -74,6 +74,9 @@ class DocumentContext:
     document: Document
     country_code: str | None
     places: dict[tuple[int, int, str | None], Place | None]  # by (start, end, feature hint)
+    # The dateline's city, when it lies in the document's country and is the only town of that country
+    # the document names: where a facility the text places no closer than the country is.
+    dateline: Place | None = None
 
 
 def document_context(
@@ -81,8 +84,10 @@ def document_context(
     candidates: Sequence[EventCandidate],
     place_mentions: Sequence[Mention],
     resolvers: Resolvers,
+    dateline_city: str | None = None,
 ) -> DocumentContext:
-    """Every place cue of the document resolved together, with the document's main country."""
+    """Every place cue of the document resolved together, with the document's main country and the city
+    of its dateline."""
     other_places = list(dict.fromkeys(m.text for m in place_mentions))
     cues = [cue for cand in candidates for cue in cand.places if not cue.anaphoric]
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
@@ -100,8 +105,31 @@ def document_context(
         key=lambda item: item[0],
     )
     for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
-        places[_cue_key(cue)] = _antecedent(cue, named)
-    return DocumentContext(document, country, places)
+        places[_cue_key(cue)] = _antecedent(cue, named, resolvers)
+    dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
+    return DocumentContext(document, country, places, dateline)
+
+
+def _dateline_place(
+    city: str | None,
+    country: str | None,
+    named: Sequence[Place | None],
+    other_places: Sequence[str],
+    resolvers: Resolvers,
+) -> Place | None:
+    """The dateline's town, if it is in the document's country and no other town there is named."""
+    if not city or country is None:
+        return None
+    text = city if not city.isupper() else city.title()
+    place = resolvers.geo.resolve(text, GeoContext(document_places=tuple(other_places)))
+    if place is None or place.country_code != country or place.feature not in ("city", "town"):
+        return None
+    towns = {
+        p.gazetteer_id
+        for p in named
+        if p is not None and p.country_code == country and p.feature in ("city", "town")
+    }
+    return place if towns <= {place.gazetteer_id} else None
 
 
 def read_place_cues(candidates: Sequence[EventCandidate], resolvers: Resolvers) -> list[EventCandidate]:
@@ -115,13 +143,13 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
     the facility itself at X's point, coded near the town (UCDP where_prec 2) and keeping its kind."""
     if cue.facility is None or place is None or place.feature in _FACILITY_FEATURES:
         return place
-    if place.precision > PlacePrecision.NEAR or (place.gazetteer_id or "").startswith("sitroom:"):
+    if place.precision > PlacePrecision.NEAR or is_site(place):
         return place  # a facility somewhere in a province or a country is no more precise than that
     kind = cue.facility.split()[-1]
     site = resolvers.geo.resolve(
         f"{cue.mention.text} {cue.facility}", GeoContext(country_hint=place.country_code)
     )
-    if site is not None and (site.gazetteer_id or "").startswith("sitroom:"):
+    if site is not None and is_site(site):
         return replace(site, mention=place.mention)  # "the naval facility in Tartus": a site of its own
     return replace(
         place,
@@ -130,6 +158,12 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
         feature=kind,
         gazetteer_id=f"{place.gazetteer_id or place.name}#{kind}",
     )
+
+
+def is_site(place: Place) -> bool:
+    """A site of the gazetteer's own (sites.tsv, an airport), or a facility placed at its town."""
+    own = (place.gazetteer_id or "").startswith(("sitroom:", "airport:"))
+    return own or place.feature in _FACILITY_FEATURES
 
 
 # Features of the gazetteer's own sites: a facility phrase that resolved to one of them needs no wrapping.
@@ -162,15 +196,19 @@ def _cue_key(cue: PlaceCue) -> tuple[int, int, str | None]:
     return (cue.mention.start, cue.mention.end, cue.feature_hint)
 
 
-def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]]) -> Place | None:
-    """The last place named before "the town" / "the base" that is a town or a site."""
+def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers: Resolvers) -> Place | None:
+    """The last place named before "the town" / "the base" that is a town or a site; for "the base", the
+    last town when no site was named (the base is then placed at it)."""
     wants_site = cue.feature_hint not in ("town", "city", "village")
-    for start, place in reversed(named):
-        if start >= cue.mention.start or place is None:
-            continue
-        is_site = (place.gazetteer_id or "").startswith("sitroom:")
-        if is_site == wants_site and (is_site or place.feature in ("city", "town")):
+    before = [place for start, place in named if start < cue.mention.start and place is not None]
+    for place in reversed(before):
+        site = is_site(place)
+        if site == wants_site and (site or place.feature in ("city", "town")):
             return replace(place, mention=cue.mention.text)
+    if cue.facility is not None:
+        town = next((p for p in reversed(before) if p.feature in ("city", "town")), None)
+        if town is not None:
+            return _at_facility(cue, replace(town, mention=cue.mention.text), resolvers)
     return None
 
 
@@ -237,7 +275,7 @@ def resolve_candidate(
     cand: EventCandidate, ctx: DocumentContext, resolvers: Resolvers, told_before: TimeSpan | None = None
 ) -> Event:
     doc = ctx.document
-    place = _best_place(cand, ctx)
+    place = _at_dateline(cand, _best_place(cand, ctx), ctx, resolvers)
     named = next((c for c in cand.places if not c.anaphoric and c.mention.text[:1].isupper()), None)
     if place is None and ctx.country_code and (named is not None or cand.type in _COUNTRY_FALLBACK):
         country = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
@@ -302,6 +340,21 @@ def event_id(document_id: str, trigger_offset: int, place_offset: int | None = N
     key = f"{document_id}:{trigger_offset}" + (f":{place_offset}" if place_offset is not None else "")
     key += f":{facet}" if facet else ""
     return "ev-" + hashlib.sha1(key.encode()).hexdigest()[:14]
+
+
+def _at_dateline(
+    cand: EventCandidate, place: Place | None, ctx: DocumentContext, resolvers: Resolvers
+) -> Place | None:
+    """ "France returned its sole military base in Ivory Coast", filed from a town of Ivory Coast that
+    is the only one the report names: the base is at that town (coded near it)."""
+    if ctx.dateline is None or (place is not None and place.precision < PlacePrecision.COUNTRY):
+        return place
+    if place is not None and place.country_code != ctx.dateline.country_code:
+        return place
+    facility = next((c for c in cand.places if c.facility is not None), None)
+    if facility is None:
+        return place
+    return _at_facility(facility, replace(ctx.dateline, mention=facility.mention.text), resolvers) or place
 
 
 def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import math
 import os
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -117,6 +119,7 @@ def _fill(conn: sqlite3.Connection, data_dir: Path) -> None:
     writer.continents(gc.get_continents())
     writer.areas([a for a in areas if a["kind"] != "admin1"], admin1)
     writer.sites(read_tsv(data_dir / "sites.tsv", SITE_COLUMNS))
+    writer.airports(_airports(), cities, admin1)
     conn.executemany("INSERT INTO word VALUES (?)", ((w,) for w in sorted(_english_words())))
 
 
@@ -313,6 +316,110 @@ class _Writer:
                 near_town=row["near_town"] or None,
                 precision=int(row["precision"]),
             )
+
+    def airports(self, airports: Iterable[dict], cities: list[dict], admin1: dict) -> None:
+        """Airports and airstrips from `airportsdata` (MIT; ICAO-coded, with military air bases), each a
+        site named also "<town> airport" (and "<town> air base" for a military one) after the GeoNames
+        town nearest to it, which also gives its admin1 unit. Sites of sites.tsv at the same field win."""
+        towns = _TownIndex(cities)
+        taken = {
+            (row[0], round(row[1], 1), round(row[2], 1))
+            for row in self.conn.execute(
+                "SELECT country_code, lat, lon FROM place WHERE source = 'sitroom' AND feature = 'site'"
+            )
+            if row[1] is not None
+        }
+        for field in airports:
+            cc, lat, lon = field["country"], float(field["lat"]), float(field["lon"])
+            if (cc, round(lat, 1), round(lon, 1)) in taken:
+                continue
+            town = towns.nearest(cc, lat, lon)
+            unit = admin1.get((cc, town["admin1code"])) if town else None
+            near = town["name"] if town else None
+            military = bool(_MILITARY_FIELD.search(field["name"]))
+            kind = "airbase" if military else "airport"
+            names = {field["name"]: "name"}
+            for place_name in {near, field["city"], *_name_words(field["name"])} - {None, ""}:
+                for noun in ("airport", "airfield", "airstrip") + (
+                    ("air base", "airbase") if military else ()
+                ):
+                    names.setdefault(f"{place_name} {noun}", "alias")
+            if near:
+                names.setdefault(near, "near_town")
+            self.place(
+                names,
+                gid=f"airport:{field['icao']}",
+                name=field["name"],
+                lat=lat,
+                lon=lon,
+                feature="site",
+                feature_code=kind,
+                country_code=cc,
+                admin1=unit["name"] if unit else None,
+                population=0,
+                source="airportsdata",
+                site_feature=kind,
+                near_town=near,
+                precision=1,
+            )
+
+
+# A field that is a military air base by its name ("Air Base 101", "Kuweires AB", "Air Force Station").
+_MILITARY_FIELD = re.compile(r"\b(?:air\s*base|airbase|AB|AFB|air force|military|naval air)\b", re.IGNORECASE)
+# Countries whose airportsdata rows are mostly private strips: only their commercial airports are kept.
+_PRIVATE_STRIP_COUNTRIES = frozenset({"US", "CA", "AU"})
+_NEAR_TOWN_KM = 40.0
+
+
+_FIELD_WORDS = re.compile(
+    r"\b(?:international|regional|municipal|domestic|airport|airfield|aerodrome|airstrip|air ?base|air force|"
+    r"base|ab|afb|field|military|station|heliport)\b",
+    re.IGNORECASE,
+)
+
+
+def _name_words(name: str) -> set[str]:
+    """The proper names in an airport's name ("Bukavu Kavumu Airport" -> "Bukavu Kavumu", "Bukavu",
+    "Kavumu"), each of which "<name> airport" may stand for."""
+    core = " ".join(_FIELD_WORDS.sub(" ", name).split())
+    words = [w for w in core.split() if len(w) >= 4 and w[:1].isupper()]
+    return ({core} if 0 < len(core.split()) <= 3 else set()) | (set(words) if len(words) <= 3 else set())
+
+
+def _airports() -> list[dict]:
+    """airportsdata's fields, less the private strips of the countries that list thousands."""
+    try:
+        import airportsdata
+    except ImportError as err:
+        raise DataError("the airportsdata package (airports and air bases) is not installed") from err
+    fields = airportsdata.load("ICAO").values()
+    return [f for f in fields if f["country"] not in _PRIVATE_STRIP_COUNTRIES or f["iata"]]
+
+
+class _TownIndex:
+    """The nearest GeoNames town to a point, within _NEAR_TOWN_KM, by a coarse grid per country."""
+
+    def __init__(self, cities: list[dict]) -> None:
+        self.cells: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
+        for city in cities:
+            key = (city["countrycode"], int(city["latitude"] * 2), int(city["longitude"] * 2))
+            self.cells[key].append(city)
+
+    def nearest(self, cc: str, lat: float, lon: float) -> dict | None:
+        found = []
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                found += self.cells.get((cc, int(lat * 2) + dlat, int(lon * 2) + dlon), [])
+        scored = [
+            (_km(lat, lon, c["latitude"], c["longitude"]), -c["population"], c["name"], c) for c in found
+        ]
+        best = min(scored, default=None, key=lambda item: item[:3])
+        return best[3] if best is not None and best[0] <= _NEAR_TOWN_KM else None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 def admin_names_by_point() -> dict[tuple[str, float, float], tuple[str, str]]:
