@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -343,8 +344,20 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             continue
         cue = place_cue(obj, prep, lex, containers)
         if cue is not None:
-            cues.append(cue)
+            cues += [cue, *_other_facilities(obj, cue, lex, containers)]
     return _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
+
+
+def _other_facilities(obj: Token, cue: PlaceCue, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
+    """ "left the Kidal and Tessalit sites", "left bases in the towns of Kidal and Tessalit": a plural
+    facility named at several places is one facility at each."""
+    if cue.facility is None or obj.tag_ not in ("NNS", "NNPS"):
+        return []
+    name = _name_token(obj, lex)
+    others = [_name_span(c) for c in conjuncts(name) if c.pos_ == "PROPN"] if name is not None else []
+    if name is None and len(containers) > 1:
+        others = list(containers[1:])
+    return [replace(cue, mention=span_mention(span), container=None) for span in others]
 
 
 _LISTING = ("including", "like", "such", "notably", "among")
@@ -417,7 +430,9 @@ def _verb_containers(verb: Token, lex: Lexicon) -> list[Span]:
     for _, obj in prep_objects(verb, "in", "inside"):
         token = _named_settlement(obj, lex) or _place_child(obj)
         if token is not None and (obj.lemma_.lower() in lex.word_set("area_nouns") or token is obj):
-            names.append(_name_span(token))
+            names += [_name_span(t) for t in [token, *conjuncts(token)] if t.pos_ == "PROPN"] or [
+                _name_span(token)
+            ]
     return names
 
 
@@ -474,7 +489,7 @@ def _facility(obj: Token, name_token: Token | None, lex: Lexicon) -> str | None:
         if c.dep_ in ("amod", "compound") and c.i < obj.i and c != name_token and c.is_lower and c.is_alpha
     ]
     words = [w for w in words if w.lower_ not in _NOT_KIND]
-    return " ".join(t.lower_ for t in sorted([*words, obj], key=lambda t: t.i))
+    return " ".join([*(t.lower_ for t in sorted(words, key=lambda t: t.i)), obj.lemma_.lower()])
 
 
 # Modifiers of a facility noun that say which one, not what kind ("its last base", "the former camp").

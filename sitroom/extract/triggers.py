@@ -141,7 +141,12 @@ def handover_objects(verb: Token, lex: Lexicon) -> list[Token]:
     given = []
     for obj in children(verb, "dobj", "nsubjpass"):
         if obj.lemma_.lower() in lex.handover_objects:
-            given += [o for _, o in prep_objects(obj, "of", "over", "for", "to")]
+            held = [o for _, o in prep_objects(obj, "of", "over", "for", "to")]
+            # "handed over the keys to a military base in X": the parse may hang "to" off the verb
+            held = held or [
+                o for _, o in prep_objects(verb, "to") if o.lemma_.lower() in lex.word_set("site_nouns")
+            ]
+            given += held
         else:
             given.append(obj)
     return given

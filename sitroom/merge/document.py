@@ -109,6 +109,8 @@ def _places_nest(a: Place | None, b: Place | None) -> bool:
     if a.country_code and b.country_code and a.country_code != b.country_code:
         return False
     coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
+    if coarse.feature == "unresolved":
+        return False  # a place named but not found: another place than the one found, not its country
     if coarse.precision >= PlacePrecision.AREA:
         return True  # a country or region holds any place in it
     if coarse.precision == PlacePrecision.ADMIN1:

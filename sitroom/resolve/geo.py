@@ -34,6 +34,7 @@ from sitroom.resolve.translit import name_key
 BASE_HINTS = frozenset(
     {"base", "airbase", "garrison", "crossing", "airport", "airfield", "camp", "port", "dam", "field"}
 )
+AIRPORT_HINTS = frozenset({"airport", "airfield", "airstrip"})
 ADMIN_HINTS = frozenset({"province", "governorate", "oblast", "state", "region"})
 DEMONYM = "demonym"  # the feature hint, and the Place feature, of a nationality word read as its country
 TOWN_HINTS = frozenset({"city", "town", "village"})
@@ -569,8 +570,13 @@ def _compass_key(lat_sign: float, lon_sign: float) -> str:
 
 
 def _admissible(c: Candidate, hint: str | None) -> bool:
-    """A site matched only by its nearby town's name stands for that town only after a base-like word."""
-    return c.matched != "near_town" or hint in BASE_HINTS or hint == "airbase"
+    """A site matched only by its nearby town's name stands for that town only after a base-like word,
+    and an airport only after an airport word ("the X base" is not X's airport)."""
+    if c.matched != "near_town":
+        return True
+    if c.site_feature == "airport":
+        return hint in AIRPORT_HINTS
+    return hint in BASE_HINTS or hint == "airbase"
 
 
 def _hint_fit(c: Candidate, hint: str | None) -> int:
