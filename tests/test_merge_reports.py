@@ -126,7 +126,9 @@ def test_a_story_moves_from_began_to_completed():
     event = _one(merge_reports([done, began]))
     assert event.status == Status.COMPLETED
     assert [s.status for s in event.history] == [Status.BEGAN, Status.COMPLETED]
-    assert (event.date.start, event.date.end) == (date(2026, 2, 23), date(2026, 3, 20))
+    # the event's date is its completion, as the report that states it gives it; the start is in the history
+    assert (event.date.start, event.date.end) == (date(2026, 3, 20), date(2026, 3, 20))
+    assert [s.date.start for s in event.history] == [date(2026, 2, 23), date(2026, 3, 20)]
     assert any("the story moves on" in reason for reason in event.reports[1].reasons)
     assert _status([event], "2026-03-01") == PostureStatus.WITHDRAWING
     assert _status([event], "2026-03-25") == PostureStatus.DEPARTED

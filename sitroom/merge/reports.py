@@ -31,6 +31,7 @@ from sitroom.merge.document import _union
 from sitroom.records import (
     Certainty,
     Claim,
+    DateBasis,
     DatePrecision,
     Event,
     EventType,
@@ -708,26 +709,34 @@ def _status(reports: list[Event]) -> Status:
 
 
 def _date(reports: list[Event]) -> TimeSpan | None:
+    """The event's own date, from the report that says it best, never the hull of its reports' dates.
+
+    A move's date is that of its furthest stage (its completion, from the report that states it), the
+    stages before it staying in the history; a moment lies in every report's window: the narrowest
+    window wins, the tightest when they overlap. Dates the text gives the event itself come before dates
+    read off a speech or bounded by a report."""
     # A foreseen date ("by the end of April") says when it was due, not when it happened.
     happened = [r for r in reports if r.status not in _FORESEEN] or reports
-    spans = [r.date for r in happened if r.date is not None]
-    if not spans:
+    dated = [r for r in happened if r.date is not None]
+    if not dated:
         return None
+    best_basis = min(_BASIS_RANK[r.date.basis] for r in dated)
+    dated = [r for r in dated if _BASIS_RANK[r.date.basis] == best_basis]
     if reports[0].type in _LASTING:
-        # A move runs from its first reported stage to its last.
-        first = min(spans, key=lambda s: (s.start, s.end))
-        last = max(spans, key=lambda s: (s.end, s.start))
-        if first == last:
-            return first
-        return TimeSpan(first.start, max(first.end, last.end), max(first.precision, last.precision))
-    # A moment lies in every report's window: the narrowest window wins, the tightest when they overlap.
+        stage = max(_STATUS_STAGE[r.status] for r in dated)
+        at_stage = [r.date for r in dated if _STATUS_STAGE[r.status] == stage]
+        return min(at_stage, key=lambda s: (s.end - s.start, s.start))
+    spans = [r.date for r in dated]
     start, end = max(s.start for s in spans), min(s.end for s in spans)
     if start <= end:
         narrowest = min(spans, key=lambda s: (s.end - s.start, s.start))
         if (narrowest.start, narrowest.end) == (start, end):
             return narrowest
-        return TimeSpan(start, end, narrowest.precision, narrowest.text)
+        return TimeSpan(start, end, narrowest.precision, narrowest.text, narrowest.basis)
     return min(spans, key=lambda s: (s.end - s.start, s.start))
+
+
+_BASIS_RANK = {DateBasis.TEXT: 0, DateBasis.DISCOURSE: 1, DateBasis.REPORT: 2}
 
 
 def _latest_toll(reports: list[Event]) -> int | None:
