@@ -88,7 +88,8 @@ class Pipeline:
         candidates = read_place_cues(candidates, self.resolvers)
         dateline_city = doc.user_data.get(CITY_KEY)
         ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers, dateline_city)
-        events = with_document_actors(resolve_candidates(candidates, ctx, self.resolvers), self.resolvers)
+        events = resolve_candidates(candidates, ctx, self.resolvers)
+        events = with_document_actors(events, self.resolvers, ctx.country_code)
         kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
         return [with_report_date(e) for e in merged]

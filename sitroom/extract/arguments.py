@@ -534,6 +534,8 @@ def _anaphor(obj: Token, head_noun: str, lex: Lexicon, facility: str | None = No
     )
     if not definite and facility is not None:
         return PlaceCue(span_mention(obj), feature_hint=head_noun, facility=facility)
+    if definite and head_noun == "capital":
+        return PlaceCue(span_mention(obj), feature_hint="capital")  # the document's country's capital
     if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
         return None
     return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True, facility=facility)
@@ -558,8 +560,10 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
             return child  # "the Gossi base", "the Tiyas airbase"
     if obj.lemma_.lower() in lex.word_set("site_nouns"):
         for child in children(obj, "poss"):
-            if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN":
-                return child  # "Goma's airport" (but "Afghanistan's Paktika province" is Paktika)
+            if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN" or child.lemma_.lower() == "capital":
+                return (
+                    child  # "Goma's airport", "the capital's airport" (not "Afghanistan's Paktika province")
+                )
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
         if prep == "of" and (
             pobj.ent_type_ in PLACE_LABELS

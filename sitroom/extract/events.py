@@ -309,7 +309,8 @@ def _times_for(
             loose.append(span)
         elif attached in joined or _describes_participant(attached, trigger.token):
             linked.append(span)
-    return _with_ranges(own or loose), anchors, linked
+    # own first; then a time that hangs from no verb, or from a verb above (not a verb of saying)
+    return _with_ranges(own) + [s for s in _with_ranges(loose) if s not in own], anchors, linked
 
 
 def _joined_clauses(verb: Token) -> set[Token]:

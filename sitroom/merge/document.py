@@ -93,8 +93,14 @@ def compatible(a: Event, b: Event) -> bool:
         return False
     if a.date is None or b.date is None or _same_day(a.date, b.date):
         return True
+    # a date the text gave and one it only bounds, where one mention names no place of its own
     bounded = a.date.basis != DateBasis.TEXT or b.date.basis != DateBasis.TEXT
-    return soft and bounded and _dates_overlap(a.date, b.date, soft)  # a date the text gave, one it bounds
+    vague = _vague(a.place) or _vague(b.place)
+    return soft and bounded and vague and _dates_overlap(a.date, b.date, soft)
+
+
+def _vague(place: Place | None) -> bool:
+    return place is None or place.precision >= PlacePrecision.COUNTRY
 
 
 def _same_place(a: Place | None, b: Place | None) -> bool:

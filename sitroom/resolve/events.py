@@ -38,6 +38,7 @@ from sitroom.resolve.actors import ActorResolver
 from sitroom.resolve.geo import GeoContext, GeoResolver
 from sitroom.resolve.time import precision_for, resolve_expected_end, resolve_tie, resolve_time
 
+_CAPITAL = re.compile(r"^(?:the\s+)?capital(?:['’]s)?$", re.I)
 _POSSESSIVE_START = re.compile(r"^(its|their|his|her|our)\b", re.I)
 _DIRECTIONS = re.compile(
     r"^(?:the\s+)?((?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?|"
@@ -93,10 +94,11 @@ def document_context(
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
     mentions += [(m.text, GeoContext(document_places=tuple(other_places))) for m in place_mentions]
     resolved = resolvers.geo.resolve_document(mentions) if mentions else []
-    countries = Counter(p.country_code for p in resolved if p is not None and p.country_code)
-    country = countries.most_common(1)[0][0] if countries else None
+    country = _main_country(resolved)
     places = {}
     for cue, place in zip(cues, resolved[: len(cues)], strict=True):
+        if _CAPITAL.match(cue.mention.text) and country is not None:
+            place = resolvers.geo.capital(country)  # "the capital", "the capital's airport"
         place = _with_alternate(cue, place, resolvers, other_places, country)
         places[_cue_key(cue)] = _at_facility(cue, place, resolvers)
     named = sorted(
@@ -108,6 +110,16 @@ def document_context(
         places[_cue_key(cue)] = _antecedent(cue, named, resolvers)
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     return DocumentContext(document, country, places, dateline)
+
+
+def _main_country(resolved: Sequence[Place | None]) -> str | None:
+    """The country the document's towns, sites and provinces lie in most; only where it names none, the
+    country it names most (a country named is often an actor: "France handed ...")."""
+    # "West", "Eastern": a compass word that happens to name a region somewhere casts no vote
+    places = [p for p in resolved if p is not None and p.country_code and not _DIRECTIONS.match(p.mention)]
+    inside = Counter(p.country_code for p in places if p.precision < PlacePrecision.COUNTRY)
+    counts = inside or Counter(p.country_code for p in places)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _dateline_place(
@@ -146,11 +158,10 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
     if place.precision > PlacePrecision.NEAR or is_site(place):
         return place  # a facility somewhere in a province or a country is no more precise than that
     kind = cue.facility.split()[-1]
-    site = resolvers.geo.resolve(
-        f"{cue.mention.text} {cue.facility}", GeoContext(country_hint=place.country_code)
-    )
-    if site is not None and is_site(site):
-        return replace(site, mention=place.mention)  # "the naval facility in Tartus": a site of its own
+    for name in dict.fromkeys((place.name, cue.mention.text)):
+        site = resolvers.geo.resolve(f"{name} {cue.facility}", GeoContext(country_hint=place.country_code))
+        if site is not None and is_site(site) and site.country_code == place.country_code:
+            return replace(site, mention=place.mention)  # "the naval facility in Tartus": a site of its own
     return replace(
         place,
         name=f"{place.name} {cue.facility}",
@@ -200,9 +211,12 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
     """The last place named before "the town" / "the base" that is a town or a site; for "the base", the
     last town when no site was named (the base is then placed at it)."""
     wants_site = cue.feature_hint not in ("town", "city", "village")
+    kind = cue.facility.split()[-1] if cue.facility else None
     before = [place for start, place in named if start < cue.mention.start and place is not None]
     for place in reversed(before):
         site = is_site(place)
+        if kind is not None and site and kind not in (place.feature or "") and kind not in place.name.lower():
+            continue  # "the palace" does not point back at an airport
         if site == wants_site and (site or place.feature in ("city", "town")):
             return replace(place, mention=cue.mention.text)
     if cue.facility is not None:
@@ -429,8 +443,6 @@ def _actors(
             entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"
         if entity is not None:
             ref = ActorRef(entity.name, item.role, text, entity.id, entity.kind, entity.country)
-        elif _POSSESSIVE_START.match(text) and len(cand.actors) > 1:
-            continue  # "its troops" points back at an actor named elsewhere in the clause
         else:
             ref = ActorRef(_clean(_COUNT_PREFIX.sub("", text)), item.role, text)
         refs.setdefault((ref.id or ref.name, ref.role), ref)
@@ -444,12 +456,18 @@ _COUNT_PREFIX = re.compile(
 )
 
 
-def with_document_actors(events: Sequence[Event], resolvers: Resolvers) -> list[Event]:
+def with_document_actors(
+    events: Sequence[Event], resolvers: Resolvers, country: str | None = None
+) -> list[Event]:
     """A bare force noun ("the troops", "its soldiers", "the rebels", "the group") stands for the actor of
-    that kind the document named last before it, else the one it names most."""
+    that kind the document named last before it, else the one it names most; a state's forces where it
+    names none, else the army of the document's country."""
     named: list[tuple[int, ActorRef]] = []  # (event index, resolved actor), in document order
     for index, event in enumerate(events):
         named += [(index, a) for a in event.actors if a.id is not None and a.kind is not None]
+    army = resolvers.actors.resolve("army", country_hint=country) if country else None
+    if army is not None:
+        named.insert(0, (-1, ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)))
     if not named:
         return list(events)
     return [_with_antecedents(event, index, named, resolvers) for index, event in enumerate(events)]
@@ -459,8 +477,11 @@ def _with_antecedents(
     event: Event, index: int, named: list[tuple[int, ActorRef]], resolvers: Resolvers
 ) -> Event:
     actors = []
+    resolved_agent = any(a.id is not None and a.role == Role.AGENT for a in event.actors)
     for ref in event.actors:
         kinds = None if ref.id is not None else _generic_kinds(ref.mention, resolvers)
+        if kinds and resolved_agent and _POSSESSIVE_START.match(ref.mention):
+            continue  # "the United States withdrew its troops": "its troops" are the agent named beside them
         antecedent = _antecedent_actor(kinds, index, named) if kinds else None
         if antecedent is not None and not any(a.id == antecedent.id for a in event.actors):
             ref = replace(antecedent, role=ref.role, mention=ref.mention)
@@ -495,10 +516,12 @@ def _generic_kinds(mention: str, resolvers: Resolvers) -> frozenset[str] | None:
 def _antecedent_actor(
     kinds: frozenset[str], index: int, named: list[tuple[int, ActorRef]]
 ) -> ActorRef | None:
-    before = [a for i, a in named if i <= index and a.kind in kinds]
+    before = [a for i, a in named if 0 <= i <= index and a.kind in kinds]
     if before:
         return before[-1]
-    counts = Counter(a.id for _, a in named if a.kind in kinds)
+    counts = Counter(a.id for i, a in named if i >= 0 and a.kind in kinds)
+    if not counts:
+        counts = Counter(a.id for _, a in named if a.kind in kinds)  # the army of the document's country
     if not counts:
         return None
     top = counts.most_common(1)[0][0]

