@@ -78,6 +78,9 @@ class DocumentContext:
     # The dateline's city, when it lies in the document's country and is the only town of that country
     # the document names: where a facility the text places no closer than the country is.
     dateline: Place | None = None
+    # The province most of the document's places lie in: where a place it names but the gazetteer does not
+    # know is placed (no finer than that province).
+    region: Place | None = None
 
 
 def document_context(
@@ -109,7 +112,27 @@ def document_context(
     for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
         places[_cue_key(cue)] = _antecedent(cue, named, resolvers)
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
-    return DocumentContext(document, country, places, dateline)
+    region = _main_region(country, [p for _, p in named], resolvers)
+    return DocumentContext(document, country, places, dateline, region)
+
+
+_REGION_SHARE = 0.6
+
+
+def _main_region(country: str | None, named: Sequence[Place | None], resolvers: Resolvers) -> Place | None:
+    """The admin1 unit of the main country that most of its named places lie in, when most do."""
+    units = Counter(
+        p.admin1
+        for p in named
+        if p is not None and p.country_code == country and p.admin1 and p.precision <= PlacePrecision.ADMIN1
+    )
+    if not units or country is None:
+        return None
+    unit, count = units.most_common(1)[0]
+    if count < 2 or count < _REGION_SHARE * sum(units.values()):
+        return None
+    place = resolvers.geo.resolve(unit, GeoContext(country_hint=country, feature_hint="province"))
+    return place if place is not None and place.feature == "admin1" else None
 
 
 def _main_country(resolved: Sequence[Place | None]) -> str | None:
@@ -294,9 +317,10 @@ def resolve_candidate(
     if place is None and ctx.country_code and (named is not None or cand.type in _COUNTRY_FALLBACK):
         country = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
         if country is not None and named is not None:
-            # a place the gazetteer does not know: keep its name, placed no finer than its country
+            # a place the gazetteer does not know: keep its name, placed no finer than the province most
+            # of the document's places lie in, else its country
             place = replace(
-                country,
+                ctx.region or country,
                 name=named.mention.text,
                 gazetteer_id=None,
                 feature="unresolved",
