@@ -32,8 +32,20 @@ PLACE_PREPS = {
     EventType.WITHDRAW: ("from", "out"),
     EventType.DEPLOY: ("to", "into", "in", "at", "toward", "towards", "near", "across"),
     EventType.PRESENCE: ("in", "at", "from", "near", "across", "inside"),
-    EventType.ASSAULT: ("in", "on", "at", "near", "outside", "around", "against", "across", "inside", "into"),
-    EventType.FIGHT: ("in", "at", "near", "outside", "around", "for", "across", "inside", "on"),
+    EventType.ASSAULT: (
+        "in",
+        "on",
+        "at",
+        "near",
+        "outside",
+        "around",
+        "against",
+        "across",
+        "inside",
+        "into",
+        "off",
+    ),
+    EventType.FIGHT: ("in", "at", "near", "outside", "around", "for", "across", "inside", "on", "off"),
     EventType.CONTROL: ("of", "in", "at", "over", "near", "around"),
     EventType.STATEMENT: (),
 }
@@ -337,6 +349,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             if out.lower_ == "out"
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
+    cues += _offset_places(token, lex)
     for prep, obj in objects:
         listed = _listed_places(obj, lex)
         if listed:
@@ -358,6 +371,33 @@ def _other_facilities(obj: Token, cue: PlaceCue, lex: Lexicon, containers: Seque
     if name is None and len(containers) > 1:
         others = list(containers[1:])
     return [replace(cue, mention=span_mention(span), container=None) for span in others]
+
+
+_DISTANCE_UNITS = frozenset(
+    {"km", "kilometre", "kilometer", "kilometres", "kilometers", "mile", "miles", "nm"}
+)
+
+
+def _offset_places(verb: Token, lex: Lexicon) -> list[PlaceCue]:
+    """ "(attacked ...) 51 nautical miles southwest of Hodeidah", "30 km north of X": the whole phrase,
+    which the resolver reads as the named place moved by that much."""
+    found = []
+    for word in verb.children:
+        if word.lemma_.lower() not in lex.word_set("compass") or word.dep_ not in (
+            "advmod",
+            "npadvmod",
+            "prep",
+        ):
+            continue
+        units = [
+            c for c in word.children if c.lemma_.lower() in _DISTANCE_UNITS or c.lower_ in _DISTANCE_UNITS
+        ]
+        places = [o for _, o in prep_objects(word, "of") if o.ent_type_ in PLACE_LABELS or o.pos_ == "PROPN"]
+        if units and places:
+            start = min(t.i for t in units[0].subtree)
+            end = _name_span(places[0]).end
+            found.append(PlaceCue(span_mention(verb.doc[start:end]), feature_hint="near"))
+    return found
 
 
 _LISTING = ("including", "like", "such", "notably", "among")
@@ -444,6 +484,8 @@ def place_cue(
     is one whatever the model labelled it."""
     if named and obj.pos_ == "PROPN" and obj.ent_type_ not in PLACE_LABELS:
         return PlaceCue(span_mention(_name_span(obj)))
+    if _names_a_vessel_or_force(obj, lex):
+        return None  # "The Eternity C, a Liberia-flagged vessel, was attacked": a ship, not a place
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     head_noun = obj.lemma_.lower()
@@ -473,6 +515,15 @@ def place_cue(
         alternate=_alternate_name(obj),
         facility=facility,
     )
+
+
+def _names_a_vessel_or_force(token: Token, lex: Lexicon) -> bool:
+    """A name that an apposition or a "named" phrase says is a ship or a unit ("the X, a bulk carrier")."""
+    described = [c for c in token.children if c.dep_ in ("appos", "attr")]
+    if token.dep_ in ("appos", "oprd") or token.head.lemma_ == "name":
+        described.append(token.head)
+    kinds = lex.word_set("vessel_nouns") | lex.word_set("force_nouns")
+    return any(d.lemma_.lower() in kinds or d.lower_ in kinds for d in described)
 
 
 def _facility(obj: Token, name_token: Token | None, lex: Lexicon) -> str | None:
@@ -542,8 +593,8 @@ def _anaphor(obj: Token, head_noun: str, lex: Lexicon, facility: str | None = No
 
 
 def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
-    if prep in ("near", "outside", "around"):
-        return "near"
+    if prep in ("near", "outside", "around", "off"):
+        return "near"  # "off Hodeidah", "off the coast of X": at sea, near the town
     if head_noun in lex.word_set("site_nouns") or head_noun in lex.word_set("area_nouns"):
         return head_noun
     return None

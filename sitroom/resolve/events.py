@@ -494,7 +494,31 @@ def with_document_actors(
         named.insert(0, (-1, ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)))
     if not named:
         return list(events)
-    return [_with_antecedents(event, index, named, resolvers) for index, event in enumerate(events)]
+    resolved = [_with_antecedents(event, index, named, resolvers) for index, event in enumerate(events)]
+    return _attackers_of_the_report(resolved)
+
+
+def _attackers_of_the_report(events: list[Event]) -> list[Event]:
+    """An attack told without its attacker, in a report whose other attacks all have one and the same
+    (named or claiming) attacker, is attributed to it: "the ship was hit off Hodeidah" in a report of
+    the Houthis' campaign. The inferred actor carries no mention of its own."""
+    attackers = {
+        a.id: a
+        for e in events
+        if e.type in _COUNTRY_FALLBACK
+        for a in e.actors
+        if a.role in (Role.AGENT, Role.CLAIMANT) and a.id is not None
+    }
+    if len(attackers) != 1:
+        return events
+    (attacker,) = attackers.values()
+    inferred = replace(attacker, role=Role.AGENT, mention="")
+    return [
+        replace(e, actors=(*e.actors, inferred))
+        if e.type in _COUNTRY_FALLBACK and not any(a.role in (Role.AGENT, Role.CLAIMANT) for a in e.actors)
+        else e
+        for e in events
+    ]
 
 
 def _with_antecedents(

@@ -44,7 +44,8 @@ SMALL_PLACE = 100_000  # below this a populated place is "small" for abstention 
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?P<town>city|town|village|municipality)\s+of\s+"
     r"|(?P<admin>province|governorate|region|oblast)\s+of\s+|(?P<rural>rural)\s+"
-    r"|(?P<near>near|outside|around|(?:the\s+)?outskirts\s+of|(?:the\s+)?vicinity\s+of)\s+)",
+    r"|(?P<near>near|outside|around|off(?:\s+the\s+coast\s+of)?|(?:the\s+)?coast\s+of|(?:the\s+)?outskirts\s+of"
+    r"|(?:the\s+)?vicinity\s+of)\s+)",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
@@ -413,6 +414,8 @@ class GeoResolver:
         criteria: tuple[Callable[[Candidate], object], ...] = (
             lambda c: _hint_fit(c, hint),
             exact,
+            # "the Red Sea" is the sea, not Egypt's or Sudan's Red Sea governorate, unless one is asked for
+            lambda c: c.feature_code == "SEA" and hint not in ADMIN_HINTS,
             lambda c: _inside(c, scope.container),
             anchored,
             regional,
@@ -484,7 +487,8 @@ class GeoResolver:
 
 
 _OFFSET = re.compile(
-    r"^(?:about\s+|some\s+|around\s+)?(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>km|kilometres|kilometers|miles|mi)\s+"
+    r"^(?:about\s+|some\s+|around\s+)?(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>km|kilometres|kilometers|nautical\s+miles|nm|nmi|miles|mi)\s+"
     rf"(?:to\s+the\s+)?{_DIR}\s+of\s+(?P<place>.+)$",
     re.IGNORECASE,
 )
@@ -531,11 +535,12 @@ def _midpoint(a: Place, b: Place, text: str) -> Place | None:
 
 
 _KM_PER = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "miles": 1.609, "mi": 1.609}
+_KM_PER |= dict.fromkeys(("nautical miles", "nm", "nmi"), 1.852)
 
 
 def _moved(base: Place, offset: re.Match, mention: str) -> Place:
     """``base`` moved by an offset: NEAR (2) within 25 km, else AREA (5), never finer than ``base``."""
-    km = float(offset.group("n")) * _KM_PER[offset.group("unit").lower()]
+    km = float(offset.group("n")) * _KM_PER[" ".join(offset.group("unit").lower().split())]
     words = offset.group("dir").lower()
     north = sum(v[0] for k, v in _POINTS.items() if k in words)
     east = sum(v[1] for k, v in _POINTS.items() if k in words)
