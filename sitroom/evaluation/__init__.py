@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import EvalError
-from sitroom.evaluation import geoparsing, plover, story, temporal, ucdp
+from sitroom.evaluation import geoparsing, plover, realnews, story, temporal, ucdp
 from sitroom.evaluation.metrics import KM, SPLITS
 
 Evaluation = Callable[[Any, Path, int | None], dict[str, Any]]
@@ -33,6 +33,8 @@ EVALUATIONS: dict[str, tuple[str, str, Evaluation]] = {
     geoparsing.FOLDER: (geoparsing.FOLDER, geoparsing.TITLE, geoparsing.evaluate_geoparsing),
     # sitroom's own hand-coded story: an absolute folder, not under the peer-data folder
     story.KEY: (str(story.FOLDER), story.TITLE, story.evaluate_story),
+    # real news with hand-coded gold, beside the peer data (../shared/realnews-dev)
+    realnews.KEY: (str(realnews.FOLDER), realnews.TITLE, realnews.evaluate_realnews),
 }
 
 
