@@ -14,9 +14,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.events import extract_events, time_spans
-from sitroom.extract.lexicon import Lexicon, load_lexicon
 from sitroom.extract.parse import PLACE_LABELS, span_mention
 from sitroom.extract.sources import attributions_in
+from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.merge import merge_document_events
 from sitroom.nlp import build_nlp
 from sitroom.nlp.components.wire_dateline import CITY_KEY

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitroom"
-BASE = {"records", "errors", "settings", "codec", "text"}
+BASE = {"records", "errors", "settings", "codec", "text", "lexicon"}
 # layer -> the sitroom modules it may import besides BASE and itself
 ALLOWED = {
     "ingest": set(),

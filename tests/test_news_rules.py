@@ -75,8 +75,8 @@ def test_an_expulsion_is_the_winners_control_and_the_losers_withdrawal(pipeline)
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("The rebels took control of Bunia's airport on Thursday.", "airport"),
-        ("The rebels seized the airport in Bunia on Thursday.", "airport"),
+        ("The rebels took control of Bunia's prison on Thursday.", "prison"),
+        ("The rebels seized the hospital in Bunia on Thursday.", "hospital"),
         ("Soldiers withdrew from their camp in the eastern town of Bunia.", "camp"),
         ("The militia attacked a military base in the town of Bunia.", "base"),
         ("The army recaptured the governor's palace in Bunia on Thursday.", "palace"),
@@ -87,6 +87,16 @@ def test_a_facility_is_placed_at_its_town_and_keeps_its_kind(pipeline, text, kin
     assert event.place.name.startswith("Bunia") and event.place.name.endswith(kind)
     assert event.place.feature == kind and int(event.place.precision) == 2  # near the town
     assert event.place.country_code == "CD"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The rebels took control of Bunia's airport on Thursday.", "The rebels seized the airport in Bunia."],
+)
+def test_a_town_s_airport_is_the_airport_itself(pipeline, text):
+    (event,) = [e for e in _events(pipeline, text) if e.place is not None]
+    assert event.place.gazetteer_id.startswith("airport:") and event.place.feature == "airport"
+    assert event.place.country_code == "CD" and int(event.place.precision) == 1
 
 
 def test_a_known_facility_is_the_gazetteers_site(pipeline):

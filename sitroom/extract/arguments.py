@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import (
     PLACE_LABELS,
     children,
@@ -25,6 +24,7 @@ from sitroom.extract.triggers import (
     is_place_token,
     is_unlabelled_name_after_place_preposition,
 )
+from sitroom.lexicon import Lexicon
 from sitroom.records import ActorMention, EventType, PlaceCue, Role
 
 # Prepositions that introduce where an event of each type happened.

@@ -12,29 +12,13 @@ from dataclasses import replace
 from spacy.tokens import Span, Token
 
 from sitroom.extract.dates import find_time_expressions
-from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.modality import sentence_hedge
 from sitroom.extract.parse import span_text
 from sitroom.extract.sources import Attribution
+from sitroom.lexicon import Lexicon
 from sitroom.records import Certainty, Claim, EventCandidate, EventType, Evidence, Mark, Source, SourceKind
 
 _DEADLINE = re.compile(r"(?:within|by)\b", re.IGNORECASE)
-_DURATION_VERBS = frozenset({"take", "last", "require", "need"})
-_ANAPHORS = frozenset(
-    {
-        "process",
-        "move",
-        "operation",
-        "withdrawal",
-        "pullout",
-        "drawdown",
-        "deployment",
-        "redeployment",
-        "departure",
-        "it",
-        "transition",
-        "mission",
-    }
-)
 _LASTING_TYPES = (EventType.WITHDRAW, EventType.DEPLOY)
 
 
@@ -46,7 +30,7 @@ def claims_in(
     outlet: Source | None,
 ) -> list[EventCandidate]:
     for verb in sent:
-        if verb.lemma_.lower() in _DURATION_VERBS and verb.pos_ == "VERB":
+        if verb.lemma_.lower() in lex.word_set("duration_verbs") and verb.pos_ == "VERB":
             duration = _duration_object(verb)
             if duration is not None:
                 candidates = _attach(
@@ -89,19 +73,20 @@ def claims_in(
             attributions,
             outlet,
         )
-    permanence = _permanence(sent)
+    permanence = _permanence(sent, lex)
     if permanence is not None:
+        word, value, certainty = permanence
         candidates = _attach(
             candidates,
-            permanence,
+            word,
             "permanence",
-            "temporary or permanent: uncertain",
-            sent[permanence.i - sent.start : permanence.i - sent.start + 1],
+            value,
+            sent[word.i - sent.start : word.i - sent.start + 1],
             sent,
             lex,
             attributions,
             outlet,
-            certainty=Certainty.UNCERTAIN,
+            certainty=certainty,
         )
     return candidates
 
@@ -170,12 +155,37 @@ def _duration_object(verb: Token) -> Span | None:
     return None
 
 
-def _permanence(sent: Span) -> Token | None:
-    """ "it remains uncertain whether the move is temporary or permanent"."""
-    words = [t.lower_ for t in sent]
-    if "temporary" in words and "permanent" in words:
-        return next(t for t in sent if t.lower_ == "temporary")
-    return None
+def _permanence(sent: Span, lex: Lexicon) -> tuple[Token, str, Certainty] | None:
+    """Whether a move is for a time only or for good, as the sentence says: "temporarily reposition",
+    "a permanent withdrawal"; both words ("unclear whether it is temporary or permanent") put it in doubt.
+    Returns the first such word, the value ("temporary", "permanent", "temporary or permanent: uncertain")
+    and how certain the sentence is of it."""
+    text = f" {span_text(sent).lower()} "
+    temporary = _first_word(sent, text, lex.word_set("temporary_words"))
+    permanent = _first_word(sent, text, lex.word_set("permanent_words"))
+    if temporary is not None and permanent is not None:
+        return (
+            min(temporary, permanent, key=lambda t: t.i),
+            "temporary or permanent: uncertain",
+            Certainty.UNCERTAIN,
+        )
+    if temporary is None and permanent is None:
+        return None
+    word = temporary or permanent
+    certainty = Certainty.UNCERTAIN if sentence_hedge(sent, lex) else Certainty.REPORTED
+    return word, "temporary" if temporary is not None else "permanent", certainty
+
+
+def _first_word(sent: Span, text: str, phrases: frozenset[str]) -> Token | None:
+    """The first token of the first of `phrases` found in the sentence (whole words), if any."""
+    starts = [text.find(f" {p} ") for p in phrases]
+    found = [pos for pos in starts if pos >= 0]
+    if not found:
+        return None
+    span = sent.doc.char_span(
+        sent.start_char + min(found), sent.start_char + min(found) + 1, alignment_mode="expand"
+    )
+    return span[0] if span is not None else None
 
 
 def _attach(
@@ -191,7 +201,7 @@ def _attach(
     certainty: Certainty | None = None,
     types: tuple[EventType, ...] = _LASTING_TYPES,
 ) -> list[EventCandidate]:
-    index = _target(candidates, anchor, types)
+    index = _target(candidates, anchor, types, lex)
     if index is None:
         return candidates
     source = _speaker(anchor, attributions, outlet, candidates[index].document)
@@ -216,7 +226,9 @@ def _attach(
     return updated
 
 
-def _target(candidates: list[EventCandidate], anchor: Token, types: tuple[EventType, ...]) -> int | None:
+def _target(
+    candidates: list[EventCandidate], anchor: Token, types: tuple[EventType, ...], lex: Lexicon
+) -> int | None:
     """The event a claim is about: a trigger that is its subject, else the latest event of the types
     the claim can be about (a duration: a withdrawal or deployment; a toll: an attack)."""
     if anchor.lemma_.lower() == "put":
@@ -228,7 +240,7 @@ def _target(candidates: list[EventCandidate], anchor: Token, types: tuple[EventT
         cand = candidates[i]
         if subject is not None and cand.trigger.start == subject.idx:
             return i
-    if subject is not None and subject.lemma_.lower() not in _ANAPHORS:
+    if subject is not None and subject.lemma_.lower() not in lex.word_set("event_anaphors"):
         return None
     return _latest(candidates, types)
 

@@ -17,12 +17,12 @@ from spacy.util import filter_spans
 from sitroom.extract.arguments import find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_tie, find_time_expressions
-from sitroom.extract.lexicon import Lexicon, load_lexicon
 from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
 from sitroom.extract.parse import mention, span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
-from sitroom.extract.sources import PERSON_PRONOUNS, Attribution, attributions_in, source_mark
+from sitroom.extract.sources import Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
+from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.records import (
     Certainty,
     Document,
@@ -58,7 +58,7 @@ def extract_events(
     lex = lex or load_lexicon()
     doc.user_data["doc_id"] = document.id
     by_sentence = _resolve_speaker_pronouns(
-        [(sent, attributions_in(sent, lex, is_armed_group)) for sent in doc.sents]
+        [(sent, attributions_in(sent, lex, is_armed_group)) for sent in doc.sents], lex
     )
     outlet = _outlet(document, [a for _, found in by_sentence for a in found])
     candidates: list[EventCandidate] = []
@@ -78,14 +78,14 @@ def extract_events(
     return candidates
 
 
-def _resolve_speaker_pronouns(by_sentence: list[tuple[Span, list[Attribution]]]) -> list:
+def _resolve_speaker_pronouns(by_sentence: list[tuple[Span, list[Attribution]]], lex: Lexicon) -> list:
     """ "He said ...": the last person named as a speaker before; dropped when there is none."""
     last_person: Source | None = None
     resolved = []
     for sent, attributions in by_sentence:
         kept = []
         for a in attributions:
-            if a.source.name.lower() in PERSON_PRONOUNS:
+            if a.source.name.lower() in lex.word_set("person_pronouns"):
                 if last_person is not None:
                     kept.append(replace(a, source=replace(last_person, stance=a.source.stance)))
                 continue

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import children, doc_text, span_text
 from sitroom.extract.triggers import Trigger
+from sitroom.lexicon import Lexicon
 from sitroom.records import Certainty, EventType, Mark, Status
 
 

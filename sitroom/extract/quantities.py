@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
-from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import children, conjuncts
+from sitroom.lexicon import Lexicon
 from sitroom.records import Quantity
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Span, Token
 
-from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import (
     children,
     conjuncts,
@@ -19,11 +18,8 @@ from sitroom.extract.parse import (
     span_text,
     subject_of,
 )
+from sitroom.lexicon import Lexicon
 from sitroom.records import Mark, Source, SourceKind, Stance
-
-_SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she"})
-PERSON_PRONOUNS = frozenset({"he", "she"})
-_GROUP_SELF = frozenset({"group", "militants", "rebels", "movement", "militia", "insurgents", "jihadists"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,11 @@ def attributions_in(sent: Span, lex: Lexicon, is_armed_group=lambda text: False)
             speaker = subject_of(token) if token.dep_ != "acl" else None
             if token.dep_ == "acl" and token.lemma_ == "cite":
                 continue
-            if speaker is None or speaker.pos_ == "PRON" and speaker.lower_ not in _SPEAKER_PRONOUNS:
+            if (
+                speaker is None
+                or speaker.pos_ == "PRON"
+                and speaker.lower_ not in lex.word_set("speaker_pronouns")
+            ):
                 continue
             if speaker.i in declined_subjects or _is_trigger_like_subject(speaker, lex):
                 continue
@@ -135,7 +135,7 @@ def classify_source(phrase: Span, lex: Lexicon, is_armed_group) -> SourceKind:
         return SourceKind.NAMED_OFFICIAL
     if (
         is_armed_group(phrase.text)
-        or phrase.root.lower_ in _GROUP_SELF
+        or phrase.root.lower_ in lex.word_set("group_self_nouns")
         or any(is_armed_group(e.text) for e in phrase.ents if e.start <= phrase.root.i < e.end)
     ):
         return SourceKind.GROUP_CLAIM

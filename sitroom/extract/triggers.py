@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Span, Token
 
-from sitroom.extract.lexicon import Lexicon
 from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, children, prep_objects, subject_of
+from sitroom.lexicon import Lexicon
 from sitroom.records import EventType
 
 # Verbs that the lexicon lists but that only count when a particle is present (handled as phrasal entries).

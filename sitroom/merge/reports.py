@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from sitroom.codec import collector_paused
+from sitroom.lexicon import load_lexicon
 from sitroom.merge.document import _union
 from sitroom.records import (
     Certainty,
@@ -63,14 +64,6 @@ _THRESHOLD = 0.6
 # village it is named after); "near X" and districts reach further.
 _NEAR_KM = {PlacePrecision.SITE: 5.0, PlacePrecision.NEAR: 25.0, PlacePrecision.ADMIN2: 40.0}
 
-# How an attack was carried out. Two reports naming different methods describe different attacks;
-# a report naming none ("an attack", "killed") fits any.
-_METHODS = {  # regular expressions, each matched at the start of a word
-    "air": ("air ?strike", "air raid", "warplane", "jet", "drone", "bombed", "bombing raid"),
-    "artillery": ("shell", "artillery", "rocket", "mortar", "missile"),
-    "explosive": ("car bomb", "explosi", r"ieds?\b", "suicide", "blast", "landmine", r"mines?\b"),
-    "ground": ("ambush", "raid", "gunm[ae]n", "gunfire", "stormed", "clash"),
-}
 _WORD = re.compile(r"[a-z0-9]+")
 _STATUS_STAGE = {
     Status.PLANNED: 0,
@@ -368,8 +361,11 @@ def _gap(a: TimeSpan, b: TimeSpan) -> timedelta:
     return (b.start - a.end) if a.end < b.start else (a.start - b.end)
 
 
+# How an attack was carried out (lexicon.toml [methods]): two reports naming different methods describe
+# different attacks; a report naming none ("an attack", "killed") fits any.
 _METHOD_PATTERNS = {
-    method: re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE) for method, words in _METHODS.items()
+    method: re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+    for method, words in load_lexicon().attack_methods.items()
 }
 
 

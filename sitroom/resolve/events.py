@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sitroom.lexicon import load_lexicon
 from sitroom.records import (
     ActorRef,
     Claim,
@@ -38,8 +39,14 @@ from sitroom.resolve.actors import ActorResolver
 from sitroom.resolve.geo import GeoContext, GeoResolver
 from sitroom.resolve.time import precision_for, resolve_expected_end, resolve_tie, resolve_time
 
+
+def _words(name: str) -> str:
+    """A regex alternation of a lexicon word list, longest first."""
+    return "|".join(re.escape(w) for w in sorted(load_lexicon().word_set(name), key=len, reverse=True))
+
+
 _CAPITAL = re.compile(r"^(?:the\s+)?capital(?:['’]s)?$", re.I)
-_POSSESSIVE_START = re.compile(r"^(its|their|his|her|our)\b", re.I)
+_POSSESSIVE_START = re.compile(rf"^(?:{_words('possessive_determiners')})\b", re.I)
 _DIRECTIONS = re.compile(
     r"^(?:the\s+)?((?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?|"
     r"east(?:ern)?|west(?:ern)?|central)$",
@@ -473,10 +480,9 @@ def _actors(
     return tuple(refs.values())
 
 
+# A count leading an actor phrase: "about 300 U.S. troops", "the last 50 soldiers", "dozens of fighters".
 _COUNT_PREFIX = re.compile(
-    r"^(?:(?:about|some|around|roughly|nearly|almost|at least|more than|up to|an estimated|the last|the)\s+)*"
-    r"(?:[\d,]+|a few|several|dozens of|hundreds of|thousands of)\s+",
-    re.I,
+    rf"^(?:(?:{_words('count_qualifiers')})\s+)*(?:[\d,]+|{_words('vague_counts')})\s+", re.I
 )
 
 
@@ -539,9 +545,10 @@ def _with_antecedents(
 
 _STATE_KINDS = frozenset({"state_force", "coalition", "peacekeepers", "pmc"})
 _GROUP_KINDS = frozenset({"armed_group", "militia", "pmc"})
+# What may stand before a bare force noun: "the troops", "its soldiers", "some 60 remaining troops".
 _GENERIC_FILLER = re.compile(
-    r"^(?:(?:the|its|their|his|her|our|some|other|remaining|last|about|around|roughly|nearly|more than|"
-    r"at least|several|a few|dozens of|hundreds of|thousands of|[\d,]+)\s+)*",
+    rf"^(?:(?:{_words('count_qualifiers')}|{_words('possessive_determiners')}|{_words('vague_counts')}|[\d,]+)"
+    r"\s+)*",
     re.I,
 )
 

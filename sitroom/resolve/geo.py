@@ -28,17 +28,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from sitroom.lexicon import load_lexicon
 from sitroom.records import Place, PlacePrecision
 from sitroom.resolve.gazetteer import Candidate, Gazetteer
 from sitroom.resolve.translit import name_key
 
-BASE_HINTS = frozenset(
-    {"base", "airbase", "garrison", "crossing", "airport", "airfield", "camp", "port", "dam", "field"}
-)
-AIRPORT_HINTS = frozenset({"airport", "airfield", "airstrip"})
-ADMIN_HINTS = frozenset({"province", "governorate", "oblast", "state", "region"})
+# Head nouns of a place phrase (lexicon.toml [resolve]) that favour sites, airports, provinces or towns.
+BASE_HINTS = load_lexicon().word_set("base_hints")
+AIRPORT_HINTS = load_lexicon().word_set("airport_hints")
+ADMIN_HINTS = load_lexicon().word_set("admin_hints")
+TOWN_HINTS = load_lexicon().word_set("town_hints")
 DEMONYM = "demonym"  # the feature hint, and the Place feature, of a nationality word read as its country
-TOWN_HINTS = frozenset({"city", "town", "village"})
 SMALL_PLACE = 100_000  # below this a populated place is "small" for abstention purposes
 
 _LEADING = re.compile(
@@ -360,11 +360,11 @@ class GeoResolver:
                 continue
             best = self._best(cands, hint, scope)
             if best is not None:
-                return (
-                    None
-                    if self._abstain(best, mention, parsed.core, scope)
-                    else _to_place(best, mention, near)
-                )
+                if self._abstain(best, mention, parsed.core, scope):
+                    return None
+                if best.matched == "near_town" and _names_the_kind(best, hint):
+                    best = replace(best, matched="alias")  # "X's airport" is the airport itself, not near it
+                return _to_place(best, mention, near)
         return None
 
     def _town_of_site(self, mention: str, core: str, scope: _Scope) -> Place | None:
@@ -606,6 +606,13 @@ def _compass_key(lat_sign: float, lon_sign: float) -> str:
     return ("n" if lat_sign > 0 else "s" if lat_sign < 0 else "") + (
         "e" if lon_sign > 0 else "w" if lon_sign < 0 else ""
     )
+
+
+def _names_the_kind(c: Candidate, hint: str | None) -> bool:
+    """The head noun names the site's own kind: an airport for "airport", an air base for "air base"."""
+    if c.site_feature == "airport":
+        return hint in AIRPORT_HINTS
+    return c.site_feature == "airbase" and hint in ("airbase", "air base")
 
 
 def _admissible(c: Candidate, hint: str | None) -> bool:

@@ -12,7 +12,7 @@ from sitroom.errors import DataError
 from sitroom.records import EventType
 
 _K = TypeVar("_K")
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.toml"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     declined: tuple[str, ...]
     group_claim_phrases: tuple[str, ...]
+    attack_methods: dict[str, tuple[str, ...]]  # method -> regular expressions (merge: telling attacks apart)
 
     def word_set(self, name: str) -> frozenset[str]:
         return self.words[name]
@@ -99,7 +100,7 @@ def _build(raw: dict) -> Lexicon:
         handover_nouns=frozenset(control["handover_nouns"]),
         handover_objects=frozenset(control["handover_objects"]),
         expel_verbs=frozenset(control["expel_verbs"]),
-        words={k: frozenset(v) for k, v in raw["words"].items()}
+        words={k: frozenset(v) for section in _WORD_SECTIONS for k, v in raw[section].items()}
         | {k: frozenset(raw["triggers"]["statement"][k]) for k in ("agreement_verbs", "agreement_objects")},
         quantity_kinds={lemma: kind for kind, lemmas in raw["quantities"].items() for lemma in lemmas},
         fatality={
@@ -119,7 +120,12 @@ def _build(raw: dict) -> Lexicon:
         speech_verbs=frozenset(raw["sources"]["speech_verbs"]),
         declined=tuple(raw["sources"]["declined"]),
         group_claim_phrases=tuple(raw["sources"]["group_claim_phrases"]),
+        attack_methods={method: tuple(patterns) for method, patterns in raw["methods"].items()},
     )
+
+
+# Sections of plain word lists, read by name with `Lexicon.word_set` (each list is in one section only).
+_WORD_SECTIONS = ("words", "claims", "speakers", "resolve")
 
 
 def _trigger_words(entry: dict) -> TriggerWords:
