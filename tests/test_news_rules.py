@@ -6,7 +6,7 @@ several sentences of its own, so that a rule is a rule for the class and not for
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -129,3 +129,146 @@ def test_saying_or_announcing_is_a_source_not_an_event(pipeline):
 )
 def test_accusing_threatening_and_agreeing_to_a_ceasefire_are_statements(pipeline, text):
     assert EventType.STATEMENT in {e.type for e in _events(pipeline, text)}
+
+
+# --- every event has a date window ---------------------------------------------------------------
+
+
+def test_an_event_tied_to_the_one_before_takes_its_day(pipeline):
+    text = (
+        "Rebels seized the town of Bunia on Tuesday. The same day, government troops withdrew from Beni. "
+        "Two days later the army left Butembo."
+    )
+    by_place = {e.place.name: e for e in _events(pipeline, text) if e.place is not None}
+    assert by_place["Beni"].date.start == by_place["Beni"].date.end == date(2026, 5, 5)
+    assert by_place["Beni"].date.basis.value == "discourse"
+    assert by_place["Butembo"].date.start == date(2026, 5, 7)
+
+
+def test_a_claim_announced_on_a_day_is_dated_by_it_and_says_so(pipeline):
+    (event,) = _events(
+        pipeline, "The ministry announced on Wednesday that its troops had taken the town of Bunia."
+    )
+    assert (event.date.start, event.date.basis.value) == (date(2026, 5, 6), "discourse")
+    assert not any(c.field == "date" for c in event.claims)  # the ministry gave no date for the capture
+
+
+@pytest.mark.parametrize(
+    ("text", "days_back"),
+    [
+        ("Government troops have withdrawn from the town of Bunia.", 6),
+        ("Gunmen attacked the town of Bunia.", 1),
+    ],
+)
+def test_an_event_the_text_does_not_date_is_bounded_by_the_report(pipeline, text, days_back):
+    (event,) = _events(pipeline, text)
+    assert event.date.basis.value == "report"
+    assert (event.date.start, event.date.end) == (DATELINE - timedelta(days=days_back), DATELINE)
+
+
+def test_a_plan_the_text_does_not_date_is_dated_the_day_it_was_reported(pipeline):
+    (event,) = _events(pipeline, "Belgium will withdraw its troops from the town of Bunia.")
+    assert event.status in (Status.EXPECTED, Status.PLANNED)
+    assert (event.date.start, event.date.end, event.date.basis.value) == (DATELINE, DATELINE, "report")
+
+
+def test_a_time_of_the_main_clause_dates_the_clause_under_it(pipeline):
+    text = (
+        "The general on Wednesday declared the war over, after his troops regained control of Bunia's prison."
+    )
+    (event,) = _events(pipeline, text)
+    assert event.date.start == date(2026, 5, 6)
+
+
+# --- states: a force at a place, a place under a force's control ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris plans to cut its presence, including the 300 Belgian troops in Bunia.",
+        "Belgian forces have been in Bunia since last Wednesday.",
+    ],
+)
+def test_a_force_said_to_be_at_a_place_is_present_there(pipeline, text):
+    (event,) = [e for e in _events(pipeline, text) if e.type == EventType.PRESENCE]
+    assert event.place.name == "Bunia" and event.status == Status.ONGOING
+    assert any("Belgi" in a.name for a in event.actors)
+
+
+def test_a_place_under_a_force_s_control(pipeline):
+    (event,) = _events(pipeline, "Bunia remains under Ugandan control, the army said.")
+    assert (event.type, event.status, event.place.name) == (EventType.CONTROL, Status.ONGOING, "Bunia")
+    assert any("Ugand" in a.name for a in event.actors if a.role == Role.AGENT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belgian troops withdrew from several villages including Beni and Butembo on Tuesday.",
+        "Belgian troops pulled out of the towns of Beni and Butembo on Tuesday.",
+    ],
+)
+def test_each_place_of_a_list_is_an_event_of_its_own(pipeline, text):
+    places = sorted(e.place.name for e in _events(pipeline, text) if e.type == EventType.WITHDRAW)
+    assert places == ["Beni", "Butembo"]
+
+
+# --- the wire's dateline, the capital, the sea ---------------------------------------------------
+
+
+def test_a_facility_placed_no_closer_than_its_country_is_at_the_dateline_town(pipeline):
+    text = (
+        "BUNIA, May 8 (Reuters) - Belgium handed its only military base in Congo to the Congolese army"
+        " on Tuesday."
+    )
+    events = _events(pipeline, text)
+    assert {e.type for e in events} == {EventType.WITHDRAW, EventType.CONTROL}
+    assert all(e.place.name.startswith("Bunia") and int(e.place.precision) == 2 for e in events)
+    assert not any(a.name.upper() == "BUNIA" for e in events for a in e.actors)  # a dateline is no actor
+
+
+def test_the_capital_is_the_capital_of_the_document_s_country(pipeline):
+    text = (
+        "Rebels clashed with the army near Goma. On Tuesday the army regained control of the capital's"
+        " airport."
+    )
+    (event,) = [e for e in _events(pipeline, text) if e.type == EventType.CONTROL]
+    assert event.place.gazetteer_id.startswith("airport:") and "Kinshasa" in event.place.admin1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A cargo ship was attacked off the coast of Hodeidah on Tuesday.",
+        "A cargo ship was attacked in the Red Sea on Tuesday, 40 nautical miles west of Hodeidah.",
+    ],
+)
+def test_an_attack_at_sea_is_placed_by_the_coast_it_is_off(pipeline, text):
+    (event,) = _events(pipeline, text)
+    assert event.place.country_code == "YE" and event.place.admin1 == "Hodeidah"
+
+
+def test_a_ship_s_name_is_not_a_place(pipeline):
+    (event,) = _events(pipeline, "The Sea Star, a Panama-flagged tanker, was attacked off the coast of Aden.")
+    assert event.place.country_code == "YE"
+
+
+def test_the_toll_told_after_an_attack_is_its_toll(pipeline):
+    text = "Warplanes struck the port of Hodeidah on Tuesday. Health officials said four workers were killed."
+    (event,) = _events(pipeline, text)
+    assert event.fatalities == 4 and event.place.admin1 == "Hodeidah"
+
+
+def test_tolls_of_two_speakers_are_alternatives(pipeline):
+    text = (
+        "A strike on Bunia killed 9 people, the ministry said, while the army said the strike killed"
+        " 4 rebels."
+    )
+    (event,) = _events(pipeline, text)
+    assert event.fatalities == 4
+
+
+def test_an_irregular_past_is_read_as_its_verb(pipeline):
+    (event,) = _events(pipeline, "The army said it retook the airport of Bunia on Tuesday.")
+    assert event.type == EventType.CONTROL

@@ -239,7 +239,11 @@ def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention
         if tok.pos_ == "ADJ" and tok.ent_type_ == "NORP":
             found.append(ActorMention(span_mention(tok), role))  # "Israeli" in "an Israeli drone strike"
             continue
-        if tok.lower_ in lex.word_set("vehicle_nouns") or tok.pos_ not in ("NOUN", "PROPN"):
+        if tok.lower_ in lex.word_set("vehicle_nouns"):
+            owner = _owner_modifier(tok, lex)  # "an RSF attack drone struck": the drone's owner acts
+            found += [ActorMention(span_mention(_name_span(owner)), role)] if owner is not None else []
+            continue
+        if tok.pos_ not in ("NOUN", "PROPN"):
             continue
         if tok.lemma_.lower() in ("dozen", "hundred", "thousand", "score") and tok.lower_.endswith("s"):
             continue
@@ -584,12 +588,30 @@ def _anaphor(obj: Token, head_noun: str, lex: Lexicon, facility: str | None = No
         for c in obj.children
     )
     if not definite and facility is not None:
+        nearby = _place_beside(obj, lex)
+        if nearby is not None:  # "a hilltop position overlooking the village of X": the facility near X
+            return PlaceCue(span_mention(_name_span(nearby)), feature_hint="near", facility=facility)
         return PlaceCue(span_mention(obj), feature_hint=head_noun, facility=facility)
     if definite and head_noun == "capital":
         return PlaceCue(span_mention(obj), feature_hint="capital")  # the document's country's capital
     if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
         return None
     return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True, facility=facility)
+
+
+def _place_beside(obj: Token, lex: Lexicon) -> Token | None:
+    """A named place in a facility's own phrase ("overlooking the village of X", "near X")."""
+    for token in obj.subtree:
+        if token is obj or token.dep_ not in ("pobj", "dobj", "appos"):
+            continue
+        named = _named_settlement(token, lex)
+        if named is not None and (
+            named.ent_type_ in PLACE_LABELS or is_unlabelled_name_after_place_preposition(named)
+        ):
+            return named
+        if named is not None and named is not token:
+            return named  # "the village of X"
+    return None
 
 
 def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:

@@ -75,7 +75,47 @@ def extract_events(
         candidates = claims_in(sent, lex, candidates, attributions, outlet)
     if declined and candidates:
         candidates[0] = replace(candidates[0], sources=candidates[0].sources + tuple(declined))
-    return candidates
+    return _tolls_of_the_attack_before(candidates, lex)
+
+
+def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) -> list[EventCandidate]:
+    """ "Warplanes struck the port on Thursday. The ministry said three workers were killed": a sentence
+    that only counts the dead, with no place or time of its own, gives the toll of the attack told just
+    before it, not a second attack."""
+    kept: list[EventCandidate] = []
+    for cand in candidates:
+        before = kept[-1] if kept else None
+        if (
+            before is not None
+            and before.type in (EventType.ASSAULT, EventType.FIGHT)
+            and cand.type == EventType.ASSAULT
+            and before.sentence.start < cand.sentence.start
+            and _only_counts_the_dead(cand, lex)
+        ):
+            # another sentence's count is another account: the lowest account stands, the others are claims
+            account = 1 + max((q.account for q in before.quantities), default=-1)
+            added = tuple(replace(q, account=account + q.account) for q in cand.quantities)
+            kept[-1] = replace(
+                before,
+                quantities=tuple(dict.fromkeys(before.quantities + added)),
+                sources=tuple(dict.fromkeys(before.sources + cand.sources)),
+                marks=tuple(dict.fromkeys(before.marks + cand.marks)),
+            )
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _only_counts_the_dead(cand: EventCandidate, lex: Lexicon) -> bool:
+    death_verbs = lex.fatality["death_verbs"] | lex.fatality["injury_verbs"]
+    words = cand.trigger.text.lower().split()
+    return (
+        bool(words)
+        and any(words[0].startswith(v[:4]) for v in death_verbs)
+        and not cand.places
+        and not cand.times
+        and any(q.kind in ("fatalities", "injured") for q in cand.quantities)
+    )
 
 
 def _resolve_speaker_pronouns(by_sentence: list[tuple[Span, list[Attribution]]], lex: Lexicon) -> list:
@@ -227,7 +267,7 @@ def _candidate(
         times=tuple(span_mention(t) for t in own_times),
         anchor_times=tuple(span_mention(t) for t in anchor_times),
         linked_times=tuple(span_mention(t) for t in linked_times),
-        tie=_tie(sent) if not own_times else None,
+        tie=_tie(sent),
         future=future,
         quantities=tuple(dict.fromkeys(quantities)),
         sources=tuple(sources),

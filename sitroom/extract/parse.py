@@ -88,10 +88,10 @@ def subject_of(verb: Token) -> Token | None:
         for child in current.children:
             if child.dep_ in SUBJECTS:
                 return child
-        if current.dep_ == "xcomp":
-            obj = next((c for c in current.head.children if c.dep_ == "dobj"), None)
+        if current.dep_ == "xcomp" or current.dep_ == "advcl" and current.tag_ == "VBG":
+            obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
             if obj is not None:
-                return obj  # "forcing troops to withdraw": the object of the head verb acts
+                return obj  # "forcing troops to withdraw", "filmed the army retaking X": the object acts
         if current.dep_ == "relcl" or current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
             return current.head  # "the troops that withdrew", "the coalition operating from X"
         if (

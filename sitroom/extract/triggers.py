@@ -218,7 +218,8 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
         return False  # "seized power": control of something that is not a place
     lemma = token.lemma_.lower()
     phrase = f"{lemma} {trigger.particle.lower_}" if trigger.particle is not None else lemma
-    if phrase in lex.word_set("place_object_verbs") and not _object_is_place(token, lex):
+    light = any(c.lemma_ == "control" for c in children(token, "dobj"))  # "took control of X"
+    if phrase in lex.word_set("place_object_verbs") and not light and not _object_is_place(token, lex):
         return False
     if phrase in lex.word_set("force_only_verbs") and not _involves_force(token, lex):
         return False

@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 
 from sitroom.errors import DataError
-from sitroom.nlp.components import grouped_ruler, wire_dateline  # noqa: F401  (registers the components)
+from sitroom.nlp.components import grouped_ruler, lemma_fixes, wire_dateline  # noqa: F401  (registers them)
 from sitroom.nlp.components.indexed_attribute_ruler import index_attribute_ruler
 
 RULER_NAME = "sitroom_entity_ruler"
@@ -30,7 +30,8 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     # The same token attributes as the model's own attribute ruler, found through an index: the stock
     # Matcher tries each of its patterns at every token.
     index_attribute_ruler(nlp)
-    _prefer_military_lemmas(nlp)
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("sitroom_lemma_fixes", after="lemmatizer")
     nlp.add_pipe("sitroom_wire_dateline", before="parser")
     lower, exact = split_patterns(patterns)
     # Two rulers: case-exact patterns (single words, "Central" the province, not "central"; patterns
@@ -53,22 +54,6 @@ def build_nlp(model: str, patterns: Sequence[dict] = ()) -> Language:
     if lower:
         lower_ruler.add_patterns(lower)
     return nlp
-
-
-# Plural nouns the English lemmatizer reads with another sense first: in conflict reports "bases" are
-# military bases, not foundations of an argument.
-_NOUN_LEMMAS = {"bases": "base"}
-
-
-def _prefer_military_lemmas(nlp: Language) -> None:
-    if "lemmatizer" not in nlp.pipe_names:
-        return
-    lookups = nlp.get_pipe("lemmatizer").lookups
-    if lookups.has_table("lemma_exc"):
-        exceptions = lookups.get_table("lemma_exc")
-        nouns = dict(exceptions.get("noun", {}))
-        nouns.update({word: [lemma] for word, lemma in _NOUN_LEMMAS.items()})
-        exceptions["noun"] = nouns
 
 
 def split_patterns(patterns: Sequence[dict]) -> tuple[list[dict], list[dict]]:

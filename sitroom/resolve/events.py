@@ -207,6 +207,10 @@ def is_site(place: Place) -> bool:
     return own or place.feature in _FACILITY_FEATURES
 
 
+# Facility words that may stand for any kind of site ("handed the facility over", "left the base").
+_ANY_SITE = frozenset(
+    {"facility", "base", "site", "installation", "compound", "position", "camp", "garrison", "post"}
+)
 # Features of the gazetteer's own sites: a facility phrase that resolved to one of them needs no wrapping.
 _FACILITY_FEATURES = frozenset(
     {
@@ -245,8 +249,9 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
     before = [place for start, place in named if start < cue.mention.start and place is not None]
     for place in reversed(before):
         site = is_site(place)
-        if kind is not None and site and kind not in (place.feature or "") and kind not in place.name.lower():
-            continue  # "the palace" does not point back at an airport
+        specific = kind is not None and kind not in _ANY_SITE
+        if specific and site and kind not in (place.feature or "") and kind not in place.name.lower():
+            continue  # "the palace" does not point back at an airport (but "the facility" may)
         if site == wants_site and (site or place.feature in ("city", "town")):
             return replace(place, mention=cue.mention.text)
     if cue.facility is not None:

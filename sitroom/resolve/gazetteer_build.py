@@ -530,7 +530,9 @@ _NEWS_COUNTRY_NAMES = {
     "AE": ("UAE", "U.A.E."),
     "KR": ("South Korea",),
     "KP": ("North Korea",),
-    "CD": ("DR Congo", "DRC"),
+    # Both Congos are "Congo" in the news: the document's other places decide, else the larger one.
+    "CD": ("DR Congo", "DRC", "D.R. Congo", "Democratic Republic of Congo", "Congo-Kinshasa", "Congo"),
+    "CG": ("Congo-Brazzaville", "Republic of Congo"),
     "CZ": ("Czech Republic",),
     "VA": ("Holy See", "Vatican", "Vatican City"),
 }
