@@ -84,6 +84,7 @@ class Pipeline:
         return self.events_from_doc(self.nlp(document.text), document)
 
     def events_from_doc(self, doc: Doc, document: Document) -> list[Event]:
+        _relabel_known_places(doc, self.resolvers.geo)
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
         candidates = read_place_cues(candidates, self.resolvers)
         dateline_city = doc.user_data.get(CITY_KEY)
@@ -166,38 +167,116 @@ def _place_pattern(label: str, name: str) -> dict:
 _HOST_LABELS = frozenset({"ORG", "NORP", "PERSON", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 _NAME_JOINERS = frozenset({"of", "and", "the", "-", "de"})
 _LONGEST_NAME = 4  # tokens
+# Words after a name that make it a town's, whatever its size or other sense: its public services ("the
+# Concord Police", "Greer firefighters", "the Torrington City Council") and its people ("a Greer man").
+_TOWN_FOLLOWERS = frozenset(
+    "police sheriff fire firefighters city town township village council mayor man woman men women boy girl "
+    "teen resident residents native".split()
+)
+_DATELINE_MARKS = frozenset({"—", "–", "-", "--", "(", ","})
+
+
+@dataclass(frozen=True)
+class _Around:
+    """What a document says around its phrases: the entity over each token, the person names, and the
+    texts it labels places."""
+
+    host: dict[int, Span]
+    persons: list[str]
+    places: frozenset[str]
 
 
 def _unlabelled_places(doc: Doc, geo: GeoResolver) -> list[Span]:
     """Capitalised phrases outside place entities that name a known place or a nationality: the longest
     match first, within one entity or outside all. A person's name is a place only when it is the whole
     entity and the text never names a person with more words ("Jackson" after "Michael Jackson")."""
-    host = {t.i: e for e in doc.ents for t in e}
-    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    around = _Around(
+        host={t.i: e for e in doc.ents for t in e},
+        persons=[e.text for e in doc.ents if e.label_ == "PERSON"],
+        places=frozenset(_name_key(e.text) for e in doc.ents if e.label_ in PLACE_LABELS),
+    )
     found: list[Span] = []
     i = 0
     while i < len(doc):
-        span = _place_at(doc, i, host, persons, geo)
+        span = _place_at(doc, i, around, geo)
         found += [span] if span is not None else []
         i = span.end if span is not None else i + 1
     return found
 
 
-def _place_at(doc: Doc, i: int, host: dict, persons: list[str], geo: GeoResolver) -> Span | None:
-    ent = host.get(i)
+def _place_at(doc: Doc, i: int, around: _Around, geo: GeoResolver) -> Span | None:
+    ent = around.host.get(i)
     if not _capitalised(doc[i]) or (ent is not None and ent.label_ not in _HOST_LABELS):
         return None
     for end in range(min(len(doc), i + _LONGEST_NAME), i, -1):
         span = doc[i:end]
         if not _capitalised(doc[end - 1]) or any(
-            host.get(t.i) is not ent or not (_capitalised(t) or t.lower_ in _NAME_JOINERS) for t in span
+            around.host.get(t.i) is not ent or not (_capitalised(t) or t.lower_ in _NAME_JOINERS)
+            for t in span
         ):
             continue
-        if ent is not None and ent.label_ == "PERSON" and not _place_not_person(span, ent, persons):
+        if ent is not None and ent.label_ == "PERSON" and not _place_not_person(span, ent, around.persons):
             continue
-        if geo.is_demonym(span.text) or geo.names_known_place(span.text):
+        if _names_place(span, around, geo):
             return span
     return None
+
+
+def _names_place(span: Span, around: _Around, geo: GeoResolver) -> bool:
+    """A nationality, a place sitroom would list, a country's capitals ("US"), a town of any size before
+    its province ("Belgrade, Minn."), or one the words around read as a place (`_reads_as_place`)."""
+    text = span.text
+    if geo.is_demonym(text) or geo.names_known_place(text) or geo.names_country_abbreviation(text):
+        return True
+    if any(geo.names_place_within(text, unit) for unit in _containers_after(span)):
+        return True
+    return _reads_as_place(span, around) and geo.names_known_place(text, cued=True)
+
+
+def _reads_as_place(span: Span, around: _Around) -> bool:
+    """The document labels the same name a place elsewhere ("Springfield" before "the Springfield City
+    Council"), a town's services or people follow ("Greer police", "a Torrington man", "Northbrook-based"),
+    or it opens a dateline ("TORRINGTON — A fire ...")."""
+    doc, end = span.doc, span.end
+    after = [t.lower_ for t in doc[end : end + 2]]
+    return (
+        _name_key(span.text) in around.places
+        or (after[:1] and after[0] in _TOWN_FOLLOWERS)
+        or after == ["-", "based"]
+        or _opens_dateline(span)
+    )
+
+
+def _opens_dateline(span: Span) -> bool:
+    """A name in capitals that opens a sentence or line and a dash, bracket or comma follows."""
+    doc = span.doc
+    first = doc[span.start]
+    opens = first.is_sent_start or span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
+    mark = doc[span.end].text if span.end < len(doc) else ""
+    return (
+        span.text.isupper()
+        and opens
+        and mark in _DATELINE_MARKS
+        and bool(doc[span.end - 1].whitespace_ or mark == ",")
+    )
+
+
+def _containers_after(span: Span) -> list[str]:
+    """The capitalised words after a comma that follows the span, longest first ("South Carolina", "South"
+    in "Greer, South Carolina")."""
+    doc, end = span.doc, span.end
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return []
+    words = []
+    for token in doc[end + 1 : end + 4]:
+        if not _capitalised(token):
+            break
+        words.append(token.text)
+    return [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.removeprefix("the ").removeprefix("The ").casefold().split())
 
 
 def _place_not_person(span: Span, ent: Span, persons: list[str]) -> bool:
@@ -215,5 +294,52 @@ def _nationality(ent: Span, geo: GeoResolver) -> bool:
     return ent.label_ in ("NORP", *PLACE_LABELS) and geo.is_demonym(ent.text)
 
 
+def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
+    """A person or organisation entity that is the whole name of a place sitroom would list (a country,
+    a province, a town of 100,000 or more) becomes a place: the model tags "Bukavu" a person. Not when the
+    text names a person with more words around it ("Jackson" after "Michael Jackson"), nor sitroom's own
+    actors."""
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    changed = False
+    ents = []
+    for ent in doc.ents:
+        if (
+            ent.label_ in ("PERSON", "ORG")
+            and not ent.ent_id_
+            and geo.names_known_place(ent.text)
+            and not any(ent.text in p and ent.text != p for p in persons)
+        ):
+            ent = Span(doc, ent.start, ent.end, label="GPE")
+            changed = True
+        ents.append(ent)
+    if changed:
+        doc.ents = ents
+
+
 def _place_mentions(doc: Doc) -> list[Mention]:
-    return [span_mention(e) for e in doc.ents if e.label_ in PLACE_LABELS]
+    """The document's place entities, less those that speak ("Kyiv declared ...", "Moscow said ..."):
+    a capital or a country as the subject of saying stands for its government, and is no place a later
+    "the city" could point back at."""
+    return [
+        span_mention(e)
+        for e in doc.ents
+        if e.label_ in PLACE_LABELS and not _speaks(e) and not _first_name(e)
+    ]
+
+
+_SAYING = frozenset(
+    {"say", "declare", "announce", "claim", "state", "deny", "confirm", "tell", "report", "warn"}
+)
+
+
+def _first_name(ent: Span) -> bool:
+    """ "Vladimir" of "Vladimir Putin" when the model splits the name: a one-word place right before
+    another proper name that is no place."""
+    if len(ent) != 1 or ent.end >= len(ent.doc):
+        return False
+    after = ent.doc[ent.end]
+    return after.pos_ == "PROPN" and after.is_title and after.ent_type_ not in PLACE_LABELS
+
+
+def _speaks(ent: Span) -> bool:
+    return ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in _SAYING

@@ -169,7 +169,14 @@ def _speaker_for_pronoun(subject: Token, lex: Lexicon) -> Token:
             speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if speaker is not None and speaker.pos_ != "PRON":
                 return speaker
+        if verb.lemma_ in _SPEECH_NOUNS:  # "Kyiv's announcement of its troops withdrawing"
+            speaker = next((c for c in verb.children if c.dep_ == "poss"), None)
+            if speaker is not None and speaker.pos_ != "PRON":
+                return speaker
     return subject
+
+
+_SPEECH_NOUNS = frozenset({"announcement", "statement", "declaration", "claim", "decision", "order"})
 
 
 def _can_act(subject: Token, lex: Lexicon) -> bool:
@@ -256,6 +263,14 @@ def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention
                 found.append(ActorMention(span_mention(owner), role))
             continue  # "the decision", "a car bomb", "the rest", "two witnesses" (a source), "two years"
         phrase = noun_phrase(tok)
+        ent = entity_of(tok)
+        if (
+            ent is not None
+            and ent.label_ in ("ORG", "NORP")
+            and (ent.start < phrase.start or ent.end > phrase.end)
+        ):
+            # a name the parse splits ("The March 23 Movement" read as "Movement"): the whole name
+            phrase = tok.doc[min(ent.start, phrase.start) : max(ent.end, phrase.end)]
         if phrase.text.strip():
             found.append(ActorMention(span_mention(phrase), role))
     return found
@@ -305,10 +320,15 @@ def _owner_modifier(token: Token, lex: Lexicon) -> Token | None:
 
 
 def _member_noun(token: Token, lex: Lexicon) -> Token:
-    """ "a contingent of Guatemalan soldiers": the soldiers say who, the contingent only how many."""
+    """ "a contingent of Guatemalan soldiers": the soldiers say who, the contingent only how many;
+    "fighters of the March 23 Movement": the group they belong to says who."""
     if token.lemma_.lower() in lex.word_set("collective_nouns"):
         for _, obj in prep_objects(token, "of"):
             return obj
+    if is_force_token(token, lex) and not token.ent_type_:
+        for _, obj in prep_objects(token, "of"):
+            if obj.ent_type_ in ("ORG", "NORP") or obj.ent_id_:
+                return obj
     return token
 
 

@@ -312,6 +312,14 @@ def time_spans(sent: Span) -> list[Span]:
     taken = {i for span in spans for i in range(span.start, span.end)}
     # the model's DATE entities only where sitroom's finder saw nothing: the resolver reads the finder's
     spans += [e for e in sent.ents if e.label in _TIME_LABELS and taken.isdisjoint(range(e.start, e.end))]
+    # a date inside a name is no date: "the March 23 Movement" (sitroom's actor data names it)
+    names = {
+        i
+        for e in sent.ents
+        if e.label_ in ("ORG", "PERSON", "FAC") and e.ent_id_
+        for i in range(e.start, e.end)
+    }
+    spans = [s for s in spans if names.isdisjoint(range(s.start, s.end))]
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
 

@@ -151,9 +151,7 @@ def combine(kept: Event, other: Event, kept_verbal: bool = True, other_verbal: b
     return replace(
         kept,
         status=status,
-        certainty=min(kept.certainty, other.certainty, key=_CERTAINTY_RANK.__getitem__)
-        if kept_verbal == other_verbal
-        else (kept.certainty if kept_verbal else other.certainty),
+        certainty=_pick_certainty(kept, other, kept_verbal, other_verbal),
         actors=_union(kept.actors, other.actors, key=lambda a: (a.id or a.name, a.role)),
         place=_finer_place(kept.place, other.place),
         date=_narrower_date(kept.date, other.date),
@@ -169,6 +167,18 @@ def combine(kept: Event, other: Event, kept_verbal: bool = True, other_verbal: b
         if kept.reported or other.reported
         else None,
     )
+
+
+def _pick_certainty(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Certainty:
+    """A verb's reading over a noun's; between two verbs, a hedge on the first telling (the lead) holds for
+    the plain mentions after it ("X appears to have withdrawn ... the withdrawal began on Monday"), else
+    the best-established reading stands."""
+    if a_verbal != b_verbal:
+        return a.certainty if a_verbal else b.certainty
+    first, then = sorted((a, b), key=lambda e: e.evidence[0].start if e.evidence else 0)
+    if first.certainty == Certainty.UNCERTAIN and then.certainty == Certainty.REPORTED:
+        return Certainty.UNCERTAIN
+    return min(a.certainty, b.certainty, key=_CERTAINTY_RANK.__getitem__)
 
 
 def _pick_status(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Status:
