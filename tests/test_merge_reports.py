@@ -154,6 +154,21 @@ def test_different_attacks_at_one_place_on_one_day_stay_apart():
     assert len(merge_reports([drone, bomb])) == 2
 
 
+def test_two_facilities_of_one_city_stay_apart():
+    palace = Place("Palace C", 15.60, 32.53, PlacePrecision.SITE, "Sudan", "SD", "Khartoum", feature="palace")
+    airport = Place(
+        "Airport C", 15.59, 32.55, PlacePrecision.SITE, "Sudan", "SD", "Khartoum", feature="airport"
+    )
+    city = Place("City C", 15.60, 32.53, PlacePrecision.SITE, "Sudan", "SD", "Khartoum", feature="city")
+    taken = [
+        report(f"d{i}", type=EventType.CONTROL, where=where, actors=[ARMY])
+        for i, where in enumerate((palace, airport))
+    ]
+    assert len(merge_reports(taken)) == 2
+    vague = report("d3", type=EventType.CONTROL, where=city, actors=[ARMY])
+    assert len(merge_reports([taken[0], vague])) == 1
+
+
 def test_different_actors_places_types_and_days_stay_apart():
     base = report("d1", actors=[IS])
     others = [
