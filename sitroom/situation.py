@@ -300,7 +300,7 @@ def _apply(state: dict[PairKey, SituationEntry], change: _Change) -> None:
                 event_count=current.event_count + 1,
             )
         return
-    if current is not None and current.status == change.status and current.until is None:
+    if current is not None and current.until is None and _same_hold(current.status, change.status):
         state[key] = _extend(current, change)
         return
     state[key] = SituationEntry(
@@ -315,6 +315,11 @@ def _apply(state: dict[PairKey, SituationEntry], change: _Change) -> None:
         evidence=change.evidence[:_MAX_EVIDENCE],
         event_count=1,
     )
+
+
+def _same_hold(current: PostureStatus | None, reported: PostureStatus) -> bool:
+    """A report of the same state; forces reported in a place they control still control it."""
+    return current == reported or (current, reported) == (PostureStatus.CONTROLS, PostureStatus.PRESENT)
 
 
 def _extend(current: SituationEntry, change: _Change) -> SituationEntry:

@@ -169,6 +169,15 @@ def test_two_facilities_of_one_city_stay_apart():
     assert len(merge_reports([taken[0], vague])) == 1
 
 
+def test_a_facility_at_its_towns_point_is_where_the_merged_event_happened():
+    town = Place("City D", 15.55, 32.53, PlacePrecision.SITE, "Sudan", "SD", "Khartoum", feature="city")
+    palace = Place("Palace D", 15.55, 32.53, PlacePrecision.NEAR, "Sudan", "SD", "Khartoum", feature="palace")
+    taken = [
+        report(f"d{i}", type=EventType.CONTROL, where=w, actors=[ARMY]) for i, w in enumerate((town, palace))
+    ]
+    assert _one(merge_reports(taken)).place == palace
+
+
 def test_different_actors_places_types_and_days_stay_apart():
     base = report("d1", actors=[IS])
     others = [

@@ -180,6 +180,40 @@ def test_a_time_of_the_main_clause_dates_the_clause_under_it(pipeline):
     assert event.date.start == date(2026, 5, 6)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels have taken the town of Bunia, which the army had held since 2019.",
+        "The president announced on Thursday that rebel troops have fully taken control of Bunia, the "
+        "largest town to come under their control since the start of the offensive over a week ago.",
+    ],
+)
+def test_a_span_since_a_time_does_not_date_a_completed_change(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert event.date.start >= DATELINE - timedelta(days=6), event.date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Government forces were expelled from Bunia after the rebellion began in March.",
+        "The army left the town of Bunia before the rebels arrived on Monday.",
+    ],
+)
+def test_a_clause_ordering_another_event_keeps_its_time(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert event.date.basis.value == "report"
+
+
+def test_a_time_inside_another_mentions_window_is_the_events_own(pipeline):
+    text = (
+        "Rebels said on Saturday that they had gained full control of Bunia. "
+        "Parts of Bunia have been under rebel control since January."
+    )
+    (event,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert event.date.start == event.date.end == date(2026, 5, 2)
+
+
 # --- states: a force at a place, a place under a force's control ---------------------------------
 
 

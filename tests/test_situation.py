@@ -73,6 +73,17 @@ def test_control_change_ends_the_previous_holder():
     assert gov_entry.status == PostureStatus.CONTROLS and gov_entry.since == date(2026, 2, 1)
 
 
+def test_forces_reported_in_a_place_they_control_still_control_it():
+    russia = actor("Russian forces", actor_id="ru")
+    events = [
+        event("e1", EventType.CONTROL, Status.COMPLETED, TOWN, day("2024-02-17"), [russia]),
+        event("e2", EventType.PRESENCE, Status.ONGOING, TOWN, day("2024-02-18"), [russia]),
+    ]
+    (entry,) = situation_as_of(events, date(2024, 2, 19))
+    assert entry.status == PostureStatus.CONTROLS and entry.since == date(2024, 2, 17)
+    assert entry.event_count == 2
+
+
 def test_two_holders_without_a_handover_are_contested():
     events = [
         event(

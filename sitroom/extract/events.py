@@ -34,6 +34,7 @@ from sitroom.records import (
     Source,
     SourceKind,
     Stance,
+    Status,
 )
 
 IsArmedGroup = Callable[[str], bool]
@@ -237,7 +238,7 @@ def _candidate(
 ) -> EventCandidate:
     status, future = status_of(trigger, sent, lex)
     certainty, hedge_marks = certainty_of(trigger, sent, status, lex)
-    own_times, anchor_times, linked_times = _times_for(trigger, times, triggers, lex)
+    own_times, anchor_times, linked_times = _times_for(trigger, _times_of(times, status), triggers, lex)
     sources = _sources_for(trigger, attributions, outlet)
     if certainty == Certainty.REPORTED and any(s.kind == SourceKind.GROUP_CLAIM for s in sources):
         certainty = Certainty.CLAIMED
@@ -323,6 +324,32 @@ def time_spans(sent: Span) -> list[Span]:
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
 
+def _times_of(times: list[Span], status: Status) -> list[Span]:
+    """The time expressions that may date an event of this status.
+
+    "since X" starts a span of time: the start of a state that goes on ("has held the town since
+    2014"), never the moment a change was completed ("took the town it had besieged since 2014"). A time
+    inside a since-phrase ("since the start of the offensive a week ago") dates the thing the span
+    starts from, never the event."""
+    kept = []
+    for span in times:
+        if _inside_since_phrase(span):
+            continue
+        if span[0].lower_ == "since" and status == Status.COMPLETED:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _inside_since_phrase(span: Span) -> bool:
+    for anc in span.root.ancestors:
+        if anc.pos_ in ("VERB", "AUX"):
+            return False
+        if anc.lower_ == "since" and anc.dep_ == "prep":
+            return True
+    return False
+
+
 def _times_for(
     trigger: Trigger, times: list[Span], triggers: list[Trigger], lex: Lexicon
 ) -> tuple[list[Span], list[Span], list[Span]]:
@@ -362,12 +389,20 @@ def _times_for(
 
 
 def _joined_clauses(verb: Token) -> set[Token]:
-    """Verbs coordinated with this one, or in a clause hanging from it or it from them."""
-    joined = {c for c in verb.children if c.dep_ in ("conj", "advcl")}
-    if verb.dep_ in ("conj", "advcl", "xcomp"):
+    """Verbs coordinated with this one, or in a clause hanging from it or it from them; not a clause
+    that orders another event before or after it ("expelled after the war began in April 2023")."""
+    joined = {c for c in verb.children if c.dep_ == "conj" or c.dep_ == "advcl" and not _orders_events(c)}
+    if verb.dep_ in ("conj", "xcomp") or verb.dep_ == "advcl" and not _orders_events(verb):
         joined.add(verb.head)
         joined |= {c for c in verb.head.children if c.dep_ == "conj" and c != verb}
     return joined
+
+
+_ORDERING_MARKS = frozenset({"after", "before", "since", "until", "till", "once"})
+
+
+def _orders_events(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in _ORDERING_MARKS for c in clause.children)
 
 
 def _describes_participant(verb: Token, trigger: Token) -> bool:

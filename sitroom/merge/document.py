@@ -47,7 +47,7 @@ _CERTAINTY_RANK = {
 def merge_document_events(events: Sequence[Event], verbal: Sequence[bool] | None = None) -> list[Event]:
     """Merge the events of one document; `verbal[i]` says event i came from a verb, not a noun."""
     verbal = list(verbal) if verbal is not None else [True] * len(events)
-    order = sorted(range(len(events)), key=lambda i: (_specificity(events[i]), not verbal[i]))
+    order = sorted(range(len(events)), key=lambda i: (_event_specificity(events[i]), not verbal[i]))
     merged: list[tuple[Event, bool]] = []
     for i in order:
         event = events[i]
@@ -61,10 +61,10 @@ def merge_document_events(events: Sequence[Event], verbal: Sequence[bool] | None
     return sorted((e for e, _ in merged), key=lambda e: (first_offset.get(e.id, 0), e.id))
 
 
-def _specificity(event: Event) -> tuple[int, int]:
-    precision = int(event.place.precision) if event.place is not None else 9
+def _event_specificity(event: Event) -> tuple[tuple[int, bool], int]:
+    place = specificity(event.place) if event.place is not None else (9, True)
     width = (event.date.end - event.date.start).days if event.date is not None else 10_000
-    return precision, width
+    return place, width
 
 
 def _best_match(event: Event, merged: list[tuple[Event, bool]]) -> int | None:
@@ -87,6 +87,8 @@ def compatible(a: Event, b: Event) -> bool:
     # Attacks are many and alike: only windows that overlap as given join them. A move (a withdrawal, a
     # deployment, a change of control) is one per place, and a date that only bounds it may join it.
     soft = a.type not in _VIOLENT
+    if not soft and _campaign(a.date) != _campaign(b.date):
+        return False  # "attacks since October" tell of a campaign, not of the raid told beside them
     if _same_place(a.place, b.place):
         return _dates_overlap(a.date, b.date, soft)
     if not _places_nest(a.place, b.place):
@@ -97,6 +99,13 @@ def compatible(a: Event, b: Event) -> bool:
     bounded = a.date.basis != DateBasis.TEXT or b.date.basis != DateBasis.TEXT
     vague = _vague(a.place) or _vague(b.place)
     return soft and bounded and vague and _dates_overlap(a.date, b.date, soft)
+
+
+def _campaign(span: TimeSpan | None) -> bool:
+    return span is not None and span.end - span.start > _CAMPAIGN_DAYS
+
+
+_CAMPAIGN_DAYS = timedelta(days=14)
 
 
 def _vague(place: Place | None) -> bool:
@@ -190,13 +199,42 @@ def _pick_status(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Status:
 def _finer_place(a: Place | None, b: Place | None) -> Place | None:
     if a is None or b is None:
         return a or b
-    return a if a.precision <= b.precision else b
+    return a if specificity(a) <= specificity(b) else b
+
+
+def specificity(place: Place) -> tuple[int, bool]:
+    """Lower is more specific. A facility placed at its town's point (precision NEAR: the palace at
+    Khartoum's coordinates) still names more exactly where it happened than the town itself."""
+    facility = facility_kind(place) is not None
+    precision = int(place.precision)
+    if facility and precision <= PlacePrecision.NEAR:
+        precision = PlacePrecision.SITE
+    return precision, not facility
+
+
+# Place features that are no facility: a town, a unit, an area.
+_NOT_FACILITIES = frozenset(
+    {"city", "town", "admin1", "admin2", "country", "area", "sea", "unresolved", "demonym", "site"}
+)
+
+
+def facility_kind(place: Place) -> str | None:
+    """The kind of facility a place is (airport, palace, base, ...), None for a town or an area."""
+    feature = place.feature or ""
+    if not feature or feature in _NOT_FACILITIES:
+        return None
+    return "base" if feature in ("airbase", "garrison", "camp") else feature
 
 
 def _narrower_date(a: TimeSpan | None, b: TimeSpan | None) -> TimeSpan | None:
-    """The date the text gives the event itself, else the narrower window."""
+    """A window that lies inside the other, both read off the text ("since 2014" holds "on Saturday");
+    else the date the text gives the event itself; else the narrower window."""
     if a is None or b is None:
         return a or b
+    if DateBasis.REPORT not in (a.basis, b.basis):
+        inner = [d for d, outer in ((a, b), (b, a)) if outer.start <= d.start and d.end <= outer.end]
+        if inner:
+            return min(inner, key=lambda d: (d.end - d.start, d.basis != DateBasis.TEXT))
     return min(a, b, key=lambda d: (d.basis != DateBasis.TEXT, d.end - d.start))
 
 

@@ -28,7 +28,7 @@ import orjson
 
 from sitroom.codec import collector_paused
 from sitroom.lexicon import load_lexicon
-from sitroom.merge.document import _union
+from sitroom.merge.document import _union, facility_kind, specificity
 from sitroom.records import (
     Certainty,
     Claim,
@@ -312,7 +312,7 @@ def _places_compatible(a: Place | None, b: Place | None) -> bool:
         return False
     if _same_place(a, b):
         return True
-    kinds = {_facility_kind(a), _facility_kind(b)}
+    kinds = {facility_kind(a), facility_kind(b)}
     if None not in kinds and len(kinds) == 2:
         return False  # a palace and an airport of one city are two places, however close
     coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
@@ -322,20 +322,6 @@ def _places_compatible(a: Place | None, b: Place | None) -> bool:
         return bool(fine.admin1) and fine.admin1 == coarse.admin1
     limit = _NEAR_KM.get(coarse.precision, 25.0)
     return _distance(a, b) <= limit
-
-
-# Place features that are no facility: a town, a unit, an area.
-_NOT_FACILITIES = frozenset(
-    {"city", "town", "admin1", "admin2", "country", "area", "sea", "unresolved", "demonym", "site"}
-)
-
-
-def _facility_kind(place: Place) -> str | None:
-    """The kind of facility a place is (airport, palace, base, ...), None for a town or an area."""
-    feature = place.feature or ""
-    if not feature or feature in _NOT_FACILITIES:
-        return None
-    return "base" if feature in ("airbase", "garrison", "camp") else feature
 
 
 def _same_scope(a: Place | None, b: Place | None) -> bool:
@@ -685,7 +671,7 @@ def _combine(reports: list[Event], links: dict[tuple[str, str], Link]) -> Event:
         )
     anchor, latest = ordered[0], ordered[-1]
     origins = _origins(ordered)
-    place = min((r.place for r in ordered if r.place), key=lambda p: p.precision, default=None)
+    place = min((r.place for r in ordered if r.place), key=specificity, default=None)
     return replace(
         anchor,
         status=_status(ordered),
