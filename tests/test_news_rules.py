@@ -214,6 +214,26 @@ def test_a_time_inside_another_mentions_window_is_the_events_own(pipeline):
     assert event.date.start == event.date.end == date(2026, 5, 2)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Footage from a local channel showed Belgian forces withdrawing from the town of Bunia.",
+        "Videos show Belgian troops leaving the town of Bunia.",
+        "The Belgian army is in the final stages of withdrawing from the town of Bunia.",
+    ],
+)
+def test_a_move_seen_or_in_its_last_stages_is_under_way_on_the_day_of_the_report(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert event.status == Status.ONGOING
+    assert event.date.start == event.date.end == DATELINE
+
+
+def test_a_move_done_before_another_is_completed(pipeline):
+    text = "After withdrawing from the town of Bunia, the Belgian troops crossed into Uganda."
+    (event,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert event.status == Status.COMPLETED
+
+
 # --- states: a force at a place, a place under a force's control ---------------------------------
 
 

@@ -57,13 +57,13 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         if governing is not None and governing.tag_ in ("VBD", "VBN"):
             return Status.COMPLETED, False
         return Status.ONGOING, False
-    return _status_from_tense(token), False
+    return _status_from_tense(token, lex), False
 
 
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "'s", "'re", "am"})
 
 
-def _status_from_tense(verb: Token) -> Status:
+def _status_from_tense(verb: Token, lex: Lexicon) -> Status:
     auxes = {a.lower_ for a in children(verb, "aux", "auxpass")}
     if verb.tag_ == "VBG" and auxes & _BE_FORMS:
         return Status.ONGOING
@@ -71,7 +71,16 @@ def _status_from_tense(verb: Token) -> Status:
         return Status.ONGOING  # "troops were on Monday handing back the base": the parse hangs it off "were"
     if verb.tag_ in ("VBZ", "VBP") and not auxes:
         return Status.ONGOING
+    if verb.tag_ == "VBG" and not auxes and _seen(verb, lex):
+        return Status.ONGOING  # "footage showed troops withdrawing": caught in the act
     return Status.COMPLETED
+
+
+def _seen(verb: Token, lex: Lexicon) -> bool:
+    if verb.dep_ not in ("ccomp", "xcomp", "acl", "oprd"):
+        return False
+    seer = verb.head if verb.dep_ != "acl" else verb.head.head
+    return seer.lemma_.lower() in lex.word_set("perception_verbs")
 
 
 def _is_future(token: Token, lex: Lexicon) -> bool:
