@@ -234,6 +234,31 @@ def test_a_move_done_before_another_is_completed(pipeline):
     assert event.status == Status.COMPLETED
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army took over Bunia on Monday ahead of a final withdrawal of Belgian troops from Beni.",
+        "The army reinforced its positions in Bunia on Monday pending the withdrawal of Belgian troops from Beni.",
+    ],
+)
+def test_a_move_still_awaited_is_expected_and_not_dated_by_the_clause_around_it(pipeline, text):
+    (event,) = [e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if "Beni" in str(e.place)]
+    assert event.status == Status.EXPECTED
+    assert event.date.start >= DATELINE
+
+
+def test_a_retelling_joins_the_move_that_happened_not_the_one_foreseen(pipeline):
+    text = (
+        "Belgian troops on Monday handed back a military base in northern Mali. "
+        "Belgium plans to withdraw all its troops from Mali by August. "
+        "The departure from the base was conducted in good order, a spokesman said."
+    )
+    withdrawals = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    (retold,) = [e for e in withdrawals if any("departure" in x.sentence for x in e.evidence)]
+    assert retold.date.start == retold.date.end == date(2026, 5, 4)
+    assert any("handed back" in x.sentence for x in retold.evidence)
+
+
 # --- states: a force at a place, a place under a force's control ---------------------------------
 
 

@@ -17,7 +17,14 @@ from spacy.util import filter_spans
 from sitroom.extract.arguments import find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_tie, find_time_expressions
-from sitroom.extract.modality import aspect_head, certainty_of, governing_verbs, sentence_hedge, status_of
+from sitroom.extract.modality import (
+    aspect_head,
+    awaited,
+    certainty_of,
+    governing_verbs,
+    sentence_hedge,
+    status_of,
+)
 from sitroom.extract.parse import mention, span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import Attribution, attributions_in, source_mark
@@ -380,8 +387,8 @@ def _times_for(
             and attached.dep_ in ("nsubj", "nsubjpass")
         ):
             own.append(span)  # also "an army drone strike on Saturday hit ...": the subject's time
-        elif attached is None or attached in governing:
-            loose.append(span)
+        elif attached is None or attached in governing and not awaited(trigger.token):
+            loose.append(span)  # not "left on Monday ahead of the withdrawal": Monday is the leaving's
         elif attached in joined or _describes_participant(attached, trigger.token):
             linked.append(span)
     # own first; then a time that hangs from no verb, or from a verb above (not a verb of saying)

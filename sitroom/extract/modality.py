@@ -52,12 +52,22 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         return Status.ONGOING, False
     if trigger.type == EventType.PRESENCE:
         return Status.ONGOING, False
+    if trigger.nominal and awaited(token):
+        return Status.EXPECTED, True
     if trigger.nominal:
         governing = next(iter(governing_verbs(token)), None)
         if governing is not None and governing.tag_ in ("VBD", "VBN"):
             return Status.COMPLETED, False
         return Status.ONGOING, False
     return _status_from_tense(token, lex), False
+
+
+def awaited(noun: Token) -> bool:
+    """ "ahead of a final withdrawal", "pending the withdrawal": an event still to come."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep":
+        return False
+    return prep.lower_ == "pending" or (prep.lower_ == "of" and prep.head.lower_ == "ahead")
 
 
 _BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "'s", "'re", "am"})

@@ -72,7 +72,15 @@ def _best_match(event: Event, merged: list[tuple[Event, bool]]) -> int | None:
     if len(fits) <= 1:
         return fits[0] if fits else None
     same_day = [i for i in fits if _same_day(merged[i][0].date, event.date)]
-    return same_day[0] if len(same_day) == 1 else None
+    if len(same_day) == 1:
+        return same_day[0]
+    # "the departure from the base was conducted in good order": the move that happened, not the one foreseen
+    same_realm = [i for i in fits if _foreseen(merged[i][0]) == _foreseen(event)]
+    return same_realm[0] if len(same_realm) == 1 else None
+
+
+def _foreseen(event: Event) -> bool:
+    return event.status in (Status.EXPECTED, Status.PLANNED)
 
 
 def _same_day(a: TimeSpan | None, b: TimeSpan | None) -> bool:
