@@ -116,9 +116,10 @@ class Pipeline:
     def place_mentions(self, doc: Doc) -> list[PlaceMention]:
         """Every place mention of a parsed text, each resolved in the document's context, or None where
         the resolver abstains: GPE, LOC and FAC entities (sitroom's rulers included), nationality words
-        ("Syrian", "Russians") resolved to their country with the feature "demonym", and known places
-        that NER labelled otherwise or missed ("Anderson County" in "Anderson County Sheriff's Office",
-        "Tunisia" tagged ORG). Only this list reads them so; events keep their own place logic."""
+        ("Syrian", "Russians") resolved to their country with the feature "demonym", and places that NER
+        labelled otherwise or missed ("Anderson County" in "Anderson County Sheriff's Office", "Tunisia"
+        tagged ORG), small towns too where the words around read as a place ("the Concord Police", "a
+        Greer man", "TORRINGTON — "). Only this list reads them so; events keep their own place logic."""
         geo = self.resolvers.geo
         found = {e.start: (e, _nationality(e, geo)) for e in doc.ents if e.label_ in PLACE_LABELS}
         for span in _unlabelled_places(doc, geo):
@@ -163,17 +164,32 @@ def _place_pattern(label: str, name: str) -> dict:
     return {"label": label, "pattern": [{"LOWER": w.lower()} for w in words]}
 
 
-# Entity labels whose words may contain a place name ("Richmond Police Department", "US forces").
-_HOST_LABELS = frozenset({"ORG", "NORP", "PERSON", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+# Entity labels whose words may contain a place name ("Richmond Police Department", "US forces", "706
+# Orange County residents" tagged a percentage).
+_HOST_LABELS = frozenset(
+    "ORG NORP PERSON EVENT WORK_OF_ART PRODUCT LAW DATE TIME PERCENT MONEY QUANTITY ORDINAL CARDINAL".split()
+)
 _NAME_JOINERS = frozenset({"of", "and", "the", "-", "de"})
 _LONGEST_NAME = 4  # tokens
-# Words after a name that make it a town's, whatever its size or other sense: its public services ("the
-# Concord Police", "Greer firefighters", "the Torrington City Council") and its people ("a Greer man").
-_TOWN_FOLLOWERS = frozenset(
-    "police sheriff fire firefighters city town township village council mayor man woman men women boy girl "
-    "teen resident residents native".split()
+# Words after a name that make it a town's: its public services ("the Concord Police", "Greer
+# firefighters", "the Torrington City Council") and its people ("a Greer man"). The first few are strong
+# enough to read an English word as the town ("Hurricane police").
+_SERVICE_FOLLOWERS = frozenset({"police", "sheriff", "fire", "firefighters"})
+_TOWN_FOLLOWERS = _SERVICE_FOLLOWERS | frozenset(
+    "city town township village council mayor man woman men women boy girl teen resident residents "
+    "native".split()
+)
+# Words before a name that read it as a place ("in Greer", "from Marston", "Daniel Ray, 29, of Roswell").
+_LOCATIVES = frozenset({"in", "at", "near", "outside", "from", "to", "of"})
+# The last word of an organisation named after its town ("Norfolk High School", "the Crestwood Board of
+# Education", "Huntsville Memorial Hospital").
+_INSTITUTIONS = frozenset(
+    "school schools hospital court board education university college center centre council department "
+    "museum library chamber commerce church academy district authority commission".split()
 )
 _DATELINE_MARKS = frozenset({"—", "–", "-", "--", "(", ","})
+_DIVISIONS = frozenset({"county", "parish", "township"})
+_WEAK, _STRONG = 1, 2  # how firmly the words around a name read it as a place
 
 
 @dataclass(frozen=True)
@@ -187,9 +203,10 @@ class _Around:
 
 
 def _unlabelled_places(doc: Doc, geo: GeoResolver) -> list[Span]:
-    """Capitalised phrases outside place entities that name a known place or a nationality: the longest
-    match first, within one entity or outside all. A person's name is a place only when it is the whole
-    entity and the text never names a person with more words ("Jackson" after "Michael Jackson")."""
+    """Capitalised phrases outside place entities that name a place or a nationality (`_names_place`): the
+    longest match first, within one entity or outside all. A person's name is a place only when it is the
+    whole entity and the text never names a person with more words ("Jackson" after "Michael Jackson"),
+    or when a county or a town's service is named ("Anderson County Sheriff Greg Taylor")."""
     around = _Around(
         host={t.i: e for e in doc.ents for t in e},
         persons=[e.text for e in doc.ents if e.label_ == "PERSON"],
@@ -223,28 +240,57 @@ def _place_at(doc: Doc, i: int, around: _Around, geo: GeoResolver) -> Span | Non
 
 
 def _names_place(span: Span, around: _Around, geo: GeoResolver) -> bool:
-    """A nationality, a place sitroom would list, a country's capitals ("US"), a town of any size before
-    its province ("Belgrade, Minn."), or one the words around read as a place (`_reads_as_place`)."""
+    """A nationality, a place sitroom would list, a country (English word or not: "Malta", "US"), a known
+    place that NER tagged alone as another kind of name (a person "Joliet"), a town of any size before its
+    province ("Belgrade, Minn.") or one the words around read as a place (`_place_cue`)."""
     text = span.text
-    if geo.is_demonym(text) or geo.names_known_place(text) or geo.names_country_abbreviation(text):
+    if geo.is_demonym(text) or geo.names_known_place(text) or geo.names_country(text):
+        return True
+    ent = around.host.get(span.start)
+    alone = ent is not None and _name_key(ent.text) == _name_key(text)
+    if alone and geo.names_known_place(text, english=True):
         return True
     if any(geo.names_place_within(text, unit) for unit in _containers_after(span)):
         return True
-    return _reads_as_place(span, around) and geo.names_known_place(text, cued=True)
+    cue = _place_cue(span, around)
+    if not cue or _in_longer_name(text, around.persons):
+        return False
+    if cue == _STRONG and _starts_name(span):
+        return geo.names_known_place(text, english=True, any_size=True)
+    return geo.names_known_place(text, english=True) or geo.names_known_place(text, any_size=True)
 
 
-def _reads_as_place(span: Span, around: _Around) -> bool:
-    """The document labels the same name a place elsewhere ("Springfield" before "the Springfield City
-    Council"), a town's services or people follow ("Greer police", "a Torrington man", "Northbrook-based"),
-    or it opens a dateline ("TORRINGTON — A fire ...")."""
-    doc, end = span.doc, span.end
-    after = [t.lower_ for t in doc[end : end + 2]]
-    return (
-        _name_key(span.text) in around.places
-        or (after[:1] and after[0] in _TOWN_FOLLOWERS)
-        or after == ["-", "based"]
-        or _opens_dateline(span)
-    )
+def _place_cue(span: Span, around: _Around) -> int:
+    """_STRONG: a town's services follow ("Hurricane police") or the name opens a dateline ("TORRINGTON —
+    A fire ..."); _WEAK: its people follow ("a Greer man", "Northbrook-based"), a locative word comes before
+    ("in Greer"), it opens the name of an organisation of the town ("Norfolk High School") or the
+    document labels the same name a place elsewhere ("Springfield" before "the Springfield City
+    Council"); else 0."""
+    doc = span.doc
+    after = [t.lower_ for t in doc[span.end : span.end + 2]]
+    if after[:1] and after[0] in _SERVICE_FOLLOWERS or _opens_dateline(span):
+        return _STRONG
+    town = after[:1] and after[0] in _TOWN_FOLLOWERS or after == ["-", "based"]
+    locative = span.start > 0 and doc[span.start - 1].lower_ in _LOCATIVES
+    if town or locative or _opens_institution(span, around.host.get(span.start)):
+        return _WEAK
+    return _WEAK if _name_key(span.text) in around.places else 0
+
+
+def _opens_institution(span: Span, ent: Span | None) -> bool:
+    """The span opens an organisation entity that ends in an institution word ("Norfolk High School")."""
+    if ent is None or ent.label_ != "ORG" or ent[-1].lower_ not in _INSTITUTIONS:
+        return False
+    first = ent.start + (ent[0].lower_ == "the")
+    return span.start == first and span.end < ent.end
+
+
+def _starts_name(span: Span) -> bool:
+    """Not a stop word, and no capitalised word before it ("Hurricane police", not "Kentucky State
+    Police" nor "No firefighters")."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    alone = before is None or not _capitalised(before) or before.is_sent_end
+    return alone and not (len(span) == 1 and span[0].is_stop)
 
 
 def _opens_dateline(span: Span) -> bool:
@@ -276,12 +322,22 @@ def _containers_after(span: Span) -> list[str]:
 
 
 def _name_key(text: str) -> str:
+    """A name as the document's entities are compared: no leading "the", case and spacing folded."""
     return " ".join(text.removeprefix("the ").removeprefix("The ").casefold().split())
 
 
 def _place_not_person(span: Span, ent: Span, persons: list[str]) -> bool:
+    """The whole person entity, a name never part of a longer person's name; or a county or a town's
+    service inside one ("Anderson County Sheriff Greg Taylor", "Litchfield Fire Chief Jim Koser")."""
+    after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+    if span[-1].lower_ in _DIVISIONS or after in _SERVICE_FOLLOWERS:
+        return True
     whole = (span.start, span.end) == (ent.start, ent.end)
-    return whole and not any(span.text in p and span.text != p for p in persons)
+    return whole and not _in_longer_name(span.text, persons)
+
+
+def _in_longer_name(text: str, persons: list[str]) -> bool:
+    return any(text in p and text != p for p in persons)
 
 
 def _capitalised(token: Token) -> bool:

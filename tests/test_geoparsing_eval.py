@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -106,15 +107,27 @@ def test_small_run_on_the_peer_corpora(pipeline):
 
 
 def test_demonyms_count_where_the_corpus_scores_them(corpus_dir, pipeline):
-    """GeoWebNews leaves demonyms unscored; LGL and TR-News mark them as toponyms, so they count there."""
+    """A demonym mention counts like any other: a hit on a phrase the corpus scores (GeoWebNews scores
+    "French" in "French aid" as a modifier), left out on an unscored Demonym phrase, a false alarm on none."""
     gwn, lgl, _ = read_articles(corpus_dir)
     french = pipeline.resolvers.geo.resolve("French", GeoContext(feature_hint="demonym"))
     assert french.feature == "demonym"
-    off_gold = [PlaceMention(0, 8, "Flooding", french)]  # a demonym reading on no gold phrase
-    for article, counted in ((gwn, 0), (lgl, 1)):
+    on_french = [PlaceMention(46, 52, "French", french)]
+    off_gold = [PlaceMention(0, 8, "Flooding", french)]
+    modifier = Toponym(46, 52, "French", 46.0, 2.0)  # as GeoWebNews types "French" before a noun
+    scored_gwn = replace(gwn, toponyms=(*gwn.gold, modifier))
+    for article, predicted, exact in (
+        (gwn, on_french, [0, 0, 1]),  # typed Demonym here: neither hit nor false alarm
+        (scored_gwn, on_french, [1, 1, 2]),
+        (gwn, off_gold, [0, 1, 1]),
+        (lgl, off_gold, [0, 1, 1]),
+    ):
         tally = geoparsing.Tally()
-        geoparsing.score_article(pipeline, article, off_gold, tally)
-        assert tally.exact[1] == counted, article.corpus
+        geoparsing.score_article(pipeline, article, predicted, tally)
+        assert tally.exact == exact, (article.corpus, predicted[0].text)
+    tally = geoparsing.Tally()
+    geoparsing.score_article(pipeline, scored_gwn, on_french, tally)
+    assert tally.e2e_within.hits == 1  # France's point, within 161 km of the gold one
 
 
 def test_gold_demonym_spans_resolve_to_their_country(pipeline):

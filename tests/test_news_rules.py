@@ -47,7 +47,7 @@ def test_a_handover_is_the_givers_withdrawal_and_the_receivers_control(pipeline,
     (withdrawal,) = _of_type(events, EventType.WITHDRAW)
     (control,) = _of_type(events, EventType.CONTROL)
     for event in (withdrawal, control):
-        assert event.place is not None and "Tessalit" in event.place.name
+        assert event.place is not None and "Tessalit" in f"{event.place.name} {event.place.mention}"
         assert event.status == Status.COMPLETED
         assert event.date is not None and event.date.start == event.date.end == date(2026, 5, 5)
     assert any("Mali" in name for name in _agents(control))
@@ -77,14 +77,15 @@ def test_an_expulsion_is_the_winners_control_and_the_losers_withdrawal(pipeline)
     [
         ("The rebels took control of Bunia's prison on Thursday.", "prison"),
         ("The rebels seized the hospital in Bunia on Thursday.", "hospital"),
-        ("Soldiers withdrew from their camp in the eastern town of Bunia.", "camp"),
-        ("The militia attacked a military base in the town of Bunia.", "base"),
+        ("Soldiers withdrew from their camp in the eastern town of Kindu.", "camp"),
+        ("The militia attacked a military base in the town of Kindu.", "base"),
         ("The army recaptured the governor's palace in Bunia on Thursday.", "palace"),
     ],
 )
 def test_a_facility_is_placed_at_its_town_and_keeps_its_kind(pipeline, text, kind):
     (event,) = [e for e in _events(pipeline, text) if e.place is not None]
-    assert event.place.name.startswith("Bunia") and event.place.name.endswith(kind)
+    town = "Kindu" if "Kindu" in text else "Bunia"
+    assert event.place.name.startswith(town) and event.place.name.endswith(kind)
     assert event.place.feature == kind and int(event.place.precision) == 2  # near the town
     assert event.place.country_code == "CD"
 
@@ -298,13 +299,13 @@ def test_each_place_of_a_list_is_an_event_of_its_own(pipeline, text):
 
 def test_a_facility_placed_no_closer_than_its_country_is_at_the_dateline_town(pipeline):
     text = (
-        "BUNIA, May 8 (Reuters) - Belgium handed its only military base in Congo to the Congolese army"
+        "KINDU, May 8 (Reuters) - Belgium handed its only military base in Congo to the Congolese army"
         " on Tuesday."
     )
     events = _events(pipeline, text)
     assert {e.type for e in events} == {EventType.WITHDRAW, EventType.CONTROL}
-    assert all(e.place.name.startswith("Bunia") and int(e.place.precision) == 2 for e in events)
-    assert not any(a.name.upper() == "BUNIA" for e in events for a in e.actors)  # a dateline is no actor
+    assert all(e.place.name.startswith("Kindu") and int(e.place.precision) == 2 for e in events)
+    assert not any(a.name.upper() == "KINDU" for e in events for a in e.actors)  # a dateline is no actor
 
 
 def test_the_capital_is_the_capital_of_the_document_s_country(pipeline):

