@@ -239,7 +239,8 @@ def test_a_move_done_before_another_is_completed(pipeline):
     "text",
     [
         "The army took over Bunia on Monday ahead of a final withdrawal of Belgian troops from Beni.",
-        "The army reinforced its positions in Bunia on Monday pending the withdrawal of Belgian troops from Beni.",
+        "The army reinforced its positions in Bunia on Monday pending the withdrawal of Belgian troops"
+        " from Beni.",
     ],
 )
 def test_a_move_still_awaited_is_expected_and_not_dated_by_the_clause_around_it(pipeline, text):
