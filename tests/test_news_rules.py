@@ -261,6 +261,18 @@ def test_a_retelling_joins_the_move_that_happened_not_the_one_foreseen(pipeline)
     assert any("handed back" in x.sentence for x in retold.evidence)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A column of army vehicles entered the village of Bunia on Saturday morning.",
+        "Ugandan troops were seen entering the town of Bunia.",
+    ],
+)
+def test_entering_a_place_is_moving_in_not_taking_it(pipeline, text):
+    events = _events(pipeline, text)
+    assert [e.type for e in events] == [EventType.DEPLOY]
+
+
 # --- states: a force at a place, a place under a force's control ---------------------------------
 
 
