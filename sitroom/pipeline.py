@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.events import extract_events, time_spans
-from sitroom.extract.parse import PLACE_LABELS, span_mention
+from sitroom.extract.parse import PLACE_LABELS, forget_ents, span_mention
 from sitroom.extract.sources import attributions_in
 from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.merge import merge_document_events
@@ -370,6 +370,7 @@ def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
         ents.append(ent)
     if changed:
         doc.ents = ents
+        forget_ents(doc)
 
 
 def _place_mentions(doc: Doc) -> list[Mention]:

@@ -25,7 +25,7 @@ from sitroom.extract.modality import (
     sentence_hedge,
     status_of,
 )
-from sitroom.extract.parse import mention, span_mention, span_text
+from sitroom.extract.parse import ents_in, mention, span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import Attribution, attributions_in, source_mark
 from sitroom.extract.triggers import Trigger, find_triggers
@@ -319,11 +319,12 @@ def time_spans(sent: Span) -> list[Span]:
             spans.append(span)
     taken = {i for span in spans for i in range(span.start, span.end)}
     # the model's DATE entities only where sitroom's finder saw nothing: the resolver reads the finder's
-    spans += [e for e in sent.ents if e.label in _TIME_LABELS and taken.isdisjoint(range(e.start, e.end))]
+    ents = ents_in(sent)
+    spans += [e for e in ents if e.label in _TIME_LABELS and taken.isdisjoint(range(e.start, e.end))]
     # a date inside a name is no date: "the March 23 Movement" (sitroom's actor data names it)
     names = {
         i
-        for e in sent.ents
+        for e in ents
         if e.label_ in ("ORG", "PERSON", "FAC") and e.ent_id_
         for i in range(e.start, e.end)
     }

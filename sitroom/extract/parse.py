@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +39,31 @@ def span_mention(span: Span | Token) -> Mention:
     while end - start > 1 and text[end - 1] in "’'\"”":
         end -= 1  # "Debark’s" is tokenised "Debark’", "s"
     return mention(span.doc, start, end)
+
+
+def ents_in(span: Span) -> list[Span]:
+    """The named entities inside a span (a sentence, a phrase). `span.ents` rebuilds every entity of the
+    document on each access; this reads them once per document (`forget_ents` after changing them)."""
+    doc = span.doc
+    found = doc.user_data.get(_ENTS_KEY)
+    if found is None:
+        found = doc.user_data[_ENTS_KEY] = (list(doc.ents), [e.start for e in doc.ents])
+    ents, starts = found
+    first = bisect.bisect_left(starts, span.start)
+    inside = []
+    for ent in ents[first:]:
+        if ent.start >= span.end:
+            break
+        if ent.end <= span.end:
+            inside.append(ent)
+    return inside
+
+
+def forget_ents(doc: Doc) -> None:
+    doc.user_data.pop(_ENTS_KEY, None)
+
+
+_ENTS_KEY = "sitroom_ents"
 
 
 def entity_of(token: Token) -> Span | None:

@@ -13,6 +13,7 @@ from sitroom.extract.parse import (
     children,
     conjuncts,
     entity_of,
+    ents_in,
     noun_phrase,
     prep_objects,
     span_text,
@@ -136,7 +137,7 @@ def classify_source(phrase: Span, lex: Lexicon, is_armed_group) -> SourceKind:
     if (
         is_armed_group(phrase.text)
         or phrase.root.lower_ in lex.word_set("group_self_nouns")
-        or any(is_armed_group(e.text) for e in phrase.ents if e.start <= phrase.root.i < e.end)
+        or any(is_armed_group(e.text) for e in ents_in(phrase) if e.start <= phrase.root.i < e.end)
     ):
         return SourceKind.GROUP_CLAIM
     military = any(f" {w} " in text for w in ("military", "security", "army", "defence", "defense"))
