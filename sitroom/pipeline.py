@@ -362,7 +362,7 @@ def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
         if (
             ent.label_ in ("PERSON", "ORG")
             and not ent.ent_id_
-            and geo.names_known_place(ent.text)
+            and geo.names_known_place(ent.text, any_size=_after_locative(ent))
             and not any(ent.text in p and ent.text != p for p in persons)
         ):
             ent = Span(doc, ent.start, ent.end, label="GPE")
@@ -371,6 +371,19 @@ def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
     if changed:
         doc.ents = ents
         forget_ents(doc)
+
+
+def _after_locative(ent: Span) -> bool:
+    """ "the base in Tessalit", "troops withdrew from Gossi": the object of a preposition of place is a
+    town of any size when the gazetteer knows one by that name."""
+    root, prep = ent.root, ent.root.head
+    if root.dep_ != "pobj" or ent.end - ent.start > 2:
+        return False
+    # "withdrew from Gossi", not "a statement from Smith"
+    return prep.lower_ in _LOCATIVES or prep.lower_ == "from" and prep.head.pos_ == "VERB"
+
+
+_LOCATIVES = frozenset({"in", "at", "near", "outside", "into", "around"})
 
 
 def _place_mentions(doc: Doc) -> list[Mention]:

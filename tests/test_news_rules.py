@@ -365,3 +365,25 @@ def test_tolls_of_two_speakers_are_alternatives(pipeline):
 def test_an_irregular_past_is_read_as_its_verb(pipeline):
     (event,) = _events(pipeline, "The army said it retook the airport of Bunia on Tuesday.")
     assert event.type == EventType.CONTROL
+
+
+# --- a small town the model took for a person -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "relabelled"),
+    [
+        ("The force handed over the base in Tessalit.", True),
+        ("The last soldiers withdrew from Tessalit on Monday.", True),
+        ("A statement from Tessalit was read out.", False),  # a source, not a place
+        ("The minister spoke to Tessalit on Monday.", False),
+    ],
+)
+def test_a_small_town_after_a_preposition_of_place_is_a_place(pipeline, text, relabelled):
+    from sitroom.pipeline import _relabel_known_places
+
+    doc = pipeline.nlp(text)
+    start = text.index("Tessalit")
+    doc.ents = [doc.char_span(start, start + len("Tessalit"), "PERSON")]
+    _relabel_known_places(doc, pipeline.resolvers.geo)
+    assert (doc.ents[0].label_ == "GPE") == relabelled
