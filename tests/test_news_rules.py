@@ -273,6 +273,19 @@ def test_entering_a_place_is_moving_in_not_taking_it(pipeline, text):
     assert [e.type for e in events] == [EventType.DEPLOY]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters demanded that Belgium withdraw its troops from Bunia.",
+        "The governor called for the withdrawal of Belgian troops from Bunia.",
+        "Activists staged protests demanding the departure of Belgian forces from Bunia by Wednesday.",
+    ],
+)
+def test_a_move_someone_asks_for_is_not_done(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert event.status == Status.EXPECTED
+
+
 # --- states: a force at a place, a place under a force's control ---------------------------------
 
 

@@ -44,6 +44,8 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
             return Status.COMPLETED, _is_future(verb, lex)
         if lemma in lex.word_set("ongoing_verbs"):
             return Status.ONGOING, False
+    if _demanded(token, lex):
+        return Status.EXPECTED, True
     if _under(token, lex, "planned_verbs"):
         return Status.PLANNED, True
     if _is_future(token, lex) or _under(token, lex, "expected_verbs"):
@@ -60,6 +62,17 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
             return Status.COMPLETED, False
         return Status.ONGOING, False
     return _status_from_tense(token, lex), False
+
+
+def _demanded(token: Token, lex: Lexicon) -> bool:
+    """ "demanded that France withdraw", "urged the troops to leave", "demanding the departure of",
+    "called for the withdrawal of": a move someone asks for."""
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "for":
+        head = head.head
+    elif token.dep_ not in ("ccomp", "xcomp", "dobj"):
+        return False
+    return head.pos_ == "VERB" and head.lemma_.lower() in lex.word_set("demand_verbs")
 
 
 def awaited(noun: Token) -> bool:
