@@ -380,10 +380,11 @@ def _after_locative(ent: Span) -> bool:
     if root.dep_ != "pobj" or ent.end - ent.start > 2:
         return False
     # "withdrew from Gossi", not "a statement from Smith"
-    return prep.lower_ in _LOCATIVES or prep.lower_ == "from" and prep.head.pos_ == "VERB"
+    return prep.lower_ in _PLACE_PREPOSITIONS or prep.lower_ == "from" and prep.head.pos_ == "VERB"
 
 
-_LOCATIVES = frozenset({"in", "at", "near", "outside", "into", "around"})
+# Prepositions whose object is a place, never a person ("in", not "from" or "of").
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "into", "around"})
 
 
 def _place_mentions(doc: Doc) -> list[Mention]:

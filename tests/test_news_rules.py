@@ -400,3 +400,26 @@ def test_a_small_town_after_a_preposition_of_place_is_a_place(pipeline, text, re
     doc.ents = [doc.char_span(start, start + len("Tessalit"), "PERSON")]
     _relabel_known_places(doc, pipeline.resolvers.geo)
     assert (doc.ents[0].label_ == "GPE") == relabelled
+
+
+# --- who does a participle's act -------------------------------------------------------------------
+
+
+def test_a_participle_after_a_comma_is_the_subjects_act(pipeline):
+    text = (
+        "Belgian soldiers left Chad on Monday, completing the withdrawal of the training mission from Abeche"
+    )
+    nominal = next(e for e in _events(pipeline, text) if e.trigger == "withdrawal")
+    assert not any("Chad" in name for name in _agents(nominal))
+
+
+def test_a_participle_right_after_the_object_is_the_objects_act(pipeline):
+    (event,) = _of_type(_events(pipeline, "A video showed the army retaking Kindu."), EventType.CONTROL)
+    assert any("Congo" in name for name in _agents(event))
+
+
+def test_an_attack_noun_as_subject_gives_its_doer_as_the_actor(pipeline):
+    text = "A drone strike by the RSF hit a fuel depot in Kosti on Tuesday and killed 9 people."
+    attacks = _of_type(_events(pipeline, text), EventType.ASSAULT)
+    assert len(attacks) == 1 and attacks[0].fatalities == 9
+    assert any("Rapid Support" in name for name in _agents(attacks[0]))

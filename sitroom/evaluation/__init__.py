@@ -34,7 +34,7 @@ EVALUATIONS: dict[str, tuple[str, str, Evaluation]] = {
     # sitroom's own hand-coded story: an absolute folder, not under the peer-data folder
     story.KEY: (str(story.FOLDER), story.TITLE, story.evaluate_story),
     # real news with hand-coded gold, beside the peer data (../shared/realnews-dev)
-    realnews.KEY: (str(realnews.FOLDER), realnews.TITLE, realnews.evaluate_realnews),
+    realnews.KEY: (realnews.FOLDER, realnews.TITLE, realnews.evaluate_realnews),
 }
 
 

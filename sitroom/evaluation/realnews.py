@@ -30,7 +30,9 @@ from sitroom.evaluation.metrics import Ratio
 from sitroom.ingest import make_document
 from sitroom.records import Document
 
-FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "realnews-dev"
+# Beside the peer data (../shared/realnews-dev): a folder relative to the evaluation data folder, so that
+# `--data` elsewhere finds no real-news set unless one lies beside it there.
+FOLDER = "../realnews-dev"
 KEY = "realnews"
 TITLE = "Real news from many outlets, hand-coded (../shared/realnews-dev)"
 SPLIT = "dev"

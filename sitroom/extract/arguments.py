@@ -65,7 +65,10 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     verb = trigger.token
     found: list[ActorMention] = []
     subject = subject_of(verb)
-    if subject is not None and _can_act(subject, lex):
+    if subject is not None and _names_the_attack(subject, trigger, lex):
+        # "a drone strike by X hit the depot": the strike is the event; X, its doer, is the actor
+        found += _nominal_actors(Trigger(subject, trigger.type, nominal=True), lex)
+    elif subject is not None and _can_act(subject, lex):
         passive = subject.dep_ == "nsubjpass"
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
         if _gives_up_control(trigger, lex):
@@ -86,6 +89,13 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
     return _dedupe(found)
+
+
+def _names_the_attack(subject: Token, trigger: Trigger, lex: Lexicon) -> bool:
+    """The subject of an attack verb is an attack noun ("the strike hit", "shelling killed")."""
+    return trigger.type in (EventType.ASSAULT, EventType.FIGHT) and lex.noun_types.get(
+        subject.lemma_.lower()
+    ) in (EventType.ASSAULT, EventType.FIGHT)
 
 
 def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:

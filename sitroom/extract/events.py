@@ -32,9 +32,11 @@ from sitroom.extract.triggers import Trigger, find_triggers
 from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.records import (
     Certainty,
+    Claim,
     Document,
     EventCandidate,
     EventType,
+    Evidence,
     Mark,
     Mention,
     Role,
@@ -100,18 +102,39 @@ def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) 
             and before.sentence.start < cand.sentence.start
             and _only_counts_the_dead(cand, lex)
         ):
-            # another sentence's count is another account: the lowest account stands, the others are claims
+            # another sentence's count is another account: the lowest account stands, and each account
+            # is a claim of its own speaker, with its own sentence as evidence
             account = 1 + max((q.account for q in before.quantities), default=-1)
             added = tuple(replace(q, account=account + q.account) for q in cand.quantities)
+            own = before.claims if _toll_claims_of(before.claims) else before.claims + toll_claims(before)
             kept[-1] = replace(
                 before,
                 quantities=tuple(dict.fromkeys(before.quantities + added)),
                 sources=tuple(dict.fromkeys(before.sources + cand.sources)),
-                marks=tuple(dict.fromkeys(before.marks + cand.marks)),
+                claims=own + toll_claims(cand),
             )
             continue
         kept.append(cand)
     return kept
+
+
+def toll_claims(cand: EventCandidate) -> tuple[Claim, ...]:
+    """The candidate's tolls as its speaker gives them: one claim per account, its figures added up."""
+    totals: dict[int, int] = {}
+    for q in cand.quantities:
+        if q.kind == "fatalities":
+            totals[q.account] = totals.get(q.account, 0) + q.value
+    speaker = next((s for s in cand.sources if s.kind != SourceKind.OUTLET), None)
+    speaker = speaker or next(iter(cand.sources), None) or Source(cand.document, SourceKind.OUTLET)
+    evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
+    return tuple(
+        Claim("fatalities", str(n), speaker, cand.certainty, evidence, low=float(n), high=float(n))
+        for n in totals.values()
+    )
+
+
+def _toll_claims_of(claims: tuple[Claim, ...]) -> bool:
+    return any(c.field == "fatalities" for c in claims)
 
 
 def _only_counts_the_dead(cand: EventCandidate, lex: Lexicon) -> bool:
@@ -323,10 +346,7 @@ def time_spans(sent: Span) -> list[Span]:
     spans += [e for e in ents if e.label in _TIME_LABELS and taken.isdisjoint(range(e.start, e.end))]
     # a date inside a name is no date: "the March 23 Movement" (sitroom's actor data names it)
     names = {
-        i
-        for e in ents
-        if e.label_ in ("ORG", "PERSON", "FAC") and e.ent_id_
-        for i in range(e.start, e.end)
+        i for e in ents if e.label_ in ("ORG", "PERSON", "FAC") and e.ent_id_ for i in range(e.start, e.end)
     }
     spans = [s for s in spans if names.isdisjoint(range(s.start, s.end))]
     return sorted(filter_spans(spans), key=lambda s: s.start)

@@ -114,7 +114,7 @@ def subject_of(verb: Token) -> Token | None:
         for child in current.children:
             if child.dep_ in SUBJECTS:
                 return child
-        if current.dep_ == "xcomp" or current.dep_ == "advcl" and current.tag_ == "VBG":
+        if current.dep_ == "xcomp" or _predicate_of_object(current):
             obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
             if obj is not None:
                 return obj  # "forcing troops to withdraw", "filmed the army retaking X": the object acts
@@ -128,6 +128,15 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _predicate_of_object(verb: Token) -> bool:
+    """ "filmed the army retaking X": a participle right after its head's object says what the object did;
+    after a comma ("left Niger on Thursday, completing ...") it says what the subject did."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG":
+        return False
+    obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    return obj is not None and obj.right_edge.i + 1 == verb.i
 
 
 def noun_phrase(

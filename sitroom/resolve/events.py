@@ -346,7 +346,8 @@ def resolve_candidate(
     fatalities = _headline_toll(quantities)
     # whoever gave a figure or an estimate is a source of the event too
     sources = tuple(dict.fromkeys(cand.sources + tuple(c.source for c in claims)))
-    if fatalities is not None:
+    if fatalities is not None and not any(c.field == "fatalities" and c.low == fatalities for c in claims):
+        # (tolls told in later sentences come with a claim per speaker already)
         claims += (_figure_claim("fatalities", str(fatalities), fatalities, None, cand),)
     claims += tuple(
         _figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS

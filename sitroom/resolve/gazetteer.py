@@ -38,7 +38,7 @@ from pathlib import Path
 from sitroom.errors import DataError
 from sitroom.resolve.translit import fold, form_key, name_key
 
-GAZETTEER_VERSION = "8"
+GAZETTEER_VERSION = "9"
 _DATA_FILES = ("sites.tsv", "areas.tsv", "countries.tsv")
 
 

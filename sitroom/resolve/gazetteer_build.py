@@ -320,18 +320,20 @@ class _Writer:
     def airports(self, airports: Iterable[dict], cities: list[dict], admin1: dict) -> None:
         """Airports and airstrips from `airportsdata` (MIT; ICAO-coded, with military air bases), each a
         site named also "<town> airport" (and "<town> air base" for a military one) after the GeoNames
-        town nearest to it, which also gives its admin1 unit. Sites of sites.tsv at the same field win."""
+        town nearest to it, which also gives its admin1 unit. An airfield of sites.tsv within a few km is
+        the same field, and wins."""
         towns = _TownIndex(cities)
-        taken = {
-            (row[0], round(row[1], 1), round(row[2], 1))
+        taken = [
+            (row[0], row[1], row[2])
             for row in self.conn.execute(
                 "SELECT country_code, lat, lon FROM place WHERE source = 'sitroom' AND feature = 'site'"
+                " AND feature_code IN ('airbase', 'airport')"
             )
             if row[1] is not None
-        }
+        ]
         for field in airports:
             cc, lat, lon = field["country"], float(field["lat"]), float(field["lon"])
-            if (cc, round(lat, 1), round(lon, 1)) in taken:
+            if any(c == cc and _within_km(lat, lon, t_lat, t_lon, 6.0) for c, t_lat, t_lon in taken):
                 continue
             town = towns.nearest(cc, lat, lon)
             unit = admin1.get((cc, town["admin1code"])) if town else None
@@ -362,6 +364,13 @@ class _Writer:
                 near_town=near,
                 precision=1,
             )
+
+
+def _within_km(lat: float, lon: float, other_lat: float, other_lon: float, km: float) -> bool:
+    """Two points closer than `km` (an equirectangular approximation, exact enough at these scales)."""
+    dy = (lat - other_lat) * 111.2
+    dx = (lon - other_lon) * 111.2 * math.cos(math.radians((lat + other_lat) / 2))
+    return dx * dx + dy * dy < km * km
 
 
 # A field that is a military air base by its name ("Air Base 101", "Kuweires AB", "Air Force Station").
