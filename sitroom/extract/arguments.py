@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -19,10 +20,13 @@ from sitroom.extract.parse import (
 )
 from sitroom.extract.triggers import (
     Trigger,
+    adjacent_place,
     handover_objects,
+    headline_span,
     is_force_token,
     is_place_token,
     is_unlabelled_name_after_place_preposition,
+    occurrence_head,
 )
 from sitroom.lexicon import Lexicon
 from sitroom.records import ActorMention, EventType, PlaceCue, Role
@@ -69,7 +73,7 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         # "a drone strike by X hit the depot": the strike is the event; X, its doer, is the actor
         found += _nominal_actors(Trigger(subject, trigger.type, nominal=True), lex)
     elif subject is not None and _can_act(subject, lex):
-        passive = subject.dep_ == "nsubjpass"
+        passive = subject.dep_ == "nsubjpass" or trigger.kind == "toll"  # "12 died": the dead are its targets
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
         if _gives_up_control(trigger, lex):
             role = Role.PREVIOUS  # "X handed the base over to Y": X is the old holder
@@ -77,8 +81,15 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     if _gives_up_control(trigger, lex):
         found += [m for _, obj in prep_objects(verb, "to") for m in _actor_mentions(obj, Role.AGENT, lex)]
     for _, obj in prep_objects(verb, "by"):
-        if obj.head.dep_ == "agent":  # a passive's "by X", not "by the end of April"
-            found += _actor_mentions(obj, Role.AGENT, lex)
+        if obj.head.dep_ == "agent" or _participle_by_actor(verb, obj, lex):
+            found += _actor_mentions(obj, Role.AGENT, lex)  # a passive's "by X", not "by the end of April"
+    victims = subject is not None and subject.dep_ == "nsubjpass" or any(children(verb, "dobj"))
+    victims = victims or trigger.kind == "toll"
+    if trigger.type in (EventType.ASSAULT, EventType.FIGHT) and victims:
+        # "12 were killed, including 5 members of the army": the parse may hang the list off the verb
+        found += [
+            m for _, obj in prep_objects(verb, *_INCLUDING) for m in _actor_mentions(obj, Role.TARGET, lex)
+        ]
     for obj in children(verb, "dobj"):
         role = Role.TARGET if trigger.type in (EventType.ASSAULT, EventType.FIGHT) else Role.AGENT
         if trigger.type in (EventType.ASSAULT, EventType.FIGHT) or _is_own_force(obj, lex):
@@ -89,6 +100,14 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(obj, role, lex)
     found += _previous_holders(verb, lex)
     return _dedupe(found)
+
+
+def _participle_by_actor(verb: Token, obj: Token, lex: Lexicon) -> bool:
+    """ "areas targeted by the regime forces", "shelling by the army": the parse may label a participle's
+    "by" an ordinary preposition; it is the doer when it names one who can act."""
+    if verb.tag_ not in ("VBN", "VBG") or is_place_token(obj, lex):
+        return False
+    return _can_be_actor(obj, Role.AGENT, lex)
 
 
 def _names_the_attack(subject: Token, trigger: Trigger, lex: Lexicon) -> bool:
@@ -202,11 +221,19 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     for child in children(noun, "poss", "compound", "amod", "nmod"):
         if is_force_token(child, lex) and not is_place_token(child, lex):
             found += _actor_mentions(child, Role.AGENT, lex)
-    for prep, obj in prep_objects(noun, "of", "by", "against"):
+    head = occurrence_head(noun, lex)  # "clashes continue between X and Y"
+    sides = list(prep_objects(head, "between")) if head is not None else []
+    for prep, obj in [*prep_objects(noun, "of", "by", "against", "between"), *sides]:
         if prep == "against":
             found += _actor_mentions(obj, Role.TARGET, lex)
         elif not is_place_token(obj, lex):
             found += _actor_mentions(obj, Role.AGENT, lex)
+    for _, obj in prep_objects(noun, "among", "in"):
+        if obj.lemma_.lower() in ("rank", "ranks") or _is_own_force(obj, lex) and obj.head.lower_ == "among":
+            found += _actor_mentions(obj, Role.TARGET, lex)  # "casualties in the ranks of the army"
+    for part in children(noun, "acl"):  # "shelling carried out by the regime forces"
+        if part.lemma_.lower() in lex.word_set("event_light_verbs"):
+            found += [m for _, obj in prep_objects(part, "by") for m in _actor_mentions(obj, Role.AGENT, lex)]
     doer = _doer_of_nominal(noun, lex)
     if doer is not None:
         found += _actor_mentions(_speaker_for_pronoun(doer, lex), Role.AGENT, lex)
@@ -249,16 +276,29 @@ def _is_own_force(obj: Token, lex: Lexicon) -> bool:
     return obj.lower_ in lex.word_set("force_nouns") and obj.lower_ not in lex.word_set("vehicle_nouns")
 
 
+# Prepositions that list some of a phrase's members: "12 people, including 5 soldiers".
+_INCLUDING = ("including", "among")
+
+
+def _included(token: Token) -> list[Token]:
+    """Members a phrase lists after "including" ("12 people, including 5 soldiers and 2 children")."""
+    return [obj for _, obj in prep_objects(token, *_INCLUDING)]
+
+
 def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention]:
     found = []
-    for tok in [token, *conjuncts(token)]:
+    for tok in [token, *conjuncts(token), *_included(token)]:
         tok = _member_noun(tok, lex)
         if tok.pos_ == "ADJ" and tok.ent_type_ == "NORP":
             found.append(ActorMention(span_mention(tok), role))  # "Israeli" in "an Israeli drone strike"
             continue
         if tok.lower_ in lex.word_set("vehicle_nouns"):
             owner = _owner_modifier(tok, lex)  # "an RSF attack drone struck": the drone's owner acts
-            found += [ActorMention(span_mention(_name_span(owner)), role)] if owner is not None else []
+            if owner is not None:
+                found.append(ActorMention(span_mention(_name_span(owner)), role))
+            elif tok.lower_ in _WARPLANES and role == Role.AGENT:
+                # "warplanes struck X": a state's air force, which the document names or whose country it is
+                found.append(ActorMention(span_mention(tok), role))
             continue
         if tok.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -326,7 +366,18 @@ def _owner_modifier(token: Token, lex: Lexicon) -> Token | None:
             continue
         if mod.ent_type_ in ("ORG", "NORP", "GPE") or mod.ent_id_ or is_force_token(mod, lex):
             return mod
+        if mod.lemma_.lower() in _OWNER_NOUNS:
+            return mod  # "regime warplanes", "government helicopters"
+    for _, obj in prep_objects(token, "of"):  # "the warplanes of the Syrian regime"
+        if obj.ent_type_ in ("ORG", "NORP", "GPE") or obj.ent_id_ or obj.lemma_.lower() in _OWNER_NOUNS:
+            return obj
     return None
+
+
+# Aircraft only states fly: with no owner named they stand for the document's state forces.
+_WARPLANES = frozenset({"warplanes", "warplane", "jets", "helicopters", "helicopter"})
+# Heads of a state's own name for itself that own its weapons: "regime warplanes", "government jets".
+_OWNER_NOUNS = frozenset({"regime", "government", "junta", "army", "military", "coalition"})
 
 
 def _member_noun(token: Token, lex: Lexicon) -> Token:
@@ -363,16 +414,35 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             for cue in _listed_places(obj, lex) or [place_cue(obj, prep, lex, containers, named=True)]
             if cue is not None
         ]
-    if trigger.kind:
+    if trigger.kind in ("handover", "expel"):
         objects = _handover_places(trigger, lex) if trigger.kind == "handover" else _expel_places(token)
         cues = [cue for prep, obj in objects if (cue := place_cue(obj, prep, lex, containers)) is not None]
         return cues or _places_in_phrase(trigger, lex, containers)
     preps = PLACE_PREPS[trigger.type]
     cues: list[PlaceCue] = []
     objects = [(p, o) for p, o in prep_objects(token, *preps)]
+    # "clashes continue in X", "shelling killed two in X", "shelling left two dead in X": the verb that
+    # says the event happened says where (the parse may read a subject "shelling" as a gerund)
+    head = occurrence_head(token, lex) if trigger.nominal or token.tag_ == "VBG" else None
+    if head is not None:
+        objects += list(prep_objects(head, *preps))
+        objects += [po for c in children(head, "dobj", "oprd", "acomp") for po in prep_objects(c, *preps)]
+        containers = containers or _verb_containers(head, lex)
+    nearby = adjacent_place(token, lex) if trigger.nominal and not objects else None
+    if nearby is not None:  # "... and clashes in the desert of Homs", parsed as if X had the clashes
+        objects.append(nearby)
+    headline = headline_span(token, lex) if trigger.nominal and not objects else None
+    if headline is not None:
+        cues += _headline_places(headline, lex, containers)
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW, EventType.ASSAULT) and not trigger.nominal:
         objects += [("dobj", o) for o in children(token, "dobj", "nsubjpass")]
         objects += [("dobj", c) for o in children(token, "dobj") for c in conjuncts(o)]
+    if trigger.type == EventType.ASSAULT and token.lemma_.lower() in lex.word_set("place_attack_verbs"):
+        # "warplanes bombed Qardaha", "shells fell on Dael": what is shelled or bombed is a place, whatever
+        # the model labelled the name (a person, an organisation); the gazetteer decides
+        named = [o for p, o in objects if p in ("dobj", "on") and _attacked_name(o)]
+        cues += [PlaceCue(span_mention(_name_span(o))) for o in named]
+        objects = [(p, o) for p, o in objects if o not in named]
     if trigger.type == EventType.CONTROL and not trigger.nominal:
         for ctl in children(token, "dobj"):
             objects += list(prep_objects(ctl, "of", "over"))
@@ -391,8 +461,83 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             continue
         cue = place_cue(obj, prep, lex, containers)
         if cue is not None:
-            cues += [cue, *_other_facilities(obj, cue, lex, containers)]
-    return _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
+            cues += [cue, *_other_facilities(obj, cue, lex, containers), *_conjoined_places(obj, cue, lex)]
+    found = _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
+    if not found and trigger.type in (EventType.ASSAULT, EventType.FIGHT):
+        found = _only_place_of_sentence(trigger, lex, containers)
+    return found
+
+
+def _only_place_of_sentence(trigger: Trigger, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
+    """An attack or a clash whose own words name no place, in a sentence that names one place only and
+    no other attack or clash: a headline's "Renewed shelling by the army leaves dozens of casualties in
+    besieged Idlib" happened there. Not where the sentence names two places, or where a speaker spoke."""
+    sent = trigger.token.sent
+    places = [e for e in sent.ents if e.label_ in PLACE_LABELS and not _names_speech_place(e, lex)]
+    # another attack or clash that names its own place elsewhere in the sentence: the place may be its
+    others = [t for t in sent if t != trigger.token and _is_violent_word(t, lex) and _names_place(t, lex)]
+    if len(places) != 1 or others:
+        return []
+    cue = place_cue(places[0].root, "in", lex, containers)
+    return [cue] if cue is not None and not cue.anaphoric else []
+
+
+def _names_place(token: Token, lex: Lexicon) -> bool:
+    """Whether a word has a place phrase of its own ("clashes in X", "shelled X")."""
+    return any(
+        is_place_token(o, lex) or any(t.ent_type_ in PLACE_LABELS for t in o.subtree)
+        for c in token.children
+        if c.dep_ in ("prep", "dobj")
+        for o in ([c] if c.dep_ == "dobj" else children(c, "pobj"))
+    )
+
+
+def _names_speech_place(ent: Span, lex: Lexicon) -> bool:
+    """ "..., the ministry said in Damascus": the place of a verb of saying."""
+    return any(a.lemma_.lower() in lex.word_set("reporting_verbs") for a in ent.root.ancestors)
+
+
+def _is_violent_word(token: Token, lex: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    kinds = (lex.noun_types.get(lemma), lex.verb_types.get(lemma))
+    return any(k in (EventType.ASSAULT, EventType.FIGHT) for k in kinds)
+
+
+def _headline_places(span: Span, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
+    """The places a headline names after its event noun (`headline_span`), each phrase once."""
+    cues: list[PlaceCue] = []
+    for token in span:
+        taken = any(c.mention.start <= token.idx < c.mention.end for c in cues)
+        if token.dep_ not in _HEADLINE_DEPS or taken:
+            continue
+        cue = place_cue(token, "in", lex, containers)
+        if cue is not None and cue.mention.end > span.start_char and not cue.anaphoric:
+            cues.append(cue)
+    return cues
+
+
+_HEADLINE_DEPS = frozenset({"pobj", "dobj", "appos", "conj", "ROOT", "nsubj", "npadvmod", "attr", "compound"})
+
+
+def _attacked_name(token: Token) -> bool:
+    """A proper name that sitroom's actor data does not know, and that the model did not call a place."""
+    return (
+        token.pos_ == "PROPN"
+        and not token.ent_id_
+        and token.ent_type_ in ("", "PERSON", "ORG")
+        and not any(c.dep_ == "poss" for c in token.children)
+    )
+
+
+def _conjoined_places(obj: Token, cue: PlaceCue, lex: Lexicon) -> list[PlaceCue]:
+    """ "the countryside of Idlib, Aleppo and Hama", "in Hama and Aleppo countrysides": each name joined
+    to the first is a place of its own, read with the same head noun. (Names that are themselves the
+    object, "in Idlib and Hama", come as objects of their own.)"""
+    name = _name_token(obj, lex)
+    if name is None or name is obj or cue.facility is not None:
+        return []
+    joined = [c for c in conjuncts(name) if c.ent_type_ in PLACE_LABELS or c.pos_ == "PROPN"]
+    return [replace(cue, mention=span_mention(_name_span(c)), alternate=None) for c in joined]
 
 
 def _other_facilities(obj: Token, cue: PlaceCue, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
@@ -524,7 +669,7 @@ def place_cue(
         return None
     head_noun = obj.lemma_.lower()
     name_token = _name_token(obj, lex)
-    inner_container = _inner_container(obj, name_token)
+    inner_container = _inner_container(obj, name_token, lex)
     facility = _facility(obj, name_token, lex)
     if name_token is None:
         if inner_container is None and facility is not None and containers:
@@ -535,7 +680,7 @@ def place_cue(
         name_span, feature = inner_container, None
         inner_container = None
     else:
-        name_span = _name_span(name_token)
+        name_span = _part_of_place(name_token, lex) or _name_span(name_token)
         feature = _feature_hint(head_noun, prep, lex)
     container = (
         inner_container.text if inner_container is not None else next((c.text for c in containers), None)
@@ -549,6 +694,19 @@ def place_cue(
         alternate=_alternate_name(obj),
         facility=facility,
     )
+
+
+def _part_of_place(token: Token, lex: Lexicon) -> Span | None:
+    """ "the north of Hama", "the east of Daraa": a part of a named place, in the words that say which (the
+    resolver places it in that part), not the compass word alone (a part of the document's country)."""
+    if token.lemma_.lower() not in lex.word_set("compass"):
+        return None
+    for _, pobj in prep_objects(token, "of"):
+        if pobj.ent_type_ in PLACE_LABELS or pobj.pos_ == "PROPN":
+            before = token.doc[token.i - 1] if token.i > 0 else None
+            start = before.i if before is not None and before.lower_ == "the" else token.i
+            return token.doc[start : _name_span(pobj).end]
+    return None
 
 
 def _names_a_vessel_or_force(token: Token, lex: Lexicon) -> bool:
@@ -704,7 +862,7 @@ def _capitalised_name(token: Token) -> bool:
     )
 
 
-def _inner_container(obj: Token, name_token: Token | None) -> Span | None:
+def _inner_container(obj: Token, name_token: Token | None, lex: Lexicon | None = None) -> Span | None:
     """An area named with "in" after the name or its head noun ("a base in X in Y province" -> Y)."""
     heads = [name_token, obj] if name_token is not None and name_token != obj else [obj]
     for head in heads:
@@ -712,10 +870,23 @@ def _inner_container(obj: Token, name_token: Token | None) -> Span | None:
             if name_token is not None and pobj == name_token:
                 continue
             named = pobj.ent_type_ in PLACE_LABELS or is_unlabelled_name_after_place_preposition(pobj)
-            target = pobj if named else _place_child(pobj)
+            target = pobj if named else _place_child(pobj) or (_of_place(pobj, lex) if lex else None)
+            if target is not None and target.i < pobj.i and pobj.lemma_.lower() in _UNIT_NOUNS:
+                return pobj.doc[_name_span(target).start : pobj.i + 1]  # "Idlib province": says it is one
             if target is not None:
                 return _name_span(target)
     return None
+
+
+# Head nouns by which a text says a name is an administrative unit ("in Idlib province").
+_UNIT_NOUNS = frozenset({"province", "governorate", "region", "district", "state", "oblast", "county"})
+
+
+def _of_place(token: Token, lex: Lexicon) -> Token | None:
+    """X of "the countryside of X", "the outskirts of X": the named place an area word is part of."""
+    if token.lemma_.lower() not in lex.word_set("area_nouns"):
+        return None
+    return next((o for _, o in prep_objects(token, "of") if o.ent_type_ in PLACE_LABELS), None)
 
 
 def _place_child(token: Token) -> Token | None:
@@ -728,6 +899,9 @@ def _place_child(token: Token) -> Token | None:
 def _name_span(token: Token) -> Span:
     ent = entity_of(token)
     if ent is not None and not any(t.dep_ in ("cc", "conj") or t.text == "," for t in ent):
+        head = ent.root.head
+        if _COMPASS_NAME.fullmatch(ent.text) and ent.root.dep_ == "compound" and head.i == ent.end:
+            return token.doc[ent.start : head.i + 1]  # "Eastern" of "Eastern Ghouta": part of the name
         return _without_possessive(ent)  # the model may call a place a person; the words are still the name
     start = token.i
     while start > 0 and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":
@@ -739,6 +913,10 @@ def _name_span(token: Token) -> Span:
     ):
         start -= 1  # "al-Mayadin" is tokenised "al", "-", "Mayadin"
     return token.doc[start : token.i + 1]
+
+
+# A compass word that an entity ruler may tag on its own (a province elsewhere is called "Eastern").
+_COMPASS_NAME = re.compile(r"(?:north|south)?-?(?:east|west)?(?:ern)?|north(?:ern)?|south(?:ern)?", re.I)
 
 
 def _without_possessive(span: Span) -> Span:

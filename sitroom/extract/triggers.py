@@ -23,6 +23,7 @@ class Trigger:
     particle: Token | None = None  # "out" of "pull out"
     # "handover": the subject gives the place to the "to" object (its withdrawal; the receiver's control);
     # "expel": the subject drives the object out of the place (its control; the object's withdrawal).
+    # "weapon": a weapon falls or is dropped somewhere; "toll": the subject counts the dead ("136 died").
     kind: str = ""
 
 
@@ -36,15 +37,172 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Trigger]:
 
 
 def _match(token: Token, lex: Lexicon) -> Trigger | None:
-    if token.pos in (VERB, AUX) or token.tag_.startswith("VB"):
+    weapon = _weapon_falls(token, lex) or _exchange_of_fire(token) or _human_losses(token)
+    weapon = weapon or _counted_deaths(token, lex)
+    if weapon is not None:
+        return weapon
+    if token.pos in (VERB, AUX) or token.tag_.startswith("VB") or _noun_as_verb(token):
         return _match_verb(token, lex)
     if token.pos == NOUN and _located_force(token, lex):
         return Trigger(token, EventType.PRESENCE, nominal=True, kind="located")
     if token.pos == NOUN and _under_control(token):
         return Trigger(token, EventType.CONTROL, nominal=True, kind="held")
     if token.pos in (NOUN, PROPN) and not token.ent_type:
-        return _match_noun(token, lex)
+        return _match_noun(token, lex) or _headline_verb(token, lex)
     return None
+
+
+def _headline_verb(token: Token, lex: Lexicon) -> Trigger | None:
+    """ "Regime helicopters bombard areas in X", "the front targets positions in Y": in a headline the parser
+    read as one noun phrase (its root a noun), an attack verb after the words that do it, tagged a noun,
+    is still the attack; it is read as an event noun, placed by the headline's place names."""
+    etype = lex.verb_types.get(token.lemma_.lower()) or lex.verb_types.get(token.lower_)
+    if etype not in (EventType.ASSAULT, EventType.FIGHT) or token.sent.root.pos not in (NOUN, PROPN):
+        return None
+    if token.i == token.sent.start or token.dep_ not in ("compound", "amod", "nmod"):
+        return None
+    return Trigger(token, etype, nominal=True)
+
+
+def _noun_as_verb(token: Token) -> bool:
+    """ "The regime forces target areas": a headline's verb that the tagger read as a noun, known by the
+    subject the parser gave it (a noun takes no subject of its own)."""
+    subject = any(c.dep_ == "nsubj" for c in token.children)
+    return token.pos in (NOUN, PROPN) and not token.ent_type and subject
+
+
+def is_weapon(token: Token, lex: Lexicon) -> bool:
+    """ "shells", "barrel bombs", "a rocket": what an attack is made with."""
+    weapons = lex.word_set("weapon_nouns")
+    return token.lemma_.lower() in weapons or token.lower_ in weapons
+
+
+def _weapon_falls(token: Token, lex: Lexicon) -> Trigger | None:
+    """ "Shells fell on X", "rockets landed in Y", "the fall of shells on Z", "helicopters dropped barrel
+    bombs on W": a weapon that falls, lands or is dropped somewhere is an attack there, whatever the verb
+    means elsewhere ("the town fell")."""
+    if token.lemma_.lower() not in lex.word_set("weapon_verbs"):
+        return None
+    if token.pos in (VERB, AUX) or token.tag_.startswith("VB"):
+        doers = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+        doers += [o for d in doers if d.lemma_.lower() in _COUNT_NOUNS for _, o in prep_objects(d, "of")]
+        nominal = False
+    elif token.pos == NOUN:
+        doers, nominal = [o for _, o in prep_objects(token, "of")], True
+    else:
+        return None
+    if not any(is_weapon(d, lex) for d in doers):
+        return None
+    return Trigger(token, EventType.ASSAULT, nominal=nominal, kind="weapon")
+
+
+# Heads that count what their "of" phrase names: "tens of shells", "dozens of rockets".
+_COUNT_NOUNS = frozenset(
+    {"ten", "tens", "dozen", "dozens", "hundred", "hundreds", "scores", "number", "barrage"}
+)
+
+
+_FIRE_WORDS = frozenset({"fire", "gunfire", "shelling", "shell", "shells", "rocket", "rockets", "blows"})
+
+
+def _exchange_of_fire(token: Token) -> Trigger | None:
+    """ "exchanged fire", "an exchange of shelling", "fire exchange": two sides firing at each other is a
+    clash, whatever else "exchange" means."""
+    if token.lemma_.lower() != "exchange":
+        return None
+    verbal = token.pos in (VERB, AUX) or token.tag_.startswith("VB")
+    what = [c for c in token.children if c.dep_ in ("dobj", "compound")]
+    what += [o for _, o in prep_objects(token, "of")]
+    if not any(w.lower_ in _FIRE_WORDS or w.lemma_.lower() in _FIRE_WORDS for w in what):
+        return None
+    return Trigger(token, EventType.FIGHT, nominal=not verbal)
+
+
+def _counted_deaths(token: Token, lex: Lexicon) -> Trigger | None:
+    """ "136 died yesterday", "12 people died in the shelling": a count of the dead is the toll of the
+    violence the report is about; one death ("a man died of a heart attack") is no such count."""
+    if token.lemma_.lower() not in lex.word_set("toll_verbs") or not token.tag_.startswith("VB"):
+        return None
+    subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    numbers = [t for t in (subject, *subject.children) if t.like_num and t.dep_ in ("nsubj", "nummod")]
+    counted = [t for t in numbers if not t.text.isdigit() or int(t.text) > 1]
+    return Trigger(token, EventType.ASSAULT, nominal=False, kind="toll") if counted else None
+
+
+def _human_losses(token: Token) -> Trigger | None:
+    """ "human losses in X": the dead and wounded of an attack or a clash (not "economic losses")."""
+    if token.lemma_.lower() != "loss" or token.pos != NOUN:
+        return None
+    if not any(c.dep_ == "amod" and c.lower_ == "human" for c in token.children):
+        return None
+    return Trigger(token, EventType.ASSAULT, nominal=True)
+
+
+def occurrence_head(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb that says an event noun happened: "clashes continue in X", "shelling leaves two dead".
+    Its place and its "between" phrase are the event's."""
+    head = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or head is noun:
+        return None
+    if head.pos_ not in ("VERB", "AUX") and not head.tag_.startswith("VB") and not _noun_as_verb(head):
+        return None
+    verbs = lex.word_set("occurrence_verbs")
+    particles = [c.lower_ for c in head.children if c.dep_ in ("prt", "prep", "dobj")]
+    for lemma in _verb_forms(head):
+        if lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles):
+            return head
+    return None
+
+
+def _verb_forms(verb: Token) -> list[str]:
+    """The lemma, and the bases a regular inflection would have: the lemmatizer reads "raged" as "rag"."""
+    word = verb.lower_
+    forms = [verb.lemma_.lower()]
+    for suffix in ("d", "ed", "s", "es"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.append(word[: -len(suffix)])
+    return forms
+
+
+# Prepositions that, right after an event noun, say where it happened ("clashes in X").
+_NEXT_PLACE_PREPS = frozenset({"in", "at", "near", "inside", "around", "on", "outside"})
+
+
+def adjacent_place(noun: Token, lex: Lexicon) -> tuple[str, Token] | None:
+    """ "... and clashes in the desert of Homs": the place phrase right after an event noun, which the
+    parse may hang elsewhere (a headline's list of events is often parsed as one noun phrase). Only a
+    phrase the parse did not give another event noun or verb of its own."""
+    doc = noun.doc
+    if noun.i + 1 >= len(doc):
+        return None
+    prep = doc[noun.i + 1]
+    if prep.lower_ not in _NEXT_PLACE_PREPS or prep.dep_ != "prep" or prep.head == noun:
+        return None
+    if prep.head.pos_ in ("VERB", "AUX") or lex.noun_types.get(prep.head.lemma_.lower()) is not None:
+        return None
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or not any(is_place_token(t, lex) for t in obj.subtree):
+        return None
+    return prep.lower_, obj
+
+
+def headline_span(noun: Token, lex: Lexicon) -> Span | None:
+    """In a sentence whose root is a noun (a headline the parser read as one noun phrase: "Bombardment
+    targets Aleppo, Daraa and Idlib", "Shells target areas in the center of Homs city"), the words after
+    an event noun up to the next one, when they name a place: where it happened."""
+    sent = noun.sent
+    if noun.pos != NOUN or sent.root.pos not in (NOUN, PROPN):
+        return None
+    end = next((t.i for t in sent if t.i > noun.i and _is_event_noun(t, lex)), sent.end)
+    span = noun.doc[noun.i + 1 : end]
+    return span if any(t.ent_type_ in PLACE_LABELS for t in span) else None
+
+
+def _is_event_noun(token: Token, lex: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    return token.pos == NOUN and (lex.noun_types.get(lemma) or lex.noun_types.get(token.lower_)) is not None
 
 
 _LOCATIVE = ("in", "at", "near", "inside", "around")
@@ -206,6 +364,8 @@ def _hands_over_a_place(noun: Token, lex: Lexicon) -> bool:
 
 def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
     token = trigger.token
+    if trigger.kind in ("weapon", "toll"):
+        return True
     if trigger.kind:
         return not any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod"))
     if any(c.lower_ in lex.word_set("background_adverbs") for c in children(token, "advmod")):
@@ -268,9 +428,9 @@ _PLACE_PREPOSITIONS = frozenset(
 
 def is_unlabelled_name_after_place_preposition(token: Token) -> bool:
     """ "in Tasil", "near Lubero", "control of Avdiivka": a proper name the model did not label, or took
-    for a person, where only a place can stand. The gazetteer decides later; an unknown name is dropped
-    there."""
-    if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON", "ORG") or token.ent_id_:
+    for a person or a nationality ("in Rastan"), where only a place can stand. The gazetteer decides
+    later; an unknown name is dropped there."""
+    if token.pos_ != "PROPN" or token.ent_type_ not in ("", "PERSON", "ORG", "NORP") or token.ent_id_:
         return False  # an entity sitroom's own actor data named is an actor, not a place
     head = token.head
     if token.dep_ == "compound":
@@ -318,16 +478,40 @@ def is_force_token(token: Token, lex: Lexicon) -> bool:
 
 def _involves_force(verb: Token, lex: Lexicon) -> bool:
     candidates = [subject_of(verb)] + list(children(verb, "dobj", "nsubjpass"))
+    candidates += [o for _, o in prep_objects(verb, "by")]  # "areas targeted by the regime forces"
     for tok in candidates:
         if tok is None:
             continue
         if is_force_token(tok, lex) or any(is_force_token(c, lex) for c in tok.subtree):
             return True
+    return _attack_as_subject(verb, lex)
+
+
+def _attack_as_subject(verb: Token, lex: Lexicon) -> bool:
+    """ "Airstrikes target the town", "shells hit the market": an attack or a weapon as the subject of an
+    attack verb says force was used, with no force named."""
+    if lex.verb_types.get(verb.lemma_.lower()) not in (EventType.ASSAULT, EventType.FIGHT):
+        return False
+    # the parse may make a headline's subject a compound or an auxiliary of its verb ("bombardment targets
+    # Homs", "shelling hit the town")
+    before = (c for c in verb.children if c.dep_ in ("compound", "aux") and c.i < verb.i)
+    subjects = [subject_of(verb), *before]
+    for subject in (s for s in subjects if s is not None):
+        # the noun or a compound before it ("an assassination attempt targeted ...")
+        for word in (subject, *(c for c in subject.children if c.dep_ == "compound")):
+            kind = lex.noun_types.get(word.lemma_.lower()) or lex.noun_types.get(word.lower_)
+            if kind in (EventType.ASSAULT, EventType.FIGHT) or is_weapon(word, lex):
+                return True
     return False
 
 
 def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
-    """A trigger noun is an event only with something that anchors it: a place, an actor, or a claim."""
+    """A trigger noun is an event only with something that anchors it: a place, an actor, or a claim; or
+    a verb that says it happened ("clashes continue", "shelling left two dead")."""
+    if occurrence_head(noun, lex) is not None or adjacent_place(noun, lex) is not None:
+        return True
+    if headline_span(noun, lex) is not None:
+        return True
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod") and (
             is_force_token(child, lex) or child.ent_type_ in ACTOR_LABELS | PLACE_LABELS
@@ -344,6 +528,10 @@ def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
             "to",
             "into",
             "against",
+            "between",
+            "inside",
+            "around",
+            "outside",
         ):
             if any(is_place_token(t, lex) or is_force_token(t, lex) for t in child.subtree if t != child):
                 return True

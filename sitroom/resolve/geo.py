@@ -55,16 +55,21 @@ _TRAILING = re.compile(
     r"|(?:border\s+)?crossing))$",
     re.IGNORECASE,
 )
-_HINT_OF = {"town": "town", "admin": "province", "rural": "province", "near": "near", "base": "base"}
+_HINT_OF = {"town": "town", "admin": "province", "rural": "countryside", "near": "near", "base": "base"}
+# Head words of "the countryside of X", "X countryside", "rural X": the land around X, not X itself.
+RURAL_HINTS = frozenset({"countryside", "rural"})
 _DIR = r"(?P<dir>(?:north|south)(?:[-\s]?(?:east|west))?|east|west)(?:ern)?"
 _DIRECTIONAL = (
+    # first: "the north of Iraq" would otherwise read as "the north" + a unit called "of Iraq"
+    re.compile(rf"^(?:the\s+)?{_DIR}\s+of\s+(?P<unit>.+)$", re.IGNORECASE),  # the north of Iraq
     re.compile(rf"^(?:the\s+)?{_DIR}\s+(?P<unit>.+)$", re.IGNORECASE),  # northeastern Syria
     re.compile(
         rf"^(?P<unit>.+?)['’]s\s+{_DIR}(?:\s+(?:region|part|area))?$", re.IGNORECASE
     ),  # Syria's north-east
-    re.compile(rf"^the\s+{_DIR}\s+of\s+(?P<unit>.+)$", re.IGNORECASE),  # the north of Iraq
 )
 _POINTS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1)}
+_COMPASS_WORD = re.compile(rf"(?:the\s+)?(?:{_DIR}|central|middle)", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"\s(?:province|governorate|region|district|state|oblast|county)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -165,8 +170,10 @@ class GeoResolver:
         return frozenset({context.country_hint.upper()}) if context.country_hint else frozenset()
 
     def _infer_countries(self, texts: Sequence[str]) -> frozenset[str]:
-        """The most frequent country among mentions that only one country's places match."""
-        mentions = Counter(texts)  # a place named five times is five votes, its reading made once
+        """The most frequent country among mentions that only one country's places match. A compass word
+        ("Eastern" of "Eastern Ghouta", "North") casts no vote: it names a region somewhere only by
+        chance (Ghana's Eastern Region), and the text means a part of its own country."""
+        mentions = Counter(t for t in texts if not _COMPASS_WORD.fullmatch(" ".join(t.split())))
         votes: Counter[str] = Counter()
         for text, times in mentions.items():
             code = self._unambiguous_country(text)
@@ -221,7 +228,16 @@ class GeoResolver:
         parsed = self._parse(mention)
         hint = (context.feature_hint or "").lower() or parsed.hint
         near = parsed.near or hint == "near"
-        place = self._lookup(mention, parsed, hint, scope, near)
+        if hint in RURAL_HINTS:
+            place = self._countryside(mention, parsed, scope)
+        else:
+            place = self._lookup(mention, parsed, hint, scope, near)
+        container = scope.container
+        if place is not None and container is not None and place.country_code != container.country_code:
+            if _UNIT_WORD.search(context.container or ""):
+                # "Kafr X in Idlib province": a namesake in another country is not the town the text places
+                # in that province; the gazetteer lacks the town, and the province is where it is
+                place = None
         if place is None:
             place = self._direction(mention, scope)
         if place is None and scope.container is not None:
@@ -388,6 +404,40 @@ class GeoResolver:
                     best = replace(best, matched="alias")  # "X's airport" is the airport itself, not near it
                 return _to_place(best, mention, near)
         return None
+
+    def _countryside(self, mention: str, parsed: _Parsed, scope: _Scope) -> Place | None:
+        """ "the countryside of X", "X countryside", "rural X": the land around X, not X's own point. A
+        province's countryside ("Idlib countryside") is the province: an alias of its own when it has one
+        ("Damascus countryside" is Rif Dimashq), else the province named X, or the province whose seat X
+        is. A town's countryside is the district around it: the town's point, at district precision
+        (UCDP where_prec 3, "the second-order administrative division"), never the exact site."""
+        core = parsed.core
+        named = [c for c in self._named(f"{core} countryside") if c.exact and c.feature in ("admin1", "area")]
+        if named:
+            return _to_place(max(named, key=lambda c: c.population), mention, near=False)
+        place = self._lookup(mention, _Parsed(core, "province", False), "province", scope, near=False)
+        if place is None or place.precision > PlacePrecision.NEAR:
+            return place  # a province, an area or a country: already the land around
+        unit = self._seat_of(place, core)
+        if unit is not None:
+            return _to_place(unit, mention, near=False)
+        return replace(
+            place,
+            precision=PlacePrecision.ADMIN2,
+            gazetteer_id=f"{place.gazetteer_id or place.name}#countryside",
+        )
+
+    def _seat_of(self, place: Place, core: str) -> Candidate | None:
+        """The province whose seat a city is, when the text names the city ("Hama" for Hama province)."""
+        if place.feature != "city" or not place.admin1:
+            return None
+        units = [
+            c
+            for c in self._named(place.admin1)
+            if c.feature == "admin1" and c.country_code == place.country_code and c.admin1 == place.admin1
+        ]
+        seats = [c for c in self._named(core) if c.seat and c.admin1 == place.admin1]
+        return units[0] if units and seats else None
 
     def _town_of_site(self, mention: str, core: str, scope: _Scope) -> Place | None:
         """A town GeoNames lacks but a site is named after ("Tell Baydar"): the site's point, coded NEAR."""
