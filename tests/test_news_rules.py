@@ -423,3 +423,14 @@ def test_an_attack_noun_as_subject_gives_its_doer_as_the_actor(pipeline):
     attacks = _of_type(_events(pipeline, text), EventType.ASSAULT)
     assert len(attacks) == 1 and attacks[0].fatalities == 9
     assert any("Rapid Support" in name for name in _agents(attacks[0]))
+
+
+def test_a_base_in_a_country_is_at_the_dateline_town_when_no_town_is_named(pipeline):
+    # France is named more often than Ivory Coast, but the story is filed from a town of Ivory Coast
+    text = (
+        "Bouaké, Ivory Coast, May 7 (AFP) May 7, 2026\nFrance handed on Thursday its last military base in"
+        " Ivory Coast to the country's authorities. France said the move ends an era. The presence of France"
+        " is changing, the minister said. Ties with France remain warm. Officials in France agreed."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert "Bouak" in withdrawal.place.name and withdrawal.place.country_code == "CI"

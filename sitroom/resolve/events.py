@@ -159,13 +159,20 @@ def _dateline_place(
     other_places: Sequence[str],
     resolvers: Resolvers,
 ) -> Place | None:
-    """The dateline's town, if it is in the document's country and no other town there is named."""
+    """The dateline's town, if it is in the document's country (or, where the document names no town, in a
+    country it names: "PORT-BOUET, Ivory Coast" over a story that names France more often than Ivory
+    Coast) and no other town there is named."""
     if not city or country is None:
         return None
     text = city if not city.isupper() else city.title()
     place = resolvers.geo.resolve(text, GeoContext(document_places=tuple(other_places)))
-    if place is None or place.country_code != country or place.feature not in ("city", "town"):
+    if place is None or place.feature not in ("city", "town"):
         return None
+    no_towns = all(p is None or p.precision >= PlacePrecision.COUNTRY for p in named)
+    named_countries = {p.country_code for p in named if p is not None}
+    if place.country_code != country and not (no_towns and place.country_code in named_countries):
+        return None
+    country = place.country_code
     towns = {
         p.gazetteer_id
         for p in named
@@ -501,7 +508,9 @@ def with_document_actors(
     named: list[tuple[int, ActorRef]] = []  # (event index, resolved actor), in document order
     for index, event in enumerate(events):
         named += [(index, a) for a in event.actors if a.id is not None and a.kind is not None]
-    army = resolvers.actors.resolve("army", country_hint=country) if country else None
+    # the army as of the report: in 2017 "the army" of Syria is Assad's, not the army that succeeded it
+    on = next((e.reported for e in events if e.reported is not None), None)
+    army = resolvers.actors.resolve("army", country_hint=country, on=on) if country else None
     if army is not None:
         named.insert(0, (-1, ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)))
     if not named:
