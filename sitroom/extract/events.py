@@ -7,7 +7,7 @@ events of the sentence before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from spacy.symbols import DATE, TIME
@@ -39,6 +39,7 @@ from sitroom.records import (
     Evidence,
     Mark,
     Mention,
+    Quantity,
     Role,
     Source,
     SourceKind,
@@ -106,7 +107,8 @@ def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) 
             # is a claim of its own speaker, with its own sentence as evidence
             account = 1 + max((q.account for q in before.quantities), default=-1)
             added = tuple(replace(q, account=account + q.account) for q in cand.quantities)
-            own = before.claims if _toll_claims_of(before.claims) else before.claims + toll_claims(before)
+            told = any(c.field == "fatalities" for c in before.claims)
+            own = before.claims if told else before.claims + toll_claims(before)
             kept[-1] = replace(
                 before,
                 quantities=tuple(dict.fromkeys(before.quantities + added)),
@@ -120,21 +122,29 @@ def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) 
 
 def toll_claims(cand: EventCandidate) -> tuple[Claim, ...]:
     """The candidate's tolls as its speaker gives them: one claim per account, its figures added up."""
-    totals: dict[int, int] = {}
-    for q in cand.quantities:
-        if q.kind == "fatalities":
-            totals[q.account] = totals.get(q.account, 0) + q.value
-    speaker = next((s for s in cand.sources if s.kind != SourceKind.OUTLET), None)
-    speaker = speaker or next(iter(cand.sources), None) or Source(cand.document, SourceKind.OUTLET)
-    evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
     return tuple(
-        Claim("fatalities", str(n), speaker, cand.certainty, evidence, low=float(n), high=float(n))
-        for n in totals.values()
+        figure_claim("fatalities", str(n), n, None, cand) for n in fatality_accounts(cand.quantities)
     )
 
 
-def _toll_claims_of(claims: tuple[Claim, ...]) -> bool:
-    return any(c.field == "fatalities" for c in claims)
+def fatality_accounts(quantities: Sequence[Quantity]) -> list[int]:
+    """The toll each account gives: the figures of one account add up ("3 soldiers and 2 civilians")."""
+    totals: dict[int, int] = {}
+    for q in quantities:
+        if q.kind == "fatalities":
+            totals[q.account] = totals.get(q.account, 0) + q.value
+    return list(totals.values())
+
+
+def figure_claim(field: str, value: str, low: int, high: int | None, cand: EventCandidate) -> Claim:
+    """A number as the candidate's speaker gives it (a toll, a troop count): sources that differ stay side
+    by side, each with its own sentence as evidence."""
+    speaker = next((s for s in cand.sources if s.kind != SourceKind.OUTLET), None) or next(
+        iter(cand.sources), None
+    )
+    speaker = speaker or Source(cand.document or "the report", SourceKind.OUTLET)
+    evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
+    return Claim(field, value, speaker, cand.certainty, evidence, low=float(low), high=float(high or low))
 
 
 def _only_counts_the_dead(cand: EventCandidate, lex: Lexicon) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sitroom.extract.events import fatality_accounts, figure_claim
 from sitroom.lexicon import load_lexicon
 from sitroom.records import (
     ActorRef,
@@ -30,8 +31,6 @@ from sitroom.records import (
     PlacePrecision,
     Quantity,
     Role,
-    Source,
-    SourceKind,
     Status,
     TimeSpan,
 )
@@ -355,12 +354,12 @@ def resolve_candidate(
     sources = tuple(dict.fromkeys(cand.sources + tuple(c.source for c in claims)))
     if fatalities is not None and not any(c.field == "fatalities" and c.low == fatalities for c in claims):
         # (tolls told in later sentences come with a claim per speaker already)
-        claims += (_figure_claim("fatalities", str(fatalities), fatalities, None, cand),)
+        claims += (figure_claim("fatalities", str(fatalities), fatalities, None, cand),)
     claims += tuple(
-        _figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS
+        figure_claim(q.kind, q.text, q.value, q.high, cand) for q in quantities if q.kind in _CLAIMED_COUNTS
     )
     if when is not None and when.text and when.basis == DateBasis.TEXT:
-        claims += (replace(_figure_claim("date", when.text, 0, None, cand), low=None, high=None, span=when),)
+        claims += (replace(figure_claim("date", when.text, 0, None, cand), low=None, high=None, span=when),)
     return Event(
         id=event_id(
             doc.id, cand.trigger.start, cand.places[0].mention.start if cand.places else None, cand.facet
@@ -383,13 +382,8 @@ def resolve_candidate(
 
 
 def _headline_toll(quantities: Sequence[Quantity]) -> int | None:
-    """The figures of one account add up; of several accounts the lowest stands (ACLED's conservative
-    rule), the others stay as claims."""
-    accounts: dict[int, int] = {}
-    for q in quantities:
-        if q.kind == "fatalities":
-            accounts[q.account] = accounts.get(q.account, 0) + q.value
-    return min(accounts.values()) if accounts else None
+    """Of several accounts the lowest stands (ACLED's conservative rule), the others stay as claims."""
+    return min(fatality_accounts(quantities), default=None)
 
 
 def event_id(document_id: str, trigger_offset: int, place_offset: int | None = None, facet: str = "") -> str:
@@ -624,15 +618,6 @@ def _resolve_claim(claim: Claim, when: TimeSpan | None, doc: Document) -> Claim:
         return claim
     start = when.start if when is not None else doc.date
     return replace(claim, span=resolve_expected_end(claim.value, start))
-
-
-def _figure_claim(field: str, value: str, low: int, high: int | None, cand: EventCandidate) -> Claim:
-    """A number as one source gives it (a toll, a troop count): sources that differ stay side by side."""
-    sources = cand.sources
-    speaker = next((s for s in sources if s.kind != SourceKind.OUTLET), None) or next(iter(sources), None)
-    speaker = speaker or Source(cand.document or "the report", SourceKind.OUTLET)
-    evidence = Evidence(cand.document, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks)
-    return Claim(field, value, speaker, cand.certainty, evidence, low=float(low), high=float(high or low))
 
 
 def _expected_end(claims: tuple[Claim, ...]) -> TimeSpan | None:
