@@ -114,10 +114,9 @@ def subject_of(verb: Token) -> Token | None:
         for child in current.children:
             if child.dep_ in SUBJECTS:
                 return child
-        if current.dep_ == "xcomp" or _predicate_of_object(current):
-            obj = next((c for c in current.head.children if c.dep_ == "dobj" and c.i < current.i), None)
-            if obj is not None:
-                return obj  # "forcing troops to withdraw", "filmed the army retaking X": the object acts
+        obj = _acting_object(current)
+        if obj is not None:
+            return obj  # "forcing troops to withdraw", "filmed the army retaking X": the object acts
         if current.dep_ == "relcl" or current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
             return current.head  # "the troops that withdrew", "the coalition operating from X"
         if (
@@ -130,13 +129,16 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _predicate_of_object(verb: Token) -> bool:
-    """ "filmed the army retaking X": a participle right after its head's object says what the object did;
-    after a comma ("left Niger on Thursday, completing ...") it says what the subject did."""
-    if verb.dep_ != "advcl" or verb.tag_ != "VBG":
-        return False
+def _acting_object(verb: Token) -> Token | None:
+    """The head's object, where it does the verb's act: "forcing troops to withdraw" (xcomp); "filmed the
+    army retaking X", a participle right after the object. After a comma ("left Niger on Thursday,
+    completing ...") a participle says what the subject did."""
+    if verb.dep_ != "xcomp" and (verb.dep_ != "advcl" or verb.tag_ != "VBG"):
+        return None
     obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
-    return obj is not None and obj.right_edge.i + 1 == verb.i
+    if obj is None or verb.dep_ == "advcl" and obj.right_edge.i + 1 != verb.i:
+        return None
+    return obj
 
 
 def noun_phrase(
