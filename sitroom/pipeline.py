@@ -37,6 +37,7 @@ from sitroom.resolve.events import (
     read_place_cues,
     resolve_candidates,
     with_document_actors,
+    with_receiver,
     with_report_date,
 )
 from sitroom.resolve.gazetteer import Gazetteer
@@ -91,7 +92,12 @@ class Pipeline:
         ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers, dateline_city)
         events = resolve_candidates(candidates, ctx, self.resolvers)
         events = with_document_actors(events, self.resolvers, ctx.country_code)
-        kept = [(e, not c.nominal) for e, c in zip(events, candidates, strict=True) if not is_background(e)]
+        events = [with_receiver(e, c, self.resolvers) for e, c in zip(events, candidates, strict=True)]
+        kept = [
+            (e, not c.nominal)
+            for e, c in zip(events, candidates, strict=True)
+            if e is not None and not is_background(e)
+        ]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
         return [with_report_date(e) for e in merged]
 

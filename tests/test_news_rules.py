@@ -54,9 +54,64 @@ def test_a_handover_is_the_givers_withdrawal_and_the_receivers_control(pipeline,
     assert not any("Mali" in name for name in _agents(withdrawal))
 
 
-def test_a_handover_without_a_named_receiver_is_a_withdrawal_only(pipeline):
-    events = _events(pipeline, "Belgian soldiers handed back their camp in Tessalit on Tuesday.")
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("Belgian soldiers handed back their camp in Tessalit on Tuesday.", "Malian"),
+        ("Germany returned its air transport base in Niamey on Tuesday, ending its mission.", "Niger"),
+        ("On Tuesday the French army handed over its last base in Chad, at Abeche.", "Chadian"),
+    ],
+)
+def test_a_foreign_force_hands_a_place_back_to_the_host_state(pipeline, text, host):
+    events = _events(pipeline, text)
+    (withdrawal,) = _of_type(events, EventType.WITHDRAW)
+    (control,) = _of_type(events, EventType.CONTROL)
+    assert any(host in name for name in _agents(control))
+    assert control.place == withdrawal.place
+    assert {a.name for a in control.actors if a.role == Role.PREVIOUS} == _agents(withdrawal)
+
+
+def test_a_handover_by_the_host_state_with_no_receiver_is_a_withdrawal_only(pipeline):
+    events = _events(pipeline, "Malian soldiers handed over their camp in Tessalit on Tuesday.")
     assert [e.type for e in events] == [EventType.WITHDRAW]
+
+
+@pytest.mark.parametrize(
+    ("text", "army"),
+    [
+        ("Senegalese troops withdrew from Ziguinchor on Monday.", "Senegalese Armed Forces"),
+        ("Chadian soldiers took control of Faya on Monday, the army said.", "Chadian Armed Forces"),
+        ("Ivorian forces deployed to Korhogo on Monday.", "Ivorian Armed Forces"),
+    ],
+)
+def test_every_state_has_an_army_even_where_the_actor_data_lists_none(pipeline, text, army):
+    (event,) = _events(pipeline, text)
+    assert army in _agents(event)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels seized the regional center of Kidal on Monday.",
+        "The rebels seized the administrative centre of Kidal on Monday.",
+        "The rebels seized the district capital of Kidal on Monday.",
+    ],
+)
+def test_the_centre_of_a_town_is_the_town(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert event.place is not None and event.place.name == "Kidal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Liberian-flagged tanker was attacked by gunmen off Lagos on Monday.",
+        "A Greek-owned bulk carrier attacked by pirates sank on Monday off Bosaso.",
+    ],
+)
+def test_a_flag_or_an_owner_before_a_hyphen_is_not_the_attacker(pipeline, text):
+    for event in _events(pipeline, text):
+        assert not any(a.country in ("LR", "GR") for a in event.actors)
 
 
 def test_an_expulsion_is_the_winners_control_and_the_losers_withdrawal(pipeline):
@@ -434,3 +489,34 @@ def test_a_base_in_a_country_is_at_the_dateline_town_when_no_town_is_named(pipel
     )
     (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     assert "Bouak" in withdrawal.place.name and withdrawal.place.country_code == "CI"
+
+
+# --- a place marked with its holder ("the Houthi-held port") ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "place"),
+    [
+        ("Israeli jets struck the Houthi-held port of Hodeidah on Tuesday.", "Houthis", "Hodeidah"),
+        ("The RSF shelled army-held El Fasher on Tuesday.", "Sudanese Armed Forces", "El Fasher"),
+        ("A drone hit a hospital in Russian-occupied Donetsk on Tuesday.", "Russian Armed Forces", "Donetsk"),
+    ],
+)
+def test_a_place_marked_with_its_holder_is_held_by_it(pipeline, text, holder, place):
+    (held,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert held.status == Status.ONGOING
+    assert holder in _agents(held)
+    assert held.place is not None and place in f"{held.place.name} {held.place.admin1}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army recaptured the RSF-held town of Bara in North Kordofan on Tuesday.",
+        "Ukrainian units raided Russian-held parts of Avdiivka on Tuesday.",
+    ],
+)
+def test_a_holder_who_loses_the_place_or_holds_only_part_of_it_holds_nothing_after(pipeline, text):
+    for event in _of_type(_events(pipeline, text), EventType.CONTROL):
+        assert event.status == Status.COMPLETED
+        assert not any("Rapid Support" in a or "Russian" in a for a in _agents(event))

@@ -23,6 +23,7 @@ from sitroom.extract.triggers import (
     adjacent_place,
     handover_objects,
     headline_span,
+    held_by_modifier,
     is_force_token,
     is_place_token,
     is_unlabelled_name_after_place_preposition,
@@ -62,6 +63,8 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         return _expel_actors(trigger.token, lex)
     if trigger.kind == "located":
         return _actor_mentions(trigger.token, Role.AGENT, lex)  # the force is the phrase itself
+    if trigger.kind == "held" and held_by_modifier(trigger.token):
+        return _actor_mentions(trigger.token.nbor(-2), Role.AGENT, lex)
     if trigger.kind == "held":
         return _holders(trigger.token, lex)
     if trigger.nominal:
@@ -268,7 +271,13 @@ def _previous_holders(verb: Token, lex: Lexicon) -> list[ActorMention]:
         if token.dep_ == "acl" and token.lemma_ in ("hold", "control", "occupy"):
             for _, obj in prep_objects(token, "by"):
                 found += _actor_mentions(obj, Role.PREVIOUS, lex)
+        if held_by_modifier(token) and token.head.head in (verb, *verb.children) and _takes(verb, lex):
+            found += _actor_mentions(token.nbor(-2), Role.PREVIOUS, lex)  # "retook the RSF-held town"
     return found
+
+
+def _takes(verb: Token, lex: Lexicon) -> bool:
+    return lex.verb_types.get(verb.lemma_.lower()) == EventType.CONTROL
 
 
 def _is_own_force(obj: Token, lex: Lexicon) -> bool:
@@ -285,11 +294,17 @@ def _included(token: Token) -> list[Token]:
     return [obj for _, obj in prep_objects(token, *_INCLUDING)]
 
 
+def _hyphen_compound(token: Token) -> bool:
+    return token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_
+
+
 def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention]:
     found = []
     for tok in [token, *conjuncts(token), *_included(token)]:
         tok = _member_noun(tok, lex)
         if tok.pos_ == "ADJ" and tok.ent_type_ == "NORP":
+            if _hyphen_compound(tok):
+                continue  # "a Liberian-flagged ship", "an Iranian-made drone": a flag or a maker, not a doer
             found.append(ActorMention(span_mention(tok), role))  # "Israeli" in "an Israeli drone strike"
             continue
         if tok.lower_ in lex.word_set("vehicle_nouns"):
@@ -364,6 +379,8 @@ def _owner_modifier(token: Token, lex: Lexicon) -> Token | None:
             "CARDINAL",
         ):
             continue
+        if _hyphen_compound(mod):
+            continue  # "a Liberian-flagged ship": its flag, not its owner
         if mod.ent_type_ in ("ORG", "NORP", "GPE") or mod.ent_id_ or is_force_token(mod, lex):
             return mod
         if mod.lemma_.lower() in _OWNER_NOUNS:
@@ -406,7 +423,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if trigger.kind == "located":
         objects = list(prep_objects(token, "in", "at", "near", "inside", "around"))
     elif trigger.kind == "held":
-        objects = _held_places(token)
+        objects = [("dobj", token.head)] if held_by_modifier(token) else _held_places(token)
     if trigger.kind in ("located", "held"):
         return [
             cue

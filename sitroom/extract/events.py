@@ -28,7 +28,7 @@ from sitroom.extract.modality import (
 from sitroom.extract.parse import ents_in, mention, span_mention, span_text
 from sitroom.extract.quantities import fatalities_in, quantities_in
 from sitroom.extract.sources import Attribution, attributions_in, source_mark
-from sitroom.extract.triggers import Trigger, find_triggers
+from sitroom.extract.triggers import Trigger, find_triggers, holder_in_passing
 from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.records import (
     Certainty,
@@ -95,7 +95,16 @@ def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) 
     before it, not a second attack."""
     kept: list[EventCandidate] = []
     for cand in candidates:
-        before = kept[-1] if kept else None
+        # a holder named in passing ("struck the Houthi-held port") tells no event of its own
+        at = next(
+            (
+                i
+                for i in range(len(kept) - 1, -1, -1)
+                if not holder_in_passing(kept[i].type, kept[i].trigger.text)
+            ),
+            None,
+        )
+        before = kept[at] if at is not None else None
         if (
             before is not None
             and before.type in (EventType.ASSAULT, EventType.FIGHT)
@@ -109,7 +118,7 @@ def _tolls_of_the_attack_before(candidates: list[EventCandidate], lex: Lexicon) 
             added = tuple(replace(q, account=account + q.account) for q in cand.quantities)
             told = any(c.field == "fatalities" for c in before.claims)
             own = before.claims if told else before.claims + toll_claims(before)
-            kept[-1] = replace(
+            kept[at] = replace(
                 before,
                 quantities=tuple(dict.fromkeys(before.quantities + added)),
                 sources=tuple(dict.fromkeys(before.sources + cand.sources)),
@@ -213,15 +222,16 @@ def _sentence_events(
 
 
 def _second_fact(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> list[EventCandidate]:
-    """A handover is also the receiver's control of the place (when the text names the receiver); an
-    expulsion is also the expelled force's withdrawal from it."""
+    """A handover is also the receiver's control of the place; an expulsion is also the expelled force's
+    withdrawal from it. Where the text names no receiver ("France handed back the camp"), the control is
+    coded without one, and resolve gives it to the host state when the giver is a foreign force."""
     if not candidate.places:
         return []
     if trigger.kind == "handover":
         taking = receivers(trigger, lex)
-        if not taking:
-            return []
         giving = [replace(a, role=Role.PREVIOUS) for a in candidate.actors if a.role == Role.AGENT]
+        if not taking and not giving:
+            return []
         actors = tuple(taking + giving)
         return [replace(candidate, type=EventType.CONTROL, actors=actors, facet=EventType.CONTROL.value)]
     if trigger.kind == "expel":

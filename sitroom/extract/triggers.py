@@ -41,6 +41,10 @@ def _match(token: Token, lex: Lexicon) -> Trigger | None:
     weapon = weapon or _counted_deaths(token, lex)
     if weapon is not None:
         return weapon
+    if held_by_modifier(token):
+        # "Russian-held parts of the town" holds a part, not the town: only a place itself is held
+        held = is_place_token(token.head, lex) and not _changes_hands(token.head, lex)
+        return Trigger(token, EventType.CONTROL, nominal=True, kind="held") if held else None
     if token.pos in (VERB, AUX) or token.tag_.startswith("VB") or _noun_as_verb(token):
         return _match_verb(token, lex)
     if token.pos == NOUN and _located_force(token, lex):
@@ -242,6 +246,39 @@ def _force_at_place(verb: Token, lex: Lexicon) -> bool:
 def _under_control(noun: Token) -> bool:
     """ "Sudzha remains under Ukrainian control", "the bases now fully under Senegalese control"."""
     return noun.lemma_.lower() == "control" and noun.dep_ == "pobj" and noun.head.lower_ == "under"
+
+
+# Participles that, joined by a hyphen to a holder, say who holds what they describe.
+HELD_PARTICIPLES = frozenset({"held", "controlled", "occupied", "run"})
+
+
+def holder_in_passing(etype: EventType, trigger: str) -> bool:
+    """An event of a place marked with its holder ("struck the Houthi-held port"): the holder is named in
+    passing, and the event is no antecedent for what the next sentences tell."""
+    return etype == EventType.CONTROL and trigger.casefold() in HELD_PARTICIPLES
+
+
+def held_by_modifier(token: Token) -> bool:
+    """ "the Houthi-held port of Hodeidah", "RSF-controlled Bara": a place marked with its holder."""
+    return (
+        token.lower_ in HELD_PARTICIPLES
+        and token.dep_ == "amod"
+        and token.i >= 2
+        and token.nbor(-1).text == "-"
+        and token.head.pos in (NOUN, PROPN)
+    )
+
+
+def _changes_hands(place: Token, lex: Lexicon) -> bool:
+    """ "the army retook the RSF-held town": the holder named is the one who lost it, told by the verb."""
+    verb = place.head
+    if place.dep_ == "pobj":
+        verb = verb.head
+    etype = lex.verb_types.get(verb.lemma_.lower())
+    return (
+        etype in (EventType.CONTROL, EventType.WITHDRAW)
+        or _handover_or_expel(verb, verb.lemma_.lower(), lex) is not None
+    )
 
 
 def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:

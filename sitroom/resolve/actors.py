@@ -107,7 +107,11 @@ class ActorResolver:
     def __init__(self, raw: dict) -> None:
         self._ambiguous = frozenset(raw.get("matching", {}).get("ambiguous", ()))
         entities = list(_parse_entities(raw.get("actor", ())))
+        countries = raw.get("countries", {})
+        codes = {**_other_countries(countries.get("codes", {})), **countries.get("codes", {})}  # curated win
         self._entities = {e.id: e for e in entities}
+        if len(self._entities) != len(entities):
+            raise DataError("actor data uses an actor id twice")
         self._forces = {a["id"]: a["forces"] for a in raw.get("actor", ()) if "forces" in a}
         nouns = raw.get("nouns", {})
         self._nouns = {k: frozenset(nouns.get(k, ())) for k in "military security police government".split()}
@@ -115,7 +119,6 @@ class ActorResolver:
         self._descriptors = frozenset(nouns.get("descriptors", ()))
         self._regular = self._nouns["military"] | self._nouns["security"] | self._nouns["police"]
         self.force_nouns = self._regular | frozenset(nouns.get("irregular", ()))
-        codes = raw.get("countries", {}).get("codes", {})
         self._countries = dict(self._index_countries(codes))
         self._demonyms = [(d, code) for code, forms in codes.items() for d in forms.get("demonyms", ())]
         generic = dict(raw.get("generic", {}))
@@ -125,14 +128,35 @@ class ActorResolver:
         self._roles = {k: v for k, v in generic.items() if isinstance(v, dict)}
         self._patrons = {fold(n): p["actor"] for p in raw.get("patron", ()) for n in p["names"]}
         self._successions = {s["after"]: (s["since"], s["before"]) for s in raw.get("succession", ())}
+        self._add_national_actors(codes, frozenset(countries.get("without_armed_forces", ())))
         self._aliases = self._index_aliases()
         self._folded_aliases = {fold(k) for k in self._aliases}
         # Readings of mentions, by (mention, country hint): wire copy names the same actors in the same
         # words again and again, and the tables never change once loaded.
         self._readings: dict[tuple[str, str | None], ActorEntity | None] = {}
-        if len(self._entities) != len(entities):
-            raise DataError("actor data uses an actor id twice")
         _validate(self)
+
+    def _add_national_actors(self, codes: dict, unarmed: frozenset[str]) -> None:
+        """Every state has a government and armed forces: where the data holds none for a country, its
+        generic ones stand in ("the Senegalese army", "Chad said"), named from the country's demonym."""
+        for code, forms in codes.items():
+            names = forms.get("names", ())
+            if not names:
+                continue
+            demonym = next(iter(forms.get("demonyms", ())), None)
+            if code not in unarmed and self._role_entity("military", code) is None:
+                army = f"{demonym} Armed Forces" if demonym else f"Armed Forces of {names[0]}"
+                self._add_generated(f"{code.lower()}-military", army, "state_force", code)
+            if self._role_entity("government", code) is None:  # its forces: the military above
+                self._add_generated(
+                    f"{code.lower()}-government", f"Government of {names[0]}", "government", code
+                )
+
+    def _add_generated(self, actor_id: str, name: str, kind: str, code: str) -> None:
+        if actor_id not in self._entities:
+            self._entities[actor_id] = ActorEntity(
+                actor_id, name, kind, code, (), (), None, _GENERATED_SOURCE
+            )
 
     @classmethod
     def load(cls, path: Path | None = None) -> ActorResolver:
@@ -392,6 +416,31 @@ class ActorResolver:
             for role, tail in shapes.items():
                 if found := self._role_entity(role, code):
                     yield _pattern(found.id, lead + tail)
+
+
+_GENERATED_SOURCE = "the state's name (ISO 3166-1 via pycountry) and demonym (countries.tsv)"
+_COUNTRIES_FILE = DATA_FILE.parent / "countries.tsv"
+
+
+def _other_countries(curated: dict) -> dict[str, dict]:
+    """Names and demonyms of the states the actor data does not list, from ISO 3166-1 (pycountry's common
+    name, else its name when it reads as one: "Senegal", not "Korea, Republic of") and countries.tsv."""
+    demonyms = {}
+    with _COUNTRIES_FILE.open(encoding="utf-8") as rows:
+        next(rows)
+        for row in rows:
+            code, _, _, forms, *_ = row.rstrip("\n").split("\t")
+            demonyms[code] = [f for f in forms.split("|") if f]
+    taken = {fold(f) for forms in curated.values() for k in ("names", "demonyms") for f in forms.get(k, ())}
+    found = {}
+    for code, forms in demonyms.items():
+        country = pycountry.countries.get(alpha_2=code)
+        if code in curated or country is None:
+            continue
+        name = getattr(country, "common_name", None) or country.name
+        names = [name] if "," not in name and fold(name) not in taken else []
+        found[code] = {"names": names, "demonyms": [d for d in forms if fold(d) not in taken]}
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sitroom.extract.events import fatality_accounts, figure_claim
+from sitroom.extract.triggers import holder_in_passing
 from sitroom.lexicon import load_lexicon
 from sitroom.records import (
     ActorRef,
@@ -317,6 +318,26 @@ def resolve_candidates(
     return events
 
 
+def with_receiver(event: Event, cand: EventCandidate, resolvers: Resolvers) -> Event | None:
+    """The control a handover gives, with its receiver. A foreign force that hands a place back without
+    the text naming to whom ("France handed back the camp") hands it to the host state, whose army then
+    controls the place; where the receiver cannot be told, there is no control to code (None)."""
+    if cand.facet != EventType.CONTROL.value or any(a.role == Role.AGENT for a in event.actors):
+        return event
+    place = event.place
+    givers = [a for a in event.actors if a.role == Role.PREVIOUS and a.country is not None]
+    if place is None or place.country_code is None or not givers:
+        return None
+    if any(a.country == place.country_code for a in givers):
+        return None
+    on = event.date.start if event.date is not None else event.reported
+    army = resolvers.actors.resolve("army", country_hint=place.country_code, on=on)
+    if army is None:
+        return None
+    host = ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)
+    return replace(event, actors=(host, *event.actors))
+
+
 def is_background(event: Event) -> bool:
     """ "has been fighting for more than 15 years": a summary of a conflict, not an event in it."""
     return (
@@ -501,6 +522,8 @@ def with_document_actors(
     names none, else the army of the document's country."""
     named: list[tuple[int, ActorRef]] = []  # (event index, resolved actor), in document order
     for index, event in enumerate(events):
+        if holder_in_passing(event.type, event.trigger):
+            continue  # "north of Russian-occupied Donetsk": not whom "his forces" in the next line means
         named += [(index, a) for a in event.actors if a.id is not None and a.kind is not None]
     # the army as of the report: in 2017 "the army" of Syria is Assad's, not the army that succeeded it
     on = next((e.reported for e in events if e.reported is not None), None)
