@@ -154,3 +154,14 @@ def test_most_populous_baseline_ignores_context(gazetteer: Gazetteer) -> None:
     place = most_populous_baseline(gazetteer, "Tripoli")
     assert place is not None and place.country_code == "LY"
     assert most_populous_baseline(gazetteer, "Xyzzyqwv") is None
+
+
+@pytest.mark.parametrize(
+    ("mention", "admin1"),
+    [("Yemen's Hodeidah", "Hodeidah"), ("Sudan's El Fasher", "North Darfur"), ("Mali's Gao", "Gao")],
+)
+def test_a_town_after_its_country_s_possessive_is_that_country_s_town(
+    resolver: GeoResolver, mention: str, admin1: str
+) -> None:
+    place = resolver.resolve(mention)
+    assert place is not None and place.admin1 == admin1 and place.precision == PlacePrecision.SITE

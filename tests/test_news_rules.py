@@ -403,11 +403,25 @@ def test_the_capital_is_the_capital_of_the_document_s_country(pipeline):
     [
         "A cargo ship was attacked off the coast of Hodeidah on Tuesday.",
         "A cargo ship was attacked in the Red Sea on Tuesday, 40 nautical miles west of Hodeidah.",
+        "The attack on Tuesday took place 40 nautical miles west of Yemen's Hodeidah.",
+        "Gunmen attacked a tanker in the Red Sea off the Yemeni port of Hodeidah on Tuesday.",
     ],
 )
 def test_an_attack_at_sea_is_placed_by_the_coast_it_is_off(pipeline, text):
     (event,) = _events(pipeline, text)
     assert event.place.country_code == "YE" and event.place.admin1 == "Hodeidah"
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Gunmen attacked a convoy near Sudan's El Fasher on Tuesday.", "North Darfur"),
+        ("Rebels took control of Mali's Kidal on Tuesday.", "Kidal"),
+    ],
+)
+def test_a_town_named_with_its_country_s_possessive_is_that_country_s_town(pipeline, text, admin1):
+    (event,) = _events(pipeline, text)
+    assert event.place.admin1 == admin1
 
 
 def test_a_ship_s_name_is_not_a_place(pipeline):

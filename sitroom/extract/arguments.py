@@ -470,7 +470,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             if out.lower_ == "out"
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
-    cues += _offset_places(token, lex)
+    cues += _offset_places(token, lex) + (_offset_places(head, lex) if head is not None else [])
     for prep, obj in objects:
         listed = _listed_places(obj, lex)
         if listed:

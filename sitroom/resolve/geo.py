@@ -224,6 +224,10 @@ class GeoResolver:
         if offset:  # "60 km west of Raqqa": the named place moved by that much, at a coarser precision
             base = self._resolve(offset.group("place"), context, countries, anchors, units)
             return _moved(base, offset, mention) if base is not None else None
+        owned = self._in_named_country(" ".join(mention.split()))
+        if owned is not None:  # "Yemen's Hodeidah": the town of that name in that country
+            code, rest = owned
+            return self._resolve(rest, replace(context, country_hint=code), countries, anchors, units)
         scope = replace(self._scope(context, countries), anchors=anchors, units=units)
         parsed = self._parse(mention)
         hint = (context.feature_hint or "").lower() or parsed.hint
@@ -243,6 +247,18 @@ class GeoResolver:
         if place is None and scope.container is not None:
             return _to_place(scope.container, mention, near=False)
         return place
+
+    def _in_named_country(self, mention: str) -> tuple[str, str] | None:
+        """(country code, the rest) of "<country>'s <Name>"; None when the owner is not a country."""
+        owned = _OWNED.match(mention)
+        if owned is None:
+            return None
+        codes = {
+            c.country_code
+            for c in self._named(owned.group("owner"))
+            if c.feature == "country" and c.exact and c.country_code
+        }
+        return (codes.pop(), owned.group("rest")) if len(codes) == 1 else None
 
     def _named(self, text: str) -> tuple[Candidate, ...]:
         """Gazetteer entries a text names; a demonym names no place unless the caller asks for one."""
@@ -564,6 +580,7 @@ _OFFSET = re.compile(
     rf"(?:to\s+the\s+)?{_DIR}\s+of\s+(?P<place>.+)$",
     re.IGNORECASE,
 )
+_OWNED = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w.\- ]*?)['’]s\s+(?P<rest>[A-Z].*)$")
 _APPROACH = re.compile(r"^(?:near|close\s+to|along|on|at|by)\s+", re.IGNORECASE)
 _BETWEEN = re.compile(
     r"^(?:the\s+)?(?:(?:main\s+)?(?:road|highway|route)\s+)?between\s+"
