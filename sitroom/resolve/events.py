@@ -195,6 +195,9 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
     if place.precision > PlacePrecision.NEAR or is_site(place):
         return place  # a facility somewhere in a province or a country is no more precise than that
     kind = cue.facility.split()[-1]
+    own = resolvers.geo.resolve(f"{cue.mention.text} {cue.facility}", GeoContext())
+    if own is not None and (own.gazetteer_id or "").startswith("sitroom:"):
+        return replace(own, mention=place.mention)  # "the Adji Kossei military base": a site sitroom lists
     for name in dict.fromkeys((place.name, cue.mention.text)):
         site = resolvers.geo.resolve(f"{name} {cue.facility}", GeoContext(country_hint=place.country_code))
         if site is not None and is_site(site) and site.country_code == place.country_code:

@@ -408,9 +408,11 @@ class GeoResolver:
     def _match(self, mention: str, parsed: _Parsed, hint: str, scope: _Scope, near: bool) -> Place | None:
         """Try the whole mention first (a site or area may be named with its head noun), then the core."""
         whole = re.sub(r"^the\s+", "", " ".join(mention.split()), flags=re.IGNORECASE)
-        for query in dict.fromkeys((whole, parsed.core)):
+        # "the Adji Kossei military base": a site listed as "Adji Kossei base" under another head noun
+        as_base = f"{parsed.core} base" if hint in BASE_HINTS else whole
+        for query in dict.fromkeys((whole, as_base, parsed.core)):
             cands = [c for c in self._named(query) if _admissible(c, hint)]
-            if query == whole != parsed.core and not any(c.exact for c in cands):
+            if query != parsed.core and not any(c.exact for c in cands):
                 continue
             best = self._best(cands, hint, scope)
             if best is not None:
