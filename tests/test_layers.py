@@ -24,7 +24,6 @@ ALLOWED = {
     "situation": set(),
     "export": set(),
     "render": {"situation"},
-    "testing": {"situation"},
 }
 
 

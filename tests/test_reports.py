@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sitroom.evaluation.expectations import score_expectations
 from sitroom.ingest import read_inputs
-from sitroom.testing import score_expectations
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 BASELINE = Path(__file__).parent / "eval" / "reports_baseline.json"

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sitroom.bench.corpus import load_actors, load_sites
 from sitroom.codec import to_json
-from sitroom.corpus import load_actors, load_sites
 from sitroom.records import (
     ActorRef,
     Certainty,

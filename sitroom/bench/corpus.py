@@ -27,7 +27,7 @@ from typing import TextIO
 from sitroom.errors import SitroomError
 from sitroom.records import Event
 
-_DATA = Path(__file__).resolve().parent / "data"
+_DATA = Path(__file__).resolve().parents[1] / "data"
 _FORCE_KINDS = ("state_force", "armed_group", "militia", "pmc", "peacekeepers")
 # Reports per day of the feed: a busy wire service's conflict coverage of one region.
 DOCS_PER_DAY = 40
