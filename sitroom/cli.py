@@ -179,8 +179,11 @@ def ingest(
 @errors_as_click
 def events(ctx, type_, actor, place, since, until, as_json) -> None:
     """List stored events."""
+    from sitroom.store import EventQuery
+
     with _open_store(ctx) as store:
-        found = store.events(type=type_, actor=actor, place=place, since=_day(since), until=_day(until))
+        query = EventQuery(type=type_, actor=actor, place=place, since=_day(since), until=_day(until))
+        found = store.events(query)
         if not found:
             _check_known(store, "actor", actor)
             _check_known(store, "place", place)
