@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from test_store_strategies import event_lists
+from support.strategies import event_lists
 
 from sitroom.errors import StoreError
 from sitroom.merge import KeepReports
