@@ -40,6 +40,8 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     conflicts: list[IdConflict] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)  # passed over by rule: READMEs, hidden files
+    document_ids: list[str] = field(default_factory=list)  # the documents this ingest added
+    report_ids: list[str] = field(default_factory=list)  # and the event reports it wrote for them
 
 
 def ingest_paths(
@@ -151,6 +153,8 @@ def _write(
         elif stored:
             report.added += 1
             report.events += len(events)
+            report.document_ids.append(document.id)
+            report.report_ids += [event.id for event in events]
             held.append(document)
         else:
             report.unchanged += 1
