@@ -179,8 +179,11 @@ def ingest(
 @errors_as_click
 def events(ctx, type_, actor, place, since, until, as_json) -> None:
     """List stored events."""
+    from sitroom.store import EventQuery
+
     with _open_store(ctx) as store:
-        found = store.events(type=type_, actor=actor, place=place, since=_day(since), until=_day(until))
+        query = EventQuery(type=type_, actor=actor, place=place, since=_day(since), until=_day(until))
+        found = store.events(query)
         if not found:
             _check_known(store, "actor", actor)
             _check_known(store, "place", place)
@@ -404,7 +407,7 @@ def bench(
 ) -> None:
     """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory;
     optionally worker scaling, memory by corpus size and query latency on a large store."""
-    from sitroom.bench import render_bench, run_bench
+    from sitroom.bench.ingest import render_bench, run_bench
 
     results = run_bench(
         _settings(ctx),
@@ -447,7 +450,7 @@ def corpus_generate(docs: int, seed: int, output: str, truth: str | None) -> Non
     """Write DOCS reports as JSONL that `sitroom ingest` reads, and their events' truth beside them."""
     from contextlib import nullcontext
 
-    from sitroom.corpus import generate, write_corpus
+    from sitroom.bench.corpus import generate, write_corpus
 
     with (
         open(output, "w", encoding="utf-8") as out,
@@ -615,7 +618,7 @@ def token_revoke(ctx, name: str) -> None:
 @errors_as_click
 def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
     """How cross-report merging scales: synthetic reports with known truth, at several sizes."""
-    from sitroom.bench_merge import render_merge_bench, run_merge_bench
+    from sitroom.bench.merge import render_merge_bench, run_merge_bench
 
     try:
         counts = [int(n) for n in sizes.split(",") if n.strip()]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
+from os import PathLike
 
 from sitroom.errors import SitroomError, StoreError
 from sitroom.pipeline import Pipeline
 from sitroom.records import Document, Event, Ignored, Skipped
+from sitroom.settings import Settings, load_settings
 from sitroom.store import Store
 
 # spaCy's default nlp.max_length: a longer text makes the parser refuse the whole batch.
@@ -38,6 +40,20 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     conflicts: list[IdConflict] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)  # passed over by rule: READMEs, hidden files
+    document_ids: list[str] = field(default_factory=list)  # the documents this ingest added
+    report_ids: list[str] = field(default_factory=list)  # and the event reports it wrote for them
+
+
+def ingest_paths(
+    paths: Iterable[str | PathLike[str]], store: Store, settings: Settings | None = None
+) -> IngestReport:
+    """Read files, folders and JSONL corpora at `paths`, run the pipeline on the new documents and store
+    them: what `sitroom ingest PATH...` does, for a Python caller."""
+    from sitroom.ingest import read_inputs
+
+    settings = settings or load_settings()
+    inputs = read_inputs([str(p) for p in paths], max_bytes=settings.max_bytes)
+    return ingest(inputs, store, Pipeline(settings))
 
 
 def ingest(
@@ -137,6 +153,8 @@ def _write(
         elif stored:
             report.added += 1
             report.events += len(events)
+            report.document_ids.append(document.id)
+            report.report_ids += [event.id for event in events]
             held.append(document)
         else:
             report.unchanged += 1

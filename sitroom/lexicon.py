@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from sitroom import data
 from sitroom.errors import DataError
 from sitroom.records import EventType
 
 _K = TypeVar("_K")
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.toml"
+LEXICON_PATH = data.path("lexicon.toml")
 
 
 @dataclass(frozen=True)

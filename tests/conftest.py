@@ -44,11 +44,12 @@ def pipeline(base_settings):
 
 @pytest.fixture(scope="session")
 def postgres_schemas():
-    """Empty schemas on a PostgreSQL server (see tests/postgres_server.py); skips when none can be had.
+    """Empty schemas on a PostgreSQL server (see tests/support/postgres_server.py); skips when none can
+    be had.
 
     With SITROOM_TEST_POSTGRES set (as CI does), a server that cannot be reached fails the tests instead.
     """
-    from postgres_server import ENV_VAR, Unavailable, postgres_schemas
+    from support.postgres_server import ENV_VAR, Unavailable, postgres_schemas
 
     manager = postgres_schemas()
     try:
@@ -81,5 +82,10 @@ def pytest_addoption(parser):
     parser.addoption(
         "--update-baseline",
         action="store_true",
-        help="rewrite tests/eval/reports_baseline.json with the current scores",
+        help="raise the floors of tests/eval/reports_baseline.json to the current scores (never lowers one)",
+    )
+    parser.addoption(
+        "--allow-regression",
+        action="store_true",
+        help="with --update-baseline, also lower the floors the current scores fall below, naming each",
     )

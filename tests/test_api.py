@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
-from examples_db import copy_of_examples
 from fastapi.testclient import TestClient
+from support.examples_db import copy_of_examples
 
 from sitroom.api.app import create_app
 from sitroom.api.auth import create_token

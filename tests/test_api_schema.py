@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 import schemathesis
-from examples_db import copy_of_examples
 from hypothesis import HealthCheck, settings
+from support.examples_db import copy_of_examples
 
 from sitroom.api.app import create_app
 from sitroom.api.auth import create_token

@@ -1,4 +1,4 @@
-from sitroom.bench import fastest
+from sitroom.bench.ingest import fastest
 
 
 def test_the_fastest_run_is_kept_with_the_highest_peak_memory_of_all():

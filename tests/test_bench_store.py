@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitroom.bench_store import bulk_load, query_latency
+from sitroom.bench.store import bulk_load, query_latency
 from sitroom.situation import situation_as_of
 from sitroom.store import open_store
 

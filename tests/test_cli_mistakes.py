@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import actor, day, event, place
 from click.testing import CliRunner
+from support.builders import actor, day, event, place
 
 from sitroom.cli import main
 from sitroom.ingest import count_documents, folder_entries, make_document, read_inputs

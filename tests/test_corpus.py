@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitroom.bench.corpus import generate, load_actors, load_sites, read_truth, recovery, write_corpus
 from sitroom.cli import main
-from sitroom.corpus import generate, load_actors, load_sites, read_truth, recovery, write_corpus
 from sitroom.ingest import read_inputs
 from sitroom.jobs import ingest
 from sitroom.records import Document

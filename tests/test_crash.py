@@ -8,8 +8,8 @@ the last restart every document, report and event is present exactly once, as in
 The kills are real SIGKILLs of processes running `sitroom ingest`: the test waits until the process has
 stored a new document (or, for some kills, a random time from its start, to land in start-up and
 migrations too), waits a random short moment more and kills it. One kill in five is of a process of its
-own; the others are of processes forked from tests/crash_worker.py, which loads the model once, so that
-50 kills take about a minute, not ten. SITROOM_CRASH_KILLS sets the number of kills (default 50).
+own; the others are of processes forked from tests/support/crash_worker.py, which loads the model once,
+so that 50 kills take about a minute, not ten. SITROOM_CRASH_KILLS sets the number of kills (default 50).
 """
 
 from __future__ import annotations
@@ -170,10 +170,10 @@ class ProcessRun:
 
 
 class Worker:
-    """tests/crash_worker.py: `sitroom ingest` in forked processes that share one loaded model."""
+    """tests/support/crash_worker.py: `sitroom ingest` in forked processes that share one loaded model."""
 
     def __init__(self, config: Path) -> None:
-        worker = Path(__file__).with_name("crash_worker.py")
+        worker = Path(__file__).parent / "support" / "crash_worker.py"
         self.process = subprocess.Popen(
             [sys.executable, str(worker), str(config)],
             stdin=subprocess.PIPE,

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitroom.bench.corpus import generate, write_corpus
 from sitroom.cli import main
-from sitroom.corpus import generate, write_corpus
 from sitroom.ingest import read_inputs
 from sitroom.jobs import ingest
 from sitroom.store import open_store

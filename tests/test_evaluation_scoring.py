@@ -94,13 +94,18 @@ class StandInGeo:
         return NORTHVILLE if mention == "Northville" and context.country_hint == "SY" else None
 
 
+class StandInGazetteer:
+    def candidates(self, mention: str) -> list:
+        return []
+
+
 @dataclass
 class StandInPipeline:
     calls: int = 0
 
     actors = StandInActors()
     resolvers = types.SimpleNamespace(geo=StandInGeo())
-    gazetteer = None
+    gazetteer = StandInGazetteer()
 
     def events(self, document: Document) -> list[Event]:
         self.calls += 1
@@ -118,7 +123,6 @@ class StandInPipeline:
 def geo_module(monkeypatch):
     module = types.ModuleType("sitroom.resolve.geo")
     module.GeoContext = lambda **kw: types.SimpleNamespace(**kw)
-    module.most_populous_baseline = lambda gazetteer, mention: None
     monkeypatch.setitem(sys.modules, "sitroom.resolve.geo", module)
     return module
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from test_store_strategies import event_lists
+from support.strategies import event_lists
 
 from sitroom.codec import from_dict
 from sitroom.export import ACLED_COLUMNS, acled_type, write_acled_csv, write_geojson, write_jsonl

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzzgen import TEXTS, as_input, random_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.fuzzgen import TEXTS, as_input, random_text
 
 from sitroom.ingest import read_inputs
 from sitroom.ingest.encoding import CONTROL

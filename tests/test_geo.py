@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from sitroom.evaluation.baseline import most_populous
 from sitroom.records import PlacePrecision
 from sitroom.resolve.gazetteer import Gazetteer
 from sitroom.resolve.gazetteer_build import DATA_DIR, SITE_COLUMNS, read_tsv
-from sitroom.resolve.geo import GeoContext, GeoResolver, most_populous_baseline
+from sitroom.resolve.geo import GeoContext, GeoResolver
 
 
 @pytest.fixture(scope="session")
@@ -151,9 +152,9 @@ def test_iso_code_names_a_country(resolver: GeoResolver) -> None:
 
 
 def test_most_populous_baseline_ignores_context(gazetteer: Gazetteer) -> None:
-    place = most_populous_baseline(gazetteer, "Tripoli")
+    place = most_populous(gazetteer, "Tripoli")
     assert place is not None and place.country_code == "LY"
-    assert most_populous_baseline(gazetteer, "Xyzzyqwv") is None
+    assert most_populous(gazetteer, "Xyzzyqwv") is None
 
 
 @pytest.mark.parametrize(

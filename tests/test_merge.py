@@ -1,4 +1,4 @@
-from builders import actor, day, event, place
+from support.builders import actor, day, event, place
 
 from sitroom.merge import merge_document_events
 from sitroom.records import Certainty, EventType, PlacePrecision, Status

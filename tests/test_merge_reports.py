@@ -7,9 +7,9 @@ import random
 from datetime import date
 
 import pytest
-from builders import actor, day
 from hypothesis import given
 from hypothesis import strategies as st
+from support.builders import actor, day
 
 from sitroom.codec import to_dict
 from sitroom.merge import merge_reports

@@ -1,6 +1,6 @@
 from datetime import date
 
-from builders import actor, day, event, place
+from support.builders import actor, day, event, place
 
 from sitroom.records import Certainty, EventType, PostureStatus, Role, Status
 from sitroom.situation import situation_as_of

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from test_store_strategies import event_lists
+from support.strategies import event_lists
 
 from sitroom.errors import StoreError
 from sitroom.merge import KeepReports
@@ -343,7 +343,7 @@ def test_write_many_is_one_transaction(store: Store) -> None:
 
 
 def test_in_lists_take_a_few_query_shapes_and_select_what_the_plain_list_does():
-    from sitroom.store.base import _in_list
+    from sitroom.store.db import in_list
 
     with open_store(":memory:") as store:
         ids = [f"doc-{i:04d}" for i in range(520)]
@@ -351,7 +351,7 @@ def test_in_lists_take_a_few_query_shapes_and_select_what_the_plain_list_does():
             store.add_document(Document(id_, f"text {id_}", date(2026, 3, 1), f"hash-{id_}"))
         shapes = set()
         for n in (*range(1, 70), 127, 128, 129, 300, 500, 511, 512):
-            marks, params = _in_list(ids[:n])
+            marks, params = in_list(ids[:n])
             shapes.add(marks)
             rows = store._db.all(f"SELECT id FROM documents WHERE id IN ({marks})", params)
             assert sorted(row[0] for row in rows) == ids[:n]

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from builders import actor, day, event, place
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.builders import actor, day, event, place
 
 from sitroom.merge import KeepReports
 from sitroom.records import Document, EventType, Evidence, Review, ReviewAction, Status

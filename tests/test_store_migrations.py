@@ -11,7 +11,7 @@ import pytest
 from sitroom.errors import StoreError
 from sitroom.records import Document
 from sitroom.store import open_store
-from sitroom.store.base import Db, Dialect
+from sitroom.store.db import Db, Dialect
 from sitroom.store.migrations import MIGRATIONS, Migration, latest_version, migrate
 from sitroom.store.sqlite import SQLITE, connect
 

@@ -14,7 +14,7 @@ from sitroom.cli import main
 from sitroom.errors import StoreError
 from sitroom.records import Document
 from sitroom.store import open_store
-from sitroom.store.base import Db
+from sitroom.store.db import Db
 from sitroom.store.migrations import MIGRATIONS, Migration, migrate
 from sitroom.store.postgres import POSTGRES, PostgresStore, connect, escape_text, unescape_text
 

@@ -14,9 +14,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from builders import actor, day
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.builders import actor, day
 
 from sitroom.merge import KeepReports
 from sitroom.records import (

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from examples_db import copy_of_examples
+from support.examples_db import copy_of_examples
 
 from sitroom.api.app import create_app
 from sitroom.api.auth import create_token

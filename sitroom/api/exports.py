@@ -23,7 +23,7 @@ def _file_response(media_type: str, schema: dict) -> dict[int | str, dict[str, A
 
 def _export(request: Request, filters: Filters, writer: Callable, media_type: str, suffix: str) -> Response:
     with store_for(request) as store:
-        found = store.events(**filters.as_kwargs())
+        found = store.events(filters)
     out = io.StringIO(newline="")
     writer(found, out)
     disposition = f'attachment; filename="sitroom-events.{suffix}"'

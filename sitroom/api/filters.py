@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
@@ -11,30 +11,13 @@ from fastapi import Depends, Query
 from sitroom.api.errors import ApiError
 from sitroom.api.schemas import DEFAULT_PAGE, MAX_PAGE, Day
 from sitroom.records import EventType
+from sitroom.store import EventQuery
 
 _NUMBER = r"\s*-?\d+(\.\d+)?\s*"
 BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
 # Largest offset either backend takes; nobody pages this far.
 MAX_OFFSET = 1_000_000_000
 _REJECTED = {"include": None, "exclude": False, "only": True}
-
-
-@dataclass(frozen=True)
-class EventFilters:
-    """Keyword arguments for `Store.events` / `Store.count_events`."""
-
-    type: str | None = None
-    actor: str | None = None
-    place: str | None = None
-    since: date | None = None
-    until: date | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    min_sources: int | None = None
-    text: str | None = None
-    rejected: bool | None = None
-
-    def as_kwargs(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def parse_bbox(value: str) -> tuple[float, float, float, float]:
@@ -78,9 +61,9 @@ def event_filters(
     rejected: Annotated[
         Literal["include", "exclude", "only"], Query(description="events a reviewer rejected")
     ] = "include",
-) -> EventFilters:
+) -> EventQuery:
     check_range(since, until)
-    return EventFilters(
+    return EventQuery(
         type=type.value if type is not None else None,
         actor=actor,
         place=place,
@@ -108,5 +91,5 @@ def paging(
     return Paging(limit, offset)
 
 
-Filters = Annotated[EventFilters, Depends(event_filters)]
+Filters = Annotated[EventQuery, Depends(event_filters)]
 Page = Annotated[Paging, Depends(paging)]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
@@ -16,9 +15,8 @@ from sitroom.codec import to_dict
 from sitroom.ingest import document_from_bytes, make_document
 from sitroom.ingest.language import language_problem
 from sitroom.jobs import ingest
-from sitroom.records import Document, Event, Skipped
+from sitroom.records import Document, Skipped
 from sitroom.review import ReviewError, review
-from sitroom.store import Store
 
 router = APIRouter(prefix="/api", tags=["write"], responses=ERRORS | WRITE_ERRORS)
 
@@ -94,38 +92,14 @@ def review_event(
 
 def _ingest(request: Request, items: list[Document | Skipped]) -> JSONResponse:
     with store_for(request) as store, request.app.state.pipelines.using() as pipeline:
-        recorder = _RecordingStore(store)
-        report = ingest(items, recorder, pipeline)
-        held = store.events_holding(recorder.reports) if recorder.reports else []
+        report = ingest(items, store, pipeline)
+        held = store.events_holding(report.report_ids) if report.report_ids else []
     result = {
         "added": report.added,
         "unchanged": report.unchanged,
-        "documents": recorder.documents,
+        "documents": report.document_ids,
         "events": [e.id for e in held],
         "skipped": [{"origin": s.origin, "reason": s.reason} for s in report.skipped],
         "conflicts": [{"origin": c.origin, "id": c.id, "stored_as": c.stored_as} for c in report.conflicts],
     }
     return JSONResponse(result, status_code=201 if report.added else 200)
-
-
-class _RecordingStore:
-    """The store, noting which documents and reports an ingest wrote (to answer with their events)."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self.documents: list[str] = []
-        self.reports: list[str] = []
-
-    def write(self, doc: Document, events: Sequence[Event]) -> bool:
-        return self.write_many([(doc, events)])[0]
-
-    def write_many(self, items: Sequence[tuple[Document, Sequence[Event]]]) -> list[bool]:
-        written = self._store.write_many(items)
-        for (doc, events), added in zip(items, written, strict=True):
-            if added:
-                self.documents.append(doc.id)
-                self.reports += [e.id for e in events]
-        return written
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)

@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import EvalError
+from sitroom.evaluation.baseline import most_populous
 from sitroom.evaluation.metrics import SPLITS, Distances, Metric, Ratio, haversine_km, share
-from sitroom.resolve.geo import DEMONYM, document_contexts, most_populous_baseline
+from sitroom.resolve.geo import DEMONYM, document_contexts
 
 FOLDER = "geoparsing"
 TITLE = "Geoparsing news: GeoWebNews, LGL, TR-News (toponym detection and resolution)"
@@ -182,7 +183,7 @@ def score_article(pipeline: Any, article: Article, predicted: Sequence[Any], tal
     tally.gold_resolved.n += len(located)
     tally.gold_resolved.hits += sum(p is not None for p in given)
     _score_points(located, given, tally.gold, tally.gold_within)
-    base_given = [most_populous_baseline(pipeline.gazetteer, t.text) for t in located]
+    base_given = [most_populous(pipeline.gazetteer, t.text) for t in located]
     _score_points(located, base_given, tally.base_gold, tally.base_gold_within)
 
 
@@ -202,7 +203,7 @@ def resolve_gold_spans(pipeline: Any, text: str, toponyms: Sequence[Toponym]) ->
 def _baseline(pipeline: Any, text: str, pred: Span | None) -> Any:
     if pred is None:
         return None
-    return most_populous_baseline(pipeline.gazetteer, text[pred[0] : pred[1]])
+    return most_populous(pipeline.gazetteer, text[pred[0] : pred[1]])
 
 
 def _score_points(

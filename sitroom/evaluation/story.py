@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.errors import EvalError
+from sitroom.evaluation.expectations import situation_mismatch
 from sitroom.ingest import read_inputs
 from sitroom.merge import merge_reports
 from sitroom.records import Document, Event
 from sitroom.situation import situation_as_of
-from sitroom.testing import situation_mismatch
 
 FOLDER = Path(__file__).resolve().parents[2] / "examples" / "iraq-drawdown"
 KEY = "story"

@@ -6,8 +6,8 @@ descriptor words and resolved through the pipeline's GeoResolver with `GeoContex
 name>, country_hint="SY")`; alternative spellings (after "/" or in parentheses) are tried in turn when
 the first does not resolve. Scores: resolved share (any point, and a point at place precision 1-2 rather
 than a fallback to the governorate or a region), within 5 and 25 km of UCDP's point, admin1 agreement,
-median error. The same is reported for `sitroom.resolve.geo.most_populous_baseline` when
-that function exists (the most populous candidate of the name, no context).
+median error. The same is reported for the naive baseline, `sitroom.evaluation.baseline.most_populous`
+(the most populous candidate of the name, no context).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sitroom.evaluation.baseline import most_populous
 from sitroom.evaluation.metrics import SPLITS, Distances, Metric, Ratio, haversine_km, same_admin1
 from sitroom.records import PlacePrecision
 
@@ -132,11 +133,7 @@ def _lookups(pipeline: Any, info: dict[str, Any]) -> dict[str, Lookup]:
     found: dict[str, Lookup] = {
         "place_resolution": lambda m, c: resolver.resolve(m, context(container=c, country_hint="SY"))
     }
-    baseline = getattr(geo, "most_populous_baseline", None)
-    if baseline is None:
-        info["baseline_skipped"] = "sitroom.resolve.geo.most_populous_baseline does not exist"
-    else:
-        found["baseline_most_populous"] = lambda m, _c: baseline(pipeline.gazetteer, m)
+    found["baseline_most_populous"] = lambda m, _c: most_populous(pipeline.gazetteer, m)
     return found
 
 

@@ -26,11 +26,11 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
+from sitroom import data
 from sitroom.errors import DataError
 
-_VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "data" / "temporal.toml"
+_VOCABULARY_FILE = data.path("temporal.toml")
 # Slots a part of a period may name: days of a week, days of the shortest month, months.
 _SLOT_LIMITS = {"week": 7, "month": 28, "year": 12}
 

@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING
 
 import pycountry
 
+from sitroom import data
 from sitroom.errors import DataError
 from sitroom.records import ActorRef, Role
 
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "actors.toml"
+DATA_FILE = data.path("actors.toml")
 ACTOR_LABEL = "ORG"
 KINDS = frozenset("state_force government coalition armed_group police militia peacekeepers pmc".split())
 # The kind that stands for a role when a country has exactly one actor of that kind.
@@ -419,7 +420,7 @@ class ActorResolver:
 
 
 _GENERATED_SOURCE = "the state's name (ISO 3166-1 via pycountry) and demonym (countries.tsv)"
-_COUNTRIES_FILE = DATA_FILE.parent / "countries.tsv"
+_COUNTRIES_FILE = data.path("countries.tsv")
 
 
 def _other_countries(curated: dict) -> dict[str, dict]:

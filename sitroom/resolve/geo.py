@@ -23,7 +23,6 @@ import functools
 import math
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -103,28 +102,20 @@ class _Scope:
 class GeoResolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.seconds = 0.0  # time spent resolving, for `sitroom bench`
         # How often this thread's readings looked at the document's other places (`_anchored`).
         self._local = threading.local()
 
     def resolve(self, mention: str, context: GeoContext = GeoContext()) -> Place | None:
-        started = time.perf_counter()
         countries = self._hinted_countries(context)
         if not countries and context.document_places:
             countries = self._infer_countries(context.document_places)
-        place = self._resolve(mention, context, countries)
-        self.seconds += time.perf_counter() - started
-        return place
+        return self._resolve(mention, context, countries)
 
     def resolve_document(self, mentions: Sequence[tuple[str, GeoContext]]) -> list[Place | None]:
         """Resolve a document's mentions together: unambiguous ones fix the document's countries, and a
         first reading's towns and admin1 units then favour namesakes near them ("Alexandria" in a text
         that names Louisiana or Pineville)."""
-        started = time.perf_counter()
-        try:
-            return self._resolve_document(mentions)
-        finally:
-            self.seconds += time.perf_counter() - started
+        return self._resolve_document(mentions)
 
     def _resolve_document(self, mentions: Sequence[tuple[str, GeoContext]]) -> list[Place | None]:
         countries = self._infer_countries([text for text, _ in mentions])
@@ -808,9 +799,6 @@ def document_contexts(text: str, spans: Sequence[tuple[int, int, str]]) -> list[
 _CONTAINER_GAP = re.compile(r"\s*,\s*(?:in\s+)?")
 
 
-def most_populous_baseline(gazetteer: Gazetteer, mention: str) -> Place | None:
-    """The naive baseline: the most populous entry spelled like the mention (a country's demonyms
-    included, so it draws on the same gazetteer as the resolver), no context."""
-    exact = [c for c in gazetteer.candidates(mention) if c.exact and c.matched != "near_town"]
-    best = max(exact, key=lambda c: c.population, default=None)
-    return _to_place(best, mention, near=False) if best else None
+def place_of(candidate: Candidate, mention: str) -> Place:
+    """A gazetteer entry read as the Place a mention names, with no document context."""
+    return _to_place(candidate, mention, near=False)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sitroom.errors import StoreError
 from sitroom.store import situation_table
-from sitroom.store.base import Db, flag_long_spans, utc_now
+from sitroom.store.db import Db, utc_now
+from sitroom.store.rows import flag_long_spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 
 from sitroom.errors import StoreError
-from sitroom.store.base import Db, Dialect, Merger, SqlStore
+from sitroom.store.base import SqlStore
+from sitroom.store.db import Db, Dialect
 from sitroom.store.migrations import migrate
+from sitroom.store.remerge import Merger
 
 POSTGRES = Dialect(
     name="postgresql",

@@ -36,10 +36,11 @@ from sitroom.situation import (
     place_key,
     settled,
 )
-from sitroom.store.base import Db, _chunks, _event_from_record, _in_list, _iso, _marks
+from sitroom.store.db import Db, chunks, in_list, placeholders
+from sitroom.store.rows import event_from_record, iso
 
 _POSTURE = tuple(sorted(t.value for t in POSTURE_TYPES))
-_IS_POSTURE = f"type IN ({_marks(len(_POSTURE))})"
+_IS_POSTURE = f"type IN ({placeholders(len(_POSTURE))})"
 _FIELD_TYPES = typing.get_type_hints(SituationEntry, vars(records), vars(records))
 _EVIDENCE = _FIELD_TYPES["evidence"]
 
@@ -58,7 +59,7 @@ _DECODED = tuple(
 )
 _INSERT = (
     "INSERT INTO situation_entries (place_key, actor_key, valid_from, valid_to, place, record)"
-    f" VALUES ({_marks(6)})"
+    f" VALUES ({placeholders(6)})"
 )
 # Each pair (listed by the index of latest versions) and its latest version by the day: one index probe
 # per pair. The version comes as one column, its place and record on two lines (JSON text holds no raw
@@ -106,14 +107,14 @@ Decode = Callable[[str, str], Event]
 
 
 def _decode_record(_id: str, record: str) -> Event:
-    return _event_from_record(record)
+    return event_from_record(record)
 
 
 def pairs_of_events(db: Db, event_ids: Iterable[str], decode: Decode = _decode_record) -> set[PairKey]:
     """The pairs these stored events bear on."""
     found: set[PairKey] = set()
-    for chunk in _chunks(sorted(event_ids)):
-        marks, params = _in_list(chunk)
+    for chunk in chunks(sorted(event_ids)):
+        marks, params = in_list(chunk)
         sql = f"SELECT id, record FROM events WHERE id IN ({marks}) AND {_IS_POSTURE}"
         rows = db.all(sql, (*params, *_POSTURE))
         found |= {key for id_, record in rows for key in pair_keys(decode(id_, record))}
@@ -126,7 +127,7 @@ def refresh(db: Db, pairs: Iterable[PairKey], decode: Decode = _decode_record) -
     for place, actor in pairs:
         by_place.setdefault(place, set()).add(actor)
     for place, actors in sorted(by_place.items()):
-        for chunk in _chunks(sorted(actors)):
+        for chunk in chunks(sorted(actors)):
             histories = entry_histories(_events_of(db, place, chunk, decode))
             rows = []
             for actor in chunk:
@@ -138,7 +139,7 @@ def refresh(db: Db, pairs: Iterable[PairKey], decode: Decode = _decode_record) -
 def _events_of(db: Db, place: str, actors: Sequence[str], decode: Decode) -> list[Event]:
     """The events at the place with any of these actors: all that bear on those pairs, and maybe more
     (an actor key is an actor's id, or its name when it has none)."""
-    marks, params = _in_list(actors)
+    marks, params = in_list(actors)
     sql = (
         f"SELECT e.id, e.record FROM events e WHERE e.place_key = ? AND e.{_IS_POSTURE} AND EXISTS"
         " (SELECT 1 FROM event_actors a WHERE a.event_id = e.id"
@@ -154,7 +155,7 @@ def rebuild(db: Db) -> None:
     sql = f"SELECT DISTINCT place_key FROM events WHERE place_key IS NOT NULL AND {_IS_POSTURE}"
     for (place,) in db.all(sql, _POSTURE):
         rows = db.all(f"SELECT record FROM events WHERE place_key = ? AND {_IS_POSTURE}", (place, *_POSTURE))
-        histories = entry_histories(_event_from_record(row[0]) for row in rows)
+        histories = entry_histories(event_from_record(row[0]) for row in rows)
         _insert(db, [row for key, history in histories.items() for row in _rows(key, history)])
     db.run("ANALYZE situation_entries")  # the query plan depends on how many pairs and versions there are
 
@@ -167,7 +168,7 @@ def fill(db: Db) -> None:
         " ORDER BY id LIMIT 2000",
         (last,),
     ):
-        keys = [(_place_key_of(_event_from_record(record)), id_) for id_, record in rows]
+        keys = [(_place_key_of(event_from_record(record)), id_) for id_, record in rows]
         db.run_many("UPDATE events SET place_key = ? WHERE id = ?", keys)
         last = rows[-1][0]
     rebuild(db)
@@ -184,7 +185,7 @@ def _rows(key: PairKey, history: list[EntryVersion]) -> list[tuple[object, ...]]
     """The pair's versions as `situation_entries` rows, each valid until the next one begins."""
     ends = [v.valid_from for v in history[1:]] + [None] if history else []
     return [
-        (*key, version.valid_from.isoformat(), _iso(end), *_columns(version.entry))
+        (*key, version.valid_from.isoformat(), iso(end), *_columns(version.entry))
         for version, end in zip(history, ends, strict=True)
     ]
 

@@ -7,8 +7,10 @@ import time
 from pathlib import Path
 
 from sitroom.errors import StoreError
-from sitroom.store.base import Db, Dialect, Merger, SqlStore
+from sitroom.store.base import SqlStore
+from sitroom.store.db import Db, Dialect
 from sitroom.store.migrations import migrate
+from sitroom.store.remerge import Merger
 
 # How long a writer waits for another process's lock before giving up.
 BUSY_TIMEOUT_MS = 10_000

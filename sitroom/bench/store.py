@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sitroom.bench.corpus import load_actors, load_sites
 from sitroom.codec import to_json
-from sitroom.corpus import load_actors, load_sites
 from sitroom.records import (
     ActorRef,
     Certainty,
@@ -31,7 +31,7 @@ from sitroom.records import (
     TimeSpan,
 )
 from sitroom.store import open_store
-from sitroom.store.base import _EVENT_COLUMNS, _event_row
+from sitroom.store.rows import EVENT_COLUMNS, event_row
 
 _TEMPLATES = 4000
 _FIRST_DAY = date(2020, 1, 1)
@@ -41,8 +41,8 @@ _START, _END = "1900-01-01", "1900-01-02"  # stand-ins replaced by each row's ow
 _TYPES = (EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, EventType.ASSAULT, EventType.CONTROL)
 _STATUSES = (Status.BEGAN, Status.COMPLETED, Status.ONGOING)
 _CHUNK = 5000
-# Where the columns a row varies sit in `_event_row`'s tuple (the store's own column list).
-_COLUMN = {name.strip(): i for i, name in enumerate(_EVENT_COLUMNS.split(","))}
+# Where the columns a row varies sit in `event_row`'s tuple (the store's own column list).
+_COLUMN = {name.strip(): i for i, name in enumerate(EVENT_COLUMNS.split(","))}
 _ACTOR_COLUMNS = "event_id, position, actor_id, name, role, mention, date_start"
 
 
@@ -71,7 +71,7 @@ def _templates(rng: random.Random) -> list[_Template]:
             fatalities=rng.randint(1, 30) if kind == EventType.ASSAULT else None,
         )
         actor_rows = tuple((p, a.id, a.name, a.role.value, a.mention) for p, a in enumerate(refs))
-        row = _event_row(event, to_json(event), "2026-01-01T00:00:00+00:00")
+        row = event_row(event, to_json(event), "2026-01-01T00:00:00+00:00")
         templates.append(_Template(row, actor_rows))
     return templates
 
@@ -112,7 +112,7 @@ def bulk_load(store, count: int, seed: int = 0) -> float:
 
 
 def _insert_rows(db, count: int, seed: int) -> None:
-    events_sql = f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * len(_COLUMN))})"
+    events_sql = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * len(_COLUMN))})"
     actors_sql = f"INSERT INTO event_actors ({_ACTOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
     rows = synthetic_rows(count, seed)
     while chunk := [next(rows, None) for _ in range(_CHUNK)]:
@@ -128,7 +128,7 @@ def _copy_rows(db, count: int, seed: int) -> None:
     actors: list[tuple[object, ...]] = []
     with db.transaction():
         cursor = db.conn.cursor()
-        with cursor.copy(f"COPY events ({_EVENT_COLUMNS}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY events ({EVENT_COLUMNS}) FROM STDIN") as copy:
             for event, event_actors in synthetic_rows(count, seed):
                 copy.write_row(event)
                 actors += event_actors

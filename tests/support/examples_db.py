@@ -11,7 +11,7 @@ from sitroom.ingest import read_inputs
 from sitroom.jobs import ingest
 from sitroom.store import open_store
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _built: dict[str, Path] = {}
 
 

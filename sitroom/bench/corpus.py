@@ -24,10 +24,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from sitroom import data
 from sitroom.errors import SitroomError
 from sitroom.records import Event
 
-_DATA = Path(__file__).resolve().parent / "data"
 _FORCE_KINDS = ("state_force", "armed_group", "militia", "pmc", "peacekeepers")
 # Reports per day of the feed: a busy wire service's conflict coverage of one region.
 DOCS_PER_DAY = 40
@@ -127,7 +127,7 @@ class Report:
 
 @functools.cache
 def load_sites() -> tuple[Site, ...]:
-    text = (_DATA / "sites.tsv").read_text(encoding="utf-8")
+    text = data.path("sites.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return tuple(
         Site(r["id"], r["name"], tuple(a for a in r["aliases"].split("|") if a), r["near_town"] or "")
@@ -137,10 +137,10 @@ def load_sites() -> tuple[Site, ...]:
 
 @functools.cache
 def load_actors() -> tuple[Actor, ...]:
-    data = tomllib.loads((_DATA / "actors.toml").read_text(encoding="utf-8"))
+    table = tomllib.loads(data.path("actors.toml").read_text(encoding="utf-8"))
     return tuple(
         Actor(a["id"], a["name"], a["kind"], tuple(a.get("aliases", ())))
-        for a in data["actor"]
+        for a in table["actor"]
         if a["kind"] in _FORCE_KINDS
     )
 

@@ -1,7 +1,7 @@
 """A helper for tests/test_crash.py: loads the pipeline once, then runs `sitroom ingest` in a forked
 process for each request, so that each of many kills does not pay the model's load time again.
 
-    python tests/crash_worker.py CONFIG    # then, one a line on stdin: {"args": [...], "log": PATH}
+    python tests/support/crash_worker.py CONFIG    # then, one a line on stdin: {"args": [...], "log": PATH}
 
 It answers "ready" once loaded, then "started PID" and "ended PID STATUS" for each run; the test kills
 PID (SIGKILL) while it runs. Each forked process runs the real command: reading, pipeline and store.

@@ -1,6 +1,6 @@
 """How ingest scales: docs/s on 1..N Dask workers, and peak memory as the corpus grows.
 
-Each measurement runs in a fresh process (`sitroom.bench` starts it), so its peak memory is its own and
+Each measurement runs in a fresh process (`sitroom.bench.ingest` starts it), so its peak memory is its own and
 no loaded model carries over. Worker start-up and pipeline loading are timed apart from throughput.
 Documents are made on the fly from the bundled texts, so the corpus itself never sits in memory.
 """
@@ -27,8 +27,8 @@ def streamed_documents(count: int, base: list[tuple[str, str]]) -> Iterator:
 
 
 def corpus_documents(count: int, seed: int = 0) -> Iterator:
-    """`count` synthetic reports (`sitroom.corpus`), each telling its own events, made one at a time."""
-    from sitroom.corpus import generate
+    """`count` synthetic reports (`sitroom.bench.corpus`), each telling its own events, made one at a time."""
+    from sitroom.bench.corpus import generate
     from sitroom.ingest import make_document
 
     for report in generate(count, seed):

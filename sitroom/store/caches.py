@@ -1,0 +1,75 @@
+"""What the store keeps in memory between writes: decoded records, and the blocks one write reads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+
+from sitroom.records import Event
+from sitroom.store.rows import event_from_record
+
+# Decoded reports kept for the next re-merge (about six megabytes): a write's stories and the block
+# members their cards leave. A feed needs about a thousand; a corpus whose every write merges every story
+# again (the bench's texts, each told nine times) needs all its reports, and at 1,024 its writes took a
+# third longer, which two workers' client could not spare.
+DECODED_REPORTS = 2048
+# Merged events kept as written, for the next write that replaces them (it reads their situation pairs).
+DECODED_EVENTS = 256
+
+
+class Blocks:
+    """The members of the blocks one write has read, by key. Most keys a write asks for (the cells around
+    a site, the months around a date) have no members, and a report sits in a dozen blocks: so only keys
+    with members take a set, and each report id is held once, however many blocks name it."""
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        self._members: dict[str, set[str]] = {}
+        self._ids: dict[str, str] = {}
+
+    def add(self, keys: Sequence[str], rows: Iterable[tuple[str, str]]) -> None:
+        """Keep the (key, report id) rows read for `keys`."""
+        self.read.update(keys)
+        for key, id_ in rows:
+            self._members.setdefault(key, set()).add(self._ids.setdefault(id_, id_))
+
+    def members(self, key: str) -> AbstractSet[str]:
+        return self._members.get(key, _NO_MEMBERS)
+
+
+_NO_MEMBERS: frozenset[str] = frozenset()
+
+
+class DecodedRecords:
+    """The reports decoded or written lately, by id, each with a digest of the record text it came from:
+    every write re-merges reports that earlier writes decoded or wrote. A changed record is decoded again.
+    A digest, not the text, is kept: the text would take half as much memory again as the report."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[str, tuple[bytes, Event]] = OrderedDict()
+
+    def get(self, id_: str, record: str) -> Event:
+        digest = _digest(record)
+        cached = self._found.get(id_)
+        if cached is not None and cached[0] == digest:
+            self._found.move_to_end(id_)
+            return cached[1]
+        event = event_from_record(record)
+        self._keep(id_, digest, event)
+        return event
+
+    def put(self, id_: str, record: str, event: Event) -> None:
+        self._keep(id_, _digest(record), event)
+
+    def _keep(self, id_: str, digest: bytes, event: Event) -> None:
+        self._found[id_] = (digest, event)
+        self._found.move_to_end(id_)
+        if len(self._found) > self._size:
+            self._found.popitem(last=False)
+
+
+def _digest(record: str) -> bytes:
+    return hashlib.blake2b(record.encode(), digest_size=16).digest()
