@@ -358,7 +358,8 @@ def _nationality(ent: Span, geo: GeoResolver) -> bool:
 
 def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
     """A person or organisation entity that is the whole name of a place sitroom would list (a country,
-    a province, a town of 100,000 or more) becomes a place: the model tags "Bukavu" a person. Not when the
+    even one whose name is also a word, like "Chad"; a province, a town of 100,000 or more) becomes a
+    place: the model tags "Bukavu" and "Mali" persons. Not when the
     text names a person with more words around it ("Jackson" after "Michael Jackson"), nor sitroom's own
     actors."""
     persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
@@ -368,7 +369,9 @@ def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
         if (
             ent.label_ in ("PERSON", "ORG")
             and not ent.ent_id_
-            and geo.names_known_place(ent.text, any_size=_after_locative(ent))
+            and (
+                geo.names_known_place(ent.text, any_size=_after_locative(ent)) or geo.names_country(ent.text)
+            )
             and not any(ent.text in p and ent.text != p for p in persons)
         ):
             ent = Span(doc, ent.start, ent.end, label="GPE")

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from sitroom.ingest import make_document
-from sitroom.records import EventType, Role, Status
+from sitroom.records import EventType, PlacePrecision, Role, Status
 
 pytestmark = pytest.mark.slow
 
@@ -534,3 +534,32 @@ def test_a_holder_who_loses_the_place_or_holds_only_part_of_it_holds_nothing_aft
     for event in _of_type(_events(pipeline, text), EventType.CONTROL):
         assert event.status == Status.COMPLETED
         assert not any("Rapid Support" in a or "Russian" in a for a in _agents(event))
+
+
+# --- dates and places the model misreads -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The last French troops left Mali on Wednesday.",
+        "The last Belgian soldiers left Chad on Wednesday.",
+        "The final German contingent left Niger on Wednesday, ending the mission.",
+    ],
+)
+def test_a_country_the_model_takes_for_a_person_is_still_the_place_left(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert event.place is not None and event.place.precision == PlacePrecision.COUNTRY
+    assert event.date.start == event.date.end == date(2026, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebel forces have left the town of Kidal, according to a map published on Wednesday by the army.",
+        "Government troops have entered Gao, according to a statement issued on Wednesday.",
+    ],
+)
+def test_an_undated_move_is_dated_by_the_source_that_reported_it(pipeline, text):
+    (event,) = [e for e in _events(pipeline, text) if e.type in (EventType.WITHDRAW, EventType.DEPLOY)]
+    assert event.date.start == event.date.end == date(2026, 5, 6)

@@ -419,7 +419,7 @@ def _times_for(
             attached is not None
             and attached in governing
             and attached.lemma_.lower() in lex.word_set("reporting_verbs")
-        ):
+        ) or _when_the_source_appeared(attached):
             anchors.append(span)
         elif attached is not None and (
             attached == trigger.token
@@ -434,6 +434,14 @@ def _times_for(
             linked.append(span)
     # own first; then a time that hangs from no verb, or from a verb above (not a verb of saying)
     return _with_ranges(own) + [s for s in _with_ranges(loose) if s not in own], anchors, linked
+
+
+def _when_the_source_appeared(attached: Token | None) -> bool:
+    """ "..., according to a map published on Saturday": when the source came out, which the event
+    preceded; said of the source, not of the event."""
+    if attached is None or attached.dep_ != "acl" or attached.tag_ != "VBN":
+        return False
+    return any(a.lower_ == "according" for a in attached.ancestors)
 
 
 def _joined_clauses(verb: Token) -> set[Token]:
