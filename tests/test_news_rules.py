@@ -563,3 +563,25 @@ def test_a_country_the_model_takes_for_a_person_is_still_the_place_left(pipeline
 def test_an_undated_move_is_dated_by_the_source_that_reported_it(pipeline, text):
     (event,) = [e for e in _events(pipeline, text) if e.type in (EventType.WITHDRAW, EventType.DEPLOY)]
     assert event.date.start == event.date.end == date(2026, 5, 6)
+
+
+# --- a facility placed no closer than its country ------------------------------------------------------
+
+
+def test_a_base_in_a_country_is_the_one_site_of_that_country_the_report_names(pipeline):
+    text = (
+        "Belgium pulled its troops out of its only military base in Mali on Wednesday. Some 80 Belgian"
+        " soldiers had been deployed at the Tessalit camp since 2019."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.precision <= PlacePrecision.NEAR
+    assert withdrawal.place.admin1 == "Kidal"
+
+
+def test_a_base_in_a_country_stays_the_country_where_the_report_names_two_sites(pipeline):
+    text = (
+        "Belgium pulled its troops out of a military base in Mali on Wednesday. Belgian soldiers had been"
+        " deployed at the Tessalit camp and at the Gao camp since 2019."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.precision == PlacePrecision.COUNTRY

@@ -88,6 +88,8 @@ class DocumentContext:
     # The province most of the document's places lie in: where a place it names but the gazetteer does not
     # know is placed (no finer than that province).
     region: Place | None = None
+    # The sites (bases, airports, camps) the document names, in the order it names them.
+    sites: tuple[Place, ...] = ()
 
 
 def document_context(
@@ -120,7 +122,8 @@ def document_context(
         places[_cue_key(cue)] = _antecedent(cue, named, resolvers)
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     region = _main_region(country, [p for _, p in named], resolvers)
-    return DocumentContext(document, country, places, dateline, region)
+    sites = tuple(dict.fromkeys(p for _, p in named if p is not None and is_site(p)))
+    return DocumentContext(document, country, places, dateline, region, sites)
 
 
 _REGION_SHARE = 0.6
@@ -421,16 +424,29 @@ def event_id(document_id: str, trigger_offset: int, place_offset: int | None = N
 def _at_dateline(
     cand: EventCandidate, place: Place | None, ctx: DocumentContext, resolvers: Resolvers
 ) -> Place | None:
-    """ "France returned its sole military base in Ivory Coast", filed from a town of Ivory Coast that
-    is the only one the report names: the base is at that town (coded near it)."""
-    if ctx.dateline is None or (place is not None and place.precision < PlacePrecision.COUNTRY):
-        return place
-    if place is not None and place.country_code != ctx.dateline.country_code:
+    """A facility the text places no closer than a country: the one site of that country the report names,
+    else, filed from a town of that country that is the only one the report names, at that town (coded
+    near it): "France returned its sole military base in Ivory Coast"."""
+    if place is not None and place.precision < PlacePrecision.COUNTRY:
         return place
     facility = next((c for c in cand.places if c.facility is not None), None)
     if facility is None:
         return place
+    named = _only_site_named_in(place, ctx)
+    if named is not None:
+        return replace(named, mention=facility.mention.text)
+    if ctx.dateline is None or place is not None and place.country_code != ctx.dateline.country_code:
+        return place
     return _at_facility(facility, replace(ctx.dateline, mention=facility.mention.text), resolvers) or place
+
+
+def _only_site_named_in(country: Place | None, ctx: DocumentContext) -> Place | None:
+    """ "its sole military base in Ivory Coast", in a report that names one site of that country (the camp
+    at Port-Bouet): the base is that site."""
+    if country is None or country.country_code is None:
+        return None
+    inside = {p.gazetteer_id: p for p in ctx.sites if p.country_code == country.country_code}
+    return next(iter(inside.values())) if len(inside) == 1 else None
 
 
 def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
