@@ -585,3 +585,37 @@ def test_a_base_in_a_country_stays_the_country_where_the_report_names_two_sites(
     )
     (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     assert withdrawal.place is not None and withdrawal.place.precision == PlacePrecision.COUNTRY
+
+
+# --- a place the text puts in a province or a country ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "admin1"),
+    [
+        # the gazetteer knows no such town: the province or country the text names, never a namesake abroad
+        ("The RSF seized Um Kadada Nord, a desert town in North Darfur, on Tuesday.", "SD", "North Darfur"),
+        ("Rebels seized the Sudanese town of Um Kadada Nord on Tuesday.", "SD", None),
+        ("The army recaptured the Sudanese town of Bara on Tuesday.", "SD", "North Kordofan"),
+    ],
+)
+def test_a_town_the_text_puts_in_a_province_or_country_is_placed_there(pipeline, text, country, admin1):
+    (event,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert event.place is not None and event.place.country_code == country
+    assert admin1 is None or event.place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The defence ministry said it had rushed troops and armour to the Kidal region on Tuesday.",
+        "The junta poured troops into the Kidal region on Tuesday.",
+    ],
+)
+def test_rushing_or_pouring_troops_somewhere_is_a_deployment(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.DEPLOY)
+    assert event.place is not None and event.place.admin1 == "Kidal"
+
+
+def test_people_rushing_somewhere_is_no_deployment(pipeline):
+    assert not _events(pipeline, "Residents rushed to the hospital in Kidal on Tuesday.")

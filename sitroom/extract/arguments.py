@@ -702,6 +702,7 @@ def place_cue(
     container = (
         inner_container.text if inner_container is not None else next((c.text for c in containers), None)
     )
+    container = container or _nationality_of_the_place(obj, name_token)
     if container and container == name_span.text:
         container = None
     return PlaceCue(
@@ -879,9 +880,23 @@ def _capitalised_name(token: Token) -> bool:
     )
 
 
+def _nationality_of_the_place(obj: Token, name_token: Token | None) -> str | None:
+    """ "the Sudanese city of X": the country the text says the place is in, by its demonym (asked of the
+    head noun, or of the name hanging from its "of")."""
+    if name_token is None:
+        return None
+    if name_token == obj and obj.dep_ == "pobj" and obj.head.lower_ == "of":
+        obj = obj.head.head
+    elif name_token == obj:
+        return None
+    return next((c.text for c in obj.children if c.dep_ == "amod" and c.ent_type_ == "NORP"), None)
+
+
 def _inner_container(obj: Token, name_token: Token | None, lex: Lexicon | None = None) -> Span | None:
-    """An area named with "in" after the name or its head noun ("a base in X in Y province" -> Y)."""
+    """An area named with "in" after the name or its head noun ("a base in X in Y province" -> Y), or
+    after a noun set beside the name ("X, a desert town in Y" -> Y)."""
     heads = [name_token, obj] if name_token is not None and name_token != obj else [obj]
+    heads += [c for h in list(heads) for c in h.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
     for head in heads:
         for _, pobj in prep_objects(head, "in", "inside"):
             if name_token is not None and pobj == name_token:

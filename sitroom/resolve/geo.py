@@ -229,9 +229,16 @@ class GeoResolver:
             place = self._lookup(mention, parsed, hint, scope, near)
         container = scope.container
         if place is not None and container is not None and place.country_code != container.country_code:
-            if _UNIT_WORD.search(context.container or ""):
-                # "Kafr X in Idlib province": a namesake in another country is not the town the text places
-                # in that province; the gazetteer lacks the town, and the province is where it is
+            if (
+                _UNIT_WORD.search(context.container or "")
+                or self.is_demonym(context.container or "")
+                or container.feature == "admin1"
+                and _far(place, container)
+            ):
+                # "Kafr X in Idlib province", "the Sudanese town of X", "X, a town in North Darfur" (with a
+                # namesake half a world away): a namesake in another country is not the town the text
+                # places in that province or country; the gazetteer lacks the town, and the province (or
+                # country) is where it is
                 place = None
         if place is None:
             place = self._direction(mention, scope)
@@ -375,7 +382,11 @@ class GeoResolver:
         cands = self._named(self._parse(text).core)
         units = [c for c in cands if c.exact and c.feature in ("admin1", "country", "area")]
         order = {"admin1": 2, "country": 1, "area": 0}
-        return max(units, key=lambda c: (order[c.feature], c.population), default=None)
+        unit = max(units, key=lambda c: (order[c.feature], c.population), default=None)
+        if unit is None and text[:1].isupper():  # "the Sudanese city of X": the country of the demonym
+            people = [c for c in self.gazetteer.candidates(text) if c.matched == DEMONYM and c.exact]
+            unit = max(people, key=lambda c: c.population, default=None)
+        return unit
 
     def _parse(self, mention: str) -> _Parsed:
         text, hint, near = " ".join(mention.split()), None, False
@@ -584,6 +595,7 @@ _BORDER = re.compile(r"^(?:the\s+)?(?P<other>[A-Z][\w'’. -]*?)\s+(?:border|fro
 _BORDER_WITH = re.compile(r"^(?:the\s+)?(?:border|frontier)\s+(?:with|of)\s+(?P<other>.+)$", re.IGNORECASE)
 _COUNTRY_SPELLING = re.compile(r"[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?")  # letters: "U.S.", not "US$"
 NEAR_KM = 25.0  # UCDP where_prec 2: within about 25 km of a known point
+FAR_KM = 2000.0  # a town this far from the province the text puts it in is a namesake, not the town
 
 
 @functools.cache
@@ -677,6 +689,12 @@ def _major(c: Candidate) -> bool:
     if c.feature == "country" or c.feature_code == "CONT":
         return True
     return c.feature in ("city", "admin1") and c.population >= MAJOR_PLACE
+
+
+def _far(place: Place, unit: Candidate) -> bool:
+    if None in (place.lat, place.lon):
+        return False
+    return _km(place.lat, place.lon, unit.lat, unit.lon) > FAR_KM
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
