@@ -639,11 +639,14 @@ def _events_known(store, known_at: date | None):
 @click.option("--once", is_flag=True, help="Poll once, ingest, and stop.")
 @click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between calls to a host.")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds allowed a response.")
+@click.option(
+    "--allow-private", is_flag=True, help="Fetch from this machine and private networks (refused by default)."
+)
 @click.option("--state", type=click.Path(dir_okay=False), help="Where to remember what was fetched.")
 @click.option("--date", "default_date", type=DATE, help="Dateline for local texts without one.")
 @click.pass_context
 @errors_as_click
-def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> None:
+def watch(ctx, sources, every, once, delay, timeout, allow_private, state, default_date) -> None:
     """Poll RSS/Atom feeds, sitemaps, pages or folders and ingest what is new (http(s) addresses or paths)."""
     import platformdirs
 
@@ -656,7 +659,7 @@ def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> Non
     state_path = Path(state) if state else default_state_path(settings.db, data_dir)
     watcher = Watcher(
         sources=list(iter_sources(list(sources))),
-        fetcher=Fetcher(timeout=timeout, max_bytes=settings.max_bytes, delay=delay),
+        fetcher=Fetcher(timeout, settings.max_bytes, delay, allow_private=allow_private),
         seen=SeenState(state_path),
         max_bytes=settings.max_bytes,
         default_date=_day(default_date),
