@@ -219,11 +219,11 @@ def show(ctx, event_id: str) -> None:
 @errors_as_click
 def changes(ctx, since, until, known_at, as_json) -> None:
     """What changed: forces arriving, starting to leave, gone, taking or losing control; with evidence."""
+    from sitroom.queries import changes_in
     from sitroom.render import changes_table
-    from sitroom.situation import changes as find_changes
 
     with _open_store(ctx) as store:
-        found = find_changes(_events_known(store, _day(known_at)), _day(since), _day(until))
+        found = changes_in(store, _day(since), _day(until), _day(known_at))
     if as_json:
         click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
         return
@@ -232,16 +232,17 @@ def changes(ctx, since, until, known_at, as_json) -> None:
 
 @main.command()
 @click.argument("place")
+@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def timeline(ctx, place: str, as_json: bool) -> None:
+def timeline(ctx, place: str, known_at, as_json: bool) -> None:
     """The history of one place (name, province or country): its events and changes of state."""
+    from sitroom.queries import place_timeline
     from sitroom.render import timeline_text
-    from sitroom.situation import timeline as place_timeline
 
     with _open_store(ctx) as store:
-        found_events, found_changes = place_timeline(store.events(), place)
+        found_events, found_changes = place_timeline(store, place, _day(known_at))
     if as_json:
         body = {"place": place, "events": codec.to_dict(found_events)}
         body["changes"] = codec.to_dict(found_changes)
@@ -299,15 +300,12 @@ def remerge(ctx) -> None:
 @errors_as_click
 def situation(ctx, as_of, known_at, as_json) -> None:
     """Which force is present at, withdrawing from, gone from or in control of which place."""
+    from sitroom.queries import situation_on
     from sitroom.render import situation_table
-    from sitroom.situation import situation_as_of
 
     when = _day(as_of) or date.today()
     with _open_store(ctx) as store:
-        if known_at:
-            entries = situation_as_of(store.events_known_at(_day(known_at)), when)
-        else:
-            entries = store.situation_as_of(when)  # the table kept at write time: one indexed query
+        entries = situation_on(store, when, _day(known_at))
     if as_json:
         click.echo(
             json.dumps(
@@ -626,11 +624,6 @@ def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
         raise click.BadParameter(f"sizes must be whole numbers: {exc}") from exc
     rows = run_merge_bench(counts, store_up_to)
     click.echo(json.dumps(rows, indent=2) if as_json else render_merge_bench(rows))
-
-
-def _events_known(store, known_at: date | None):
-    """Every event, or the events as merged from only the reports dated by `known_at`."""
-    return store.events_known_at(known_at) if known_at else store.events()
 
 
 @main.command()
