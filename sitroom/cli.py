@@ -18,6 +18,13 @@ from sitroom.settings import Settings, load_settings
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
+# Where measurement finds its data by default: in a checkout of the repository, and beside it for the peer
+# data that lives outside it. An installed package has neither; pass --data, --examples or --texts then.
+REPOSITORY = Path(__file__).resolve().parents[1]
+DEFAULT_PEER_DATA = REPOSITORY.parent / "shared" / "peer-data"
+DEFAULT_EXAMPLES = REPOSITORY / "examples"
+DEFAULT_BENCH_TEXTS = (DEFAULT_EXAMPLES, REPOSITORY / "tests" / "fixtures" / "reports")
+
 
 def _settings(ctx: click.Context) -> Settings:
     return ctx.obj
@@ -366,7 +373,22 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
 
 
 @main.command(name="eval")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Peer data folder.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_PEER_DATA,
+    show_default="../shared/peer-data beside the repository",
+    help="Peer data folder.",
+)
+@click.option(
+    "--examples",
+    "examples_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_EXAMPLES,
+    show_default="the repository's examples/",
+    help="Folder holding the hand-coded story (iraq-drawdown/).",
+)
 @click.option("--limit", type=int, help="Score at most this many rows per data set and split (quick runs).")
 @click.option(
     "--only", multiple=True, help="Run only this section (repeatable): ucdp-ged-syria, geoparsing, ..."
@@ -374,17 +396,27 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...], as_json: bool) -> None:
+def evaluate(
+    ctx, data_dir: Path, examples_dir: Path, limit: int | None, only: tuple[str, ...], as_json: bool
+) -> None:
     """Score extraction against public coded data (dev and held-out rows separately)."""
-    from sitroom.evaluation import default_data_dir, render_table, run_all
+    from sitroom.evaluation import render_table, run_all
 
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    results = run_all(_pipeline(ctx), folder, limit=limit, only=only)
+    results = run_all(_pipeline(ctx), data_dir, limit=limit, only=only, examples_dir=examples_dir)
     click.echo(json.dumps(results, indent=2) if as_json else render_table(results))
 
 
 @main.command()
 @click.option("--docs", type=int, default=200, show_default=True, help="Number of documents to process.")
+@click.option(
+    "--texts",
+    "text_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_BENCH_TEXTS,
+    show_default="the repository's examples/ and tests/fixtures/reports/",
+    help="A folder of report texts to cycle through (repeatable).",
+)
 @click.option("--worker-docs", type=click.IntRange(min=0), default=0, help="Also time Dask workers on N.")
 @click.option("--workers", "worker_counts", default="1,2", show_default=True, help="Worker counts to time.")
 @click.option("--memory-docs", default="", help="Also peak memory at these corpus sizes, e.g. 1000,20000.")
@@ -401,7 +433,16 @@ def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...]
 @click.pass_context
 @errors_as_click
 def bench(
-    ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postgres, repeat: int, as_json: bool
+    ctx,
+    docs: int,
+    text_dirs: tuple[Path, ...],
+    worker_docs,
+    worker_counts,
+    memory_docs,
+    events,
+    postgres,
+    repeat: int,
+    as_json: bool,
 ) -> None:
     """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory;
     optionally worker scaling, memory by corpus size and query latency on a large store."""
@@ -410,6 +451,7 @@ def bench(
     results = run_bench(
         _settings(ctx),
         docs,
+        text_dirs,
         worker_docs=worker_docs,
         workers=_counts(worker_counts, "--workers"),
         memory_sizes=_counts(memory_docs, "--memory-docs"),
