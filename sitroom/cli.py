@@ -17,6 +17,7 @@ from sitroom.records import EventType
 from sitroom.settings import Settings, load_settings
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+KNOWN_AT = click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
 
 # Where measurement finds its data by default: in a checkout of the repository, and beside it for the peer
 # data that lives outside it. An installed package has neither; pass --data, --examples or --texts then.
@@ -163,7 +164,7 @@ def ingest(
         report = _ingest_into(ctx, inputs, store, progress.update, workers, cluster, write_batch)
         stored = store.event_count()
     if as_json:
-        click.echo(json.dumps(_ingest_summary(report, notes, stored), indent=2, ensure_ascii=False))
+        _echo_json(_ingest_summary(report, notes, stored))
     else:
         _echo_ingest_problems(notes, report)
         click.echo(
@@ -195,7 +196,7 @@ def events(ctx, type_, actor, place, since, until, as_json) -> None:
             _check_known(store, "actor", actor)
             _check_known(store, "place", place)
     if as_json:
-        click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
+        _echo_json(codec.to_dict(found))
         return
     from sitroom.render import events_table
 
@@ -220,7 +221,7 @@ def show(ctx, event_id: str) -> None:
 @main.command()
 @click.option("--since", type=DATE, required=True, help="Changes that took effect on or after this date.")
 @click.option("--until", type=DATE, help="...and on or before this date (default: no end).")
-@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
@@ -232,14 +233,14 @@ def changes(ctx, since, until, known_at, as_json) -> None:
     with _open_store(ctx) as store:
         found = changes_in(store, _day(since), _day(until), _day(known_at))
     if as_json:
-        click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
+        _echo_json(codec.to_dict(found))
         return
     click.echo(changes_table(found))
 
 
 @main.command()
 @click.argument("place")
-@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
@@ -251,9 +252,9 @@ def timeline(ctx, place: str, known_at, as_json: bool) -> None:
     with _open_store(ctx) as store:
         found_events, found_changes = place_timeline(store, place, _day(known_at))
     if as_json:
-        body = {"place": place, "events": codec.to_dict(found_events)}
-        body["changes"] = codec.to_dict(found_changes)
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(
+            {"place": place, "events": codec.to_dict(found_events), "changes": codec.to_dict(found_changes)}
+        )
         return
     click.echo(timeline_text(place, found_events, found_changes))
 
@@ -301,7 +302,7 @@ def remerge(ctx) -> None:
 
 @main.command()
 @click.option("--as-of", "as_of", type=DATE, help="The date to describe (default: today).")
-@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
@@ -314,11 +315,7 @@ def situation(ctx, as_of, known_at, as_json) -> None:
     with _open_store(ctx) as store:
         entries = situation_on(store, when, _day(known_at))
     if as_json:
-        click.echo(
-            json.dumps(
-                {"as_of": when.isoformat(), "entries": codec.to_dict(entries)}, indent=2, ensure_ascii=False
-            )
-        )
+        _echo_json({"as_of": when.isoformat(), "entries": codec.to_dict(entries)})
         return
     click.echo(situation_table(entries, when))
 
@@ -367,27 +364,29 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
     if as_json:
         body = codec.to_dict(annotation)
         body["document"].pop("text", None)
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(body)
     else:
         click.echo(annotation_text(annotation))
 
 
+def _data_folder(flag: str, dest: str, default, shown: str, help: str, multiple: bool = False):
+    """An option naming a folder that measurement reads, its default shown in words."""
+    folder = click.Path(file_okay=False, path_type=Path)
+    return click.option(
+        flag, dest, type=folder, default=default, show_default=shown, help=help, multiple=multiple
+    )
+
+
 @main.command(name="eval")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_PEER_DATA,
-    show_default="../shared/peer-data beside the repository",
-    help="Peer data folder.",
+@_data_folder(
+    "--data", "data_dir", DEFAULT_PEER_DATA, "../shared/peer-data beside the repository", "Peer data folder."
 )
-@click.option(
+@_data_folder(
     "--examples",
     "examples_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_EXAMPLES,
-    show_default="the repository's examples/",
-    help="Folder holding the hand-coded story (iraq-drawdown/).",
+    DEFAULT_EXAMPLES,
+    "the repository's examples/",
+    "Folder holding the hand-coded story (iraq-drawdown/).",
 )
 @click.option("--limit", type=int, help="Score at most this many rows per data set and split (quick runs).")
 @click.option(
@@ -408,14 +407,13 @@ def evaluate(
 
 @main.command()
 @click.option("--docs", type=int, default=200, show_default=True, help="Number of documents to process.")
-@click.option(
+@_data_folder(
     "--texts",
     "text_dirs",
+    DEFAULT_BENCH_TEXTS,
+    "the repository's examples/ and tests/fixtures/reports/",
+    "A folder of report texts to cycle through (repeatable).",
     multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_BENCH_TEXTS,
-    show_default="the repository's examples/ and tests/fixtures/reports/",
-    help="A folder of report texts to cycle through (repeatable).",
 )
 @click.option("--worker-docs", type=click.IntRange(min=0), default=0, help="Also time Dask workers on N.")
 @click.option("--workers", "worker_counts", default="1,2", show_default=True, help="Worker counts to time.")
@@ -732,6 +730,11 @@ def _ingest_into(
 
     with dask_client(workers, cluster) as client:
         return ingest_on_cluster(inputs, store, _settings(ctx), client, on_document=on_document, **batching)
+
+
+def _echo_json(body) -> None:
+    """Readable JSON for a person and a program alike: indented, non-ASCII names as they are written."""
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 def _collect(notes: list[tuple[str, str]]) -> Callable[[str, str], None]:

@@ -21,6 +21,7 @@ router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
 
 EventId = Annotated[str, Path(min_length=1, max_length=200, description="an event id")]
 KnownAt = Annotated[Day | None, Query(description="use only what was reported by this day")]
+Limit = Annotated[int, Query(ge=1, le=5000, description="at most this many")]
 
 
 @router.get("/documents", responses={200: json_response("DocumentPage")})
@@ -108,9 +109,7 @@ def get_changes(
 
 
 @router.get("/places", responses={200: json_response("PlaceCounts")})
-def list_places(
-    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
-) -> JSONResponse:
+def list_places(request: Request, limit: Limit = 500) -> JSONResponse:
     """Places that events happened at, with their event counts, most first."""
     with store_for(request) as store:
         found = store.events()
@@ -130,9 +129,7 @@ def place_timeline(
 
 
 @router.get("/actors", responses={200: json_response("ActorCounts")})
-def list_actors(
-    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
-) -> JSONResponse:
+def list_actors(request: Request, limit: Limit = 500) -> JSONResponse:
     """Actors named in events, with their event counts, most first."""
     with store_for(request) as store:
         found = store.events()
