@@ -17,6 +17,14 @@ from sitroom.records import EventType
 from sitroom.settings import Settings, load_settings
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+KNOWN_AT = click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+
+# Where measurement finds its data by default: in a checkout of the repository, and beside it for the peer
+# data that lives outside it. An installed package has neither; pass --data, --examples or --texts then.
+REPOSITORY = Path(__file__).resolve().parents[1]
+DEFAULT_PEER_DATA = REPOSITORY.parent / "shared" / "peer-data"
+DEFAULT_EXAMPLES = REPOSITORY / "examples"
+DEFAULT_BENCH_TEXTS = (DEFAULT_EXAMPLES, REPOSITORY / "tests" / "fixtures" / "reports")
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -156,7 +164,7 @@ def ingest(
         report = _ingest_into(ctx, inputs, store, progress.update, workers, cluster, write_batch)
         stored = store.event_count()
     if as_json:
-        click.echo(json.dumps(_ingest_summary(report, notes, stored), indent=2, ensure_ascii=False))
+        _echo_json(_ingest_summary(report, notes, stored))
     else:
         _echo_ingest_problems(notes, report)
         click.echo(
@@ -188,7 +196,7 @@ def events(ctx, type_, actor, place, since, until, as_json) -> None:
             _check_known(store, "actor", actor)
             _check_known(store, "place", place)
     if as_json:
-        click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
+        _echo_json(codec.to_dict(found))
         return
     from sitroom.render import events_table
 
@@ -213,39 +221,40 @@ def show(ctx, event_id: str) -> None:
 @main.command()
 @click.option("--since", type=DATE, required=True, help="Changes that took effect on or after this date.")
 @click.option("--until", type=DATE, help="...and on or before this date (default: no end).")
-@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
 def changes(ctx, since, until, known_at, as_json) -> None:
     """What changed: forces arriving, starting to leave, gone, taking or losing control; with evidence."""
+    from sitroom.queries import changes_in
     from sitroom.render import changes_table
-    from sitroom.situation import changes as find_changes
 
     with _open_store(ctx) as store:
-        found = find_changes(_events_known(store, _day(known_at)), _day(since), _day(until))
+        found = changes_in(store, _day(since), _day(until), _day(known_at))
     if as_json:
-        click.echo(json.dumps(codec.to_dict(found), indent=2, ensure_ascii=False))
+        _echo_json(codec.to_dict(found))
         return
     click.echo(changes_table(found))
 
 
 @main.command()
 @click.argument("place")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def timeline(ctx, place: str, as_json: bool) -> None:
+def timeline(ctx, place: str, known_at, as_json: bool) -> None:
     """The history of one place (name, province or country): its events and changes of state."""
+    from sitroom.queries import place_timeline
     from sitroom.render import timeline_text
-    from sitroom.situation import timeline as place_timeline
 
     with _open_store(ctx) as store:
-        found_events, found_changes = place_timeline(store.events(), place)
+        found_events, found_changes = place_timeline(store, place, _day(known_at))
     if as_json:
-        body = {"place": place, "events": codec.to_dict(found_events)}
-        body["changes"] = codec.to_dict(found_changes)
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(
+            {"place": place, "events": codec.to_dict(found_events), "changes": codec.to_dict(found_changes)}
+        )
         return
     click.echo(timeline_text(place, found_events, found_changes))
 
@@ -293,27 +302,20 @@ def remerge(ctx) -> None:
 
 @main.command()
 @click.option("--as-of", "as_of", type=DATE, help="The date to describe (default: today).")
-@click.option("--known-at", type=DATE, help="Use only what had been reported by this date.")
+@KNOWN_AT
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
 def situation(ctx, as_of, known_at, as_json) -> None:
     """Which force is present at, withdrawing from, gone from or in control of which place."""
+    from sitroom.queries import situation_on
     from sitroom.render import situation_table
-    from sitroom.situation import situation_as_of
 
     when = _day(as_of) or date.today()
     with _open_store(ctx) as store:
-        if known_at:
-            entries = situation_as_of(store.events_known_at(_day(known_at)), when)
-        else:
-            entries = store.situation_as_of(when)  # the table kept at write time: one indexed query
+        entries = situation_on(store, when, _day(known_at))
     if as_json:
-        click.echo(
-            json.dumps(
-                {"as_of": when.isoformat(), "entries": codec.to_dict(entries)}, indent=2, ensure_ascii=False
-            )
-        )
+        _echo_json({"as_of": when.isoformat(), "entries": codec.to_dict(entries)})
         return
     click.echo(situation_table(entries, when))
 
@@ -362,13 +364,30 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
     if as_json:
         body = codec.to_dict(annotation)
         body["document"].pop("text", None)
-        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        _echo_json(body)
     else:
         click.echo(annotation_text(annotation))
 
 
+def _data_folder(flag: str, dest: str, default, shown: str, help: str, multiple: bool = False):
+    """An option naming a folder that measurement reads, its default shown in words."""
+    folder = click.Path(file_okay=False, path_type=Path)
+    return click.option(
+        flag, dest, type=folder, default=default, show_default=shown, help=help, multiple=multiple
+    )
+
+
 @main.command(name="eval")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Peer data folder.")
+@_data_folder(
+    "--data", "data_dir", DEFAULT_PEER_DATA, "../shared/peer-data beside the repository", "Peer data folder."
+)
+@_data_folder(
+    "--examples",
+    "examples_dir",
+    DEFAULT_EXAMPLES,
+    "the repository's examples/",
+    "Folder holding the hand-coded story (iraq-drawdown/).",
+)
 @click.option("--limit", type=int, help="Score at most this many rows per data set and split (quick runs).")
 @click.option(
     "--only", multiple=True, help="Run only this section (repeatable): ucdp-ged-syria, geoparsing, ..."
@@ -376,17 +395,26 @@ def annotate(ctx, path: str, dateline, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @errors_as_click
-def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...], as_json: bool) -> None:
+def evaluate(
+    ctx, data_dir: Path, examples_dir: Path, limit: int | None, only: tuple[str, ...], as_json: bool
+) -> None:
     """Score extraction against public coded data (dev and held-out rows separately)."""
-    from sitroom.evaluation import default_data_dir, render_table, run_all
+    from sitroom.evaluation import render_table, run_all
 
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    results = run_all(_pipeline(ctx), folder, limit=limit, only=only)
+    results = run_all(_pipeline(ctx), data_dir, limit=limit, only=only, examples_dir=examples_dir)
     click.echo(json.dumps(results, indent=2) if as_json else render_table(results))
 
 
 @main.command()
 @click.option("--docs", type=int, default=200, show_default=True, help="Number of documents to process.")
+@_data_folder(
+    "--texts",
+    "text_dirs",
+    DEFAULT_BENCH_TEXTS,
+    "the repository's examples/ and tests/fixtures/reports/",
+    "A folder of report texts to cycle through (repeatable).",
+    multiple=True,
+)
 @click.option("--worker-docs", type=click.IntRange(min=0), default=0, help="Also time Dask workers on N.")
 @click.option("--workers", "worker_counts", default="1,2", show_default=True, help="Worker counts to time.")
 @click.option("--memory-docs", default="", help="Also peak memory at these corpus sizes, e.g. 1000,20000.")
@@ -403,7 +431,16 @@ def evaluate(ctx, data_dir: str | None, limit: int | None, only: tuple[str, ...]
 @click.pass_context
 @errors_as_click
 def bench(
-    ctx, docs: int, worker_docs, worker_counts, memory_docs, events, postgres, repeat: int, as_json: bool
+    ctx,
+    docs: int,
+    text_dirs: tuple[Path, ...],
+    worker_docs,
+    worker_counts,
+    memory_docs,
+    events,
+    postgres,
+    repeat: int,
+    as_json: bool,
 ) -> None:
     """Throughput of the whole ingest beside the bare spaCy pipeline, on the same texts, and peak memory;
     optionally worker scaling, memory by corpus size and query latency on a large store."""
@@ -412,6 +449,7 @@ def bench(
     results = run_bench(
         _settings(ctx),
         docs,
+        text_dirs,
         worker_docs=worker_docs,
         workers=_counts(worker_counts, "--workers"),
         memory_sizes=_counts(memory_docs, "--memory-docs"),
@@ -628,22 +666,20 @@ def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
     click.echo(json.dumps(rows, indent=2) if as_json else render_merge_bench(rows))
 
 
-def _events_known(store, known_at: date | None):
-    """Every event, or the events as merged from only the reports dated by `known_at`."""
-    return store.events_known_at(known_at) if known_at else store.events()
-
-
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")
 @click.option("--once", is_flag=True, help="Poll once, ingest, and stop.")
 @click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between calls to a host.")
 @click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds allowed a response.")
+@click.option(
+    "--allow-private", is_flag=True, help="Fetch from this machine and private networks (refused by default)."
+)
 @click.option("--state", type=click.Path(dir_okay=False), help="Where to remember what was fetched.")
 @click.option("--date", "default_date", type=DATE, help="Dateline for local texts without one.")
 @click.pass_context
 @errors_as_click
-def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> None:
+def watch(ctx, sources, every, once, delay, timeout, allow_private, state, default_date) -> None:
     """Poll RSS/Atom feeds, sitemaps, pages or folders and ingest what is new (http(s) addresses or paths)."""
     import platformdirs
 
@@ -656,7 +692,7 @@ def watch(ctx, sources, every, once, delay, timeout, state, default_date) -> Non
     state_path = Path(state) if state else default_state_path(settings.db, data_dir)
     watcher = Watcher(
         sources=list(iter_sources(list(sources))),
-        fetcher=Fetcher(timeout=timeout, max_bytes=settings.max_bytes, delay=delay),
+        fetcher=Fetcher(timeout, settings.max_bytes, delay, allow_private=allow_private),
         seen=SeenState(state_path),
         max_bytes=settings.max_bytes,
         default_date=_day(default_date),
@@ -694,6 +730,11 @@ def _ingest_into(
 
     with dask_client(workers, cluster) as client:
         return ingest_on_cluster(inputs, store, _settings(ctx), client, on_document=on_document, **batching)
+
+
+def _echo_json(body) -> None:
+    """Readable JSON for a person and a program alike: indented, non-ASCII names as they are written."""
+    click.echo(json.dumps(body, indent=2, ensure_ascii=False))
 
 
 def _collect(notes: list[tuple[str, str]]) -> Callable[[str, str], None]:

@@ -166,12 +166,14 @@ def changes(
     return found
 
 
-def timeline(events: Iterable[Event], place: str) -> tuple[list[Event], list[StateChange]]:
+def timeline(
+    events: Iterable[Event], place: str, known_at: date | None = None
+) -> tuple[list[Event], list[StateChange]]:
     """The history of the places whose name, admin1 or country contains `place` (case-insensitive):
-    their events by date, and the changes of state they saw."""
+    their events by date, and the changes of state they saw, from what was reported by `known_at`."""
     wanted = [e for e in events if e.place is not None and _place_matches(e.place, place)]
     history = sorted(wanted, key=lambda e: (_effective_date(e) or date.max, e.id))
-    return history, changes(wanted, date.min)
+    return history, changes(wanted, date.min, known_at=known_at)
 
 
 def _place_matches(place: Place, query: str) -> bool:

@@ -493,6 +493,24 @@ def test_urls_on_this_machine_are_refused_by_default(client, token, page_server)
     assert_error(client.post("/api/documents/urls", json=many, headers=auth(token)), 422)
 
 
+def test_watch_and_the_api_refuse_a_private_address_through_one_policy(
+    client, token, page_server, tmp_path, monkeypatch
+):
+    from sitroom.ingest import fetch
+    from sitroom.watch import SeenState, Watcher
+
+    asked: list[str] = []
+    policy = fetch.refusal
+    monkeypatch.setattr(fetch, "refusal", lambda url, allow: asked.append(url) or policy(url, allow))
+    url = f"{page_server}/a"
+    made = client.post("/api/documents/urls", json={"urls": [url]}, headers=auth(token)).json()
+    watcher = Watcher([url], fetch.Fetcher(delay=0), SeenState(tmp_path / "seen.json"), max_bytes=1000)
+    (watched,) = watcher.poll().items
+    assert made["skipped"][0]["reason"] == watched.reason
+    assert "local or private address" in watched.reason
+    assert asked == [url, url]
+
+
 def test_urls_are_fetched_and_ingested(make_client, token, page_server):
     client = make_client(allow_private_urls=True)
     response = client.post(

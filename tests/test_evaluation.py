@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from click.testing import CliRunner
+from conftest import PEER_DATA, REPORTS
 
 from sitroom.errors import EvalError
-from sitroom.evaluation import EVALUATIONS, default_data_dir, render_table, run_all
+from sitroom.evaluation import EVALUATIONS, render_table, run_all
 from sitroom.evaluation.metrics import (
     Distances,
     Ratio,
@@ -167,6 +169,23 @@ def test_missing_data_sets_are_skipped_with_a_reason(tmp_path) -> None:
     assert "skipped" in render_table(results)
 
 
+def test_the_story_is_read_from_the_examples_folder_passed_in(tmp_path) -> None:
+    unnamed = run_all(object(), tmp_path, only=["story"])
+    assert "--examples" in unnamed["datasets"]["story"]["skipped"]
+    elsewhere = run_all(object(), tmp_path, only=["story"], examples_dir=tmp_path)
+    assert "missing" in elsewhere["datasets"]["story"]["skipped"]
+
+
+def test_measurement_data_defaults_are_named_by_the_cli() -> None:
+    from sitroom.cli import DEFAULT_BENCH_TEXTS, DEFAULT_EXAMPLES, DEFAULT_PEER_DATA, main
+
+    assert DEFAULT_PEER_DATA == PEER_DATA and REPORTS in DEFAULT_BENCH_TEXTS
+    assert (DEFAULT_EXAMPLES / "iraq-drawdown" / "expected.json").is_file()
+    shown = CliRunner().invoke(main, ["eval", "--help"]).output
+    assert "--data" in shown and "--examples" in shown
+    assert "--texts" in CliRunner().invoke(main, ["bench", "--help"]).output
+
+
 def _check_metric(name: str, metric: dict) -> None:
     value, n = metric["value"], metric["n"]
     assert isinstance(n, int) and n >= 0, name
@@ -181,7 +200,7 @@ def _check_metric(name: str, metric: dict) -> None:
 @pytest.mark.slow
 @pytest.mark.peer
 def test_run_all_on_the_peer_data() -> None:
-    data_dir = default_data_dir()
+    data_dir = PEER_DATA
     if not data_dir.is_dir():
         pytest.skip(f"peer data folder {data_dir} is absent (it lives outside the repository)")
     from sitroom.pipeline import Pipeline
@@ -218,7 +237,7 @@ def test_relative_day_references_in_headlines(headline, expected) -> None:
 def test_temporal_section_beats_the_source_date_baseline() -> None:
     from sitroom.evaluation.temporal import evaluate_temporal
 
-    folder = default_data_dir() / "ucdp-ged-syria"
+    folder = PEER_DATA / "ucdp-ged-syria"
     if not folder.is_dir():
         pytest.skip(f"peer data folder {folder} is absent (it lives outside the repository)")
     section = evaluate_temporal(None, folder)

@@ -24,6 +24,8 @@ ALLOWED = {
     "situation": set(),
     "export": set(),
     "render": {"situation"},
+    # The read side: the situation, its changes and a place's timeline, answered from the store.
+    "queries": {"store", "situation"},
 }
 
 

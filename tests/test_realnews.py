@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from sitroom.evaluation import default_data_dir
+from sitroom.cli import DEFAULT_PEER_DATA
 from sitroom.evaluation.realnews import FOLDER, evaluate_realnews, score_realnews
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def folder() -> Path:
 
 
 def test_the_default_folder_is_the_shared_one():
-    assert (default_data_dir() / FOLDER).resolve() == REALNEWS.resolve()
+    assert (DEFAULT_PEER_DATA / FOLDER).resolve() == REALNEWS.resolve()
 
 
 def test_the_section_agrees_with_the_reference_scorer(pipeline, folder):

@@ -351,3 +351,29 @@ def test_a_store_with_events_fills_the_table_when_it_migrates(store_url) -> None
     with open_store(store_url) as store:
         assert {when: store.situation_as_of(when) for when in expected} == expected
         assert store._db.one("SELECT COUNT(*) FROM events WHERE place_key IS NULL")[0] == 0
+
+
+# ---------------------------------------------------------------- the read side: known_at, reviews
+
+
+def test_the_read_side_tells_what_was_known_and_leaves_rejected_events_out(new_store_url) -> None:
+    from sitroom import queries
+
+    known, later = date(2026, 3, 5), date(2026, 3, 10)
+    began = report("r1", "d1", EventType.WITHDRAW, BASE, day("2026-03-01"), Status.BEGAN)
+    ended = report("r2", "d2", EventType.WITHDRAW, BASE, day("2026-03-08"), reported=date(2026, 3, 9))
+    taken = report("r3", "d3", EventType.CONTROL, TOWN, day("2026-03-02"), actors=(ARMY, _previous(IS)))
+    with open_store(new_store_url()) as store:
+        store.write_many([(document("d1", _FIRST), [began, taken]), (document("d2", later), [ended])])
+        early = queries.situation_on(store, later, known_at=known)
+        assert [e.status for e in early if e.actor_id == "us"] == [PostureStatus.WITHDRAWING]
+        assert queries.situation_on(store, later) == store.situation_as_of(later)
+        afters = {c.after for c in queries.changes_in(store, _FIRST)}
+        assert PostureStatus.DEPARTED in afters
+        afters = {c.after for c in queries.changes_in(store, _FIRST, known_at=known)}
+        assert PostureStatus.DEPARTED not in afters
+        events, _ = queries.place_timeline(store, "Base A", known_at=known)
+        assert [len(e.reports) for e in events] == [1]
+        assert queries.place_timeline(store, "Town B")[0]
+        review(store, "r3", "reject", "analyst")
+        assert queries.place_timeline(store, "Town B") == ([], [])

@@ -12,16 +12,19 @@ from itertools import permutations
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from sitroom.cli import main
 from sitroom.codec import to_dict
-from sitroom.evaluation.story import FOLDER, evaluate_story
+from sitroom.evaluation.story import FOLDER as STORY_FOLDER
+from sitroom.evaluation.story import evaluate_story
 from sitroom.ingest import read_inputs
 from sitroom.records import Document, EventType, PostureStatus, Status
 from sitroom.situation import situation_as_of
 from sitroom.store import open_store
 
 pytestmark = pytest.mark.slow
+FOLDER = REPO / "examples" / STORY_FOLDER
 
 FLOORS = {
     "merge pairwise precision": 0.95,

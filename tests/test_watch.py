@@ -189,7 +189,7 @@ def site():
 
 
 def _watcher(sources, tmp_path, **fetcher) -> Watcher:
-    options = {"timeout": 1.0, "max_bytes": MAX_BYTES, "delay": 0.0, **fetcher}
+    options = {"timeout": 1.0, "max_bytes": MAX_BYTES, "delay": 0.0, "allow_private": True, **fetcher}
     return Watcher(
         sources=sources,
         fetcher=Fetcher(**options),
@@ -269,14 +269,14 @@ def test_a_malicious_feed_is_refused(site, tmp_path):
 
 @pytest.mark.parametrize("route", ["/redirect-file", "/redirect-ftp"])
 def test_redirects_to_other_schemes_are_refused(site, route):
-    got = Fetcher(timeout=2, delay=0).fetch(f"{site.base}{route}")
+    got = Fetcher(timeout=2, delay=0, allow_private=True).fetch(f"{site.base}{route}")
     assert isinstance(got, Failed) and not got.retry
     assert "not allowed" in got.reason or "non-HTTP" in got.reason
 
 
 def test_requests_to_one_host_wait_for_the_delay(site):
     pauses: list[float] = []
-    fetcher = Fetcher(timeout=2, delay=5.0, obey_robots=False, sleep=pauses.append)
+    fetcher = Fetcher(timeout=2, delay=5.0, obey_robots=False, allow_private=True, sleep=pauses.append)
     assert isinstance(fetcher.fetch(f"{site.base}/news/a1"), Fetched)
     fetcher.fetch(f"{site.base}/news/a2")
     assert len(pauses) == 1 and 4.0 < pauses[0] <= 5.0
@@ -343,6 +343,7 @@ def test_the_watch_command(site, tmp_path):
 
     db = str(tmp_path / "cli.db")
     args = ["--db", db, "watch", f"{site.base}/feed.xml", "--once", "--delay", "0", "--timeout", "1"]
+    args.append("--allow-private")  # the test's site is on this machine
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "3 documents added" in result.output

@@ -9,17 +9,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from sitroom import queries
 from sitroom.api.errors import ApiError
 from sitroom.api.filters import Filters, Page, check_range
 from sitroom.api.schemas import ERRORS, Day, json_list, json_response
 from sitroom.api.state import store_for
 from sitroom.codec import to_dict
-from sitroom.records import Event, ReviewState
-from sitroom.situation import changes, situation_as_of, timeline
+from sitroom.records import Event
 
 router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
 
 EventId = Annotated[str, Path(min_length=1, max_length=200, description="an event id")]
+KnownAt = Annotated[Day | None, Query(description="use only what was reported by this day")]
+Limit = Annotated[int, Query(ge=1, le=5000, description="at most this many")]
 
 
 @router.get("/documents", responses={200: json_response("DocumentPage")})
@@ -81,15 +83,12 @@ def get_reviews(request: Request, event_id: EventId) -> JSONResponse:
 def get_situation(
     request: Request,
     as_of: Annotated[Day | None, Query(description="the day to describe (default: today)")] = None,
-    known_at: Annotated[Day | None, Query(description="use only what was reported by this day")] = None,
+    known_at: KnownAt = None,
 ) -> JSONResponse:
     """Which force is present at, withdrawing from, gone from or in control of which place, on a day."""
     when = as_of or date.today()
     with store_for(request) as store:
-        if known_at is None:
-            entries = store.situation_as_of(when)  # the table kept at write time: one indexed query
-        else:
-            entries = situation_as_of(_known(store, known_at), when, known_at=known_at)
+        entries = queries.situation_on(store, when, known_at)
     body = {"as_of": when.isoformat(), "known_at": _iso(known_at), "entries": to_dict(entries)}
     return JSONResponse(body)
 
@@ -99,20 +98,18 @@ def get_changes(
     request: Request,
     since: Annotated[Day, Query(description="first day of the window")],
     until: Annotated[Day | None, Query(description="last day of the window (default: no end)")] = None,
-    known_at: Annotated[Day | None, Query(description="use only what was reported by this day")] = None,
+    known_at: KnownAt = None,
 ) -> JSONResponse:
     """Every change of state that took effect between `since` and `until`, oldest first."""
     check_range(since, until)
     with store_for(request) as store:
-        found = changes(_known(store, known_at), since, until, known_at=known_at)
+        found = queries.changes_in(store, since, until, known_at)
     body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at)}
     return JSONResponse(body | {"changes": to_dict(found)})
 
 
 @router.get("/places", responses={200: json_response("PlaceCounts")})
-def list_places(
-    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
-) -> JSONResponse:
+def list_places(request: Request, limit: Limit = 500) -> JSONResponse:
     """Places that events happened at, with their event counts, most first."""
     with store_for(request) as store:
         found = store.events()
@@ -123,17 +120,16 @@ def list_places(
 def place_timeline(
     request: Request,
     place: Annotated[str, Path(min_length=1, max_length=200, description="place name, admin1 or country")],
+    known_at: KnownAt = None,
 ) -> JSONResponse:
     """The history of matching places: their events by date and the changes of state they saw."""
     with store_for(request) as store:
-        history, steps = timeline(store.events(rejected=False), place)
+        history, steps = queries.place_timeline(store, place, known_at)
     return JSONResponse({"place": place, "events": to_dict(history), "changes": to_dict(steps)})
 
 
 @router.get("/actors", responses={200: json_response("ActorCounts")})
-def list_actors(
-    request: Request, limit: Annotated[int, Query(ge=1, le=5000, description="at most this many")] = 500
-) -> JSONResponse:
+def list_actors(request: Request, limit: Limit = 500) -> JSONResponse:
     """Actors named in events, with their event counts, most first."""
     with store_for(request) as store:
         found = store.events()
@@ -145,14 +141,6 @@ def _event(store: Any, event_id: str) -> Event:
     if found is None:
         raise ApiError(404, f"no event with id {event_id!r}")
     return found
-
-
-def _known(store: Any, known_at: date | None) -> list[Event]:
-    """The events as merged from the reports dated by `known_at` (all when None); rejected ones are left
-    out of the situation."""
-    if known_at is None:
-        return store.events(rejected=False)
-    return [e for e in store.events_known_at(known_at) if e.review != ReviewState.REJECTED]
 
 
 def _page(total: int, page: Any, items: list) -> JSONResponse:

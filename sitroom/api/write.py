@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from sitroom.api.errors import ApiError
-from sitroom.api.fetch import FetchPolicy, FetchRefused, fetch
 from sitroom.api.schemas import ERRORS, WRITE_ERRORS, IngestDocument, IngestUrls, ReviewRequest, json_response
 from sitroom.api.state import Writer, config, store_for
 from sitroom.codec import to_dict
 from sitroom.ingest import document_from_bytes, make_document
+from sitroom.ingest.fetch import Failed, Fetcher
 from sitroom.ingest.language import language_problem
 from sitroom.jobs import ingest
 from sitroom.records import Document, Skipped
@@ -53,17 +53,20 @@ def ingest_document(request: Request, body: IngestDocument, name: Writer) -> JSO
 
 @router.post("/documents/urls", status_code=201, responses=_INGESTED)
 def ingest_urls(request: Request, body: IngestUrls, name: Writer) -> JSONResponse:
-    """Fetch pages (HTML, text or feeds; with a timeout and a size cap) and ingest what they hold."""
+    """Fetch pages (HTML, text or feeds) under sitroom's one fetch policy and ingest what they hold."""
     settings = config(request)
-    policy = FetchPolicy(settings.fetch_timeout_s, settings.settings.max_bytes, settings.allow_private_urls)
+    fetcher = Fetcher(
+        timeout=settings.fetch_timeout_s,
+        max_bytes=settings.settings.max_bytes,
+        allow_private=settings.allow_private_urls,
+    )
     items: list[Document | Skipped] = []
     for url in map(str, body.urls):
-        try:
-            data = fetch(url, policy)
-        except FetchRefused as why:
-            items.append(Skipped(url, str(why)))
+        got = fetcher.fetch(url)
+        if isinstance(got, Failed):
+            items.append(Skipped(url, got.reason))
             continue
-        items += list(document_from_bytes(data, url, body.date, url=url))
+        items += list(document_from_bytes(got.body, url, body.date, url=url))
     return _ingest(request, items)
 
 

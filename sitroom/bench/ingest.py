@@ -5,8 +5,9 @@ entity rulers): the gap between it and bare spaCy is what sitroom does to the mo
 and the whole ingest is what extraction, resolution and the store add.
 
 Each measurement runs in a fresh process, so its peak memory (ru_maxrss) is its own. Model and gazetteer
-loading are timed separately from throughput. Texts are the bundled examples and test reports, cycled to
-the requested count with a numbered line so that every document is new to the store.
+loading are timed separately from throughput. Texts are read from the folders passed in (`sitroom bench`
+names its defaults: the examples and test reports), cycled to the requested count with a numbered line
+so that every document is new to the store.
 """
 
 from __future__ import annotations
@@ -17,25 +18,23 @@ import platform
 import resource
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sitroom.settings import Settings
 
-_ROOT = Path(__file__).resolve().parents[2]
-_TEXT_DIRS = (_ROOT / "examples", _ROOT / "tests" / "fixtures" / "reports")
 
-
-def bench_texts(count: int) -> list[tuple[str, str]]:
-    """(dateline, text) pairs: the repository's report texts, cycled, each made unique."""
+def bench_texts(count: int, folders: Sequence[Path]) -> list[tuple[str, str]]:
+    """(dateline, text) pairs: the report texts in `folders`, cycled, each made unique."""
     from sitroom.ingest import read_inputs
     from sitroom.records import Document
 
-    base = [d for d in read_inputs([str(p) for p in _TEXT_DIRS if p.is_dir()]) if isinstance(d, Document)]
+    base = [d for d in read_inputs([str(p) for p in folders if p.is_dir()]) if isinstance(d, Document)]
     if not base:
-        raise RuntimeError("no bundled texts found to benchmark on (examples/, tests/fixtures/reports/)")
+        shown = ", ".join(map(str, folders)) or "none given"
+        raise RuntimeError(f"no report texts found to benchmark on (folders: {shown})")
     return [
         (base[i % len(base)].date.isoformat(), f"{base[i % len(base)].text}\n\nCopy {i}.")
         for i in range(count)
@@ -148,6 +147,7 @@ def _in_fresh_process(func, *args) -> dict:
 def run_bench(
     settings: Settings,
     count: int,
+    texts: Sequence[Path],
     worker_docs: int = 0,
     workers: tuple[int, ...] = (1, 2),
     memory_sizes: tuple[int, ...] = (),
@@ -155,12 +155,14 @@ def run_bench(
     postgres: str | None = None,
     repeat: int = 1,
 ) -> dict:
-    """Throughput on `count` texts; with the options, also worker scaling, memory and query latency.
+    """Throughput on `count` texts from the `texts` folders; with the options, also worker scaling, memory
+    and query latency.
     With `repeat`, throughput and worker runs are made that many times, interleaved, and the fastest of
     each is kept: on a shared machine, other jobs only ever slow a run down."""
-    results = _throughput(settings, count, repeat)
+    results = _throughput(settings, bench_texts(count, texts), repeat)
     if worker_docs:
-        results["workers"] = _worker_scaling(settings, worker_docs, workers, repeat)
+        base = bench_texts(min(worker_docs, 64), texts)
+        results["workers"] = _worker_scaling(settings, worker_docs, base, workers, repeat)
     if memory_sizes:
         results["memory"] = _memory_by_size(settings, memory_sizes)
     if events:
@@ -168,8 +170,8 @@ def run_bench(
     return results
 
 
-def _throughput(settings: Settings, count: int, repeat: int = 1) -> dict:
-    texts = bench_texts(count)
+def _throughput(settings: Settings, texts: list[tuple[str, str]], repeat: int = 1) -> dict:
+    count = len(texts)
     settings = replace(settings, db=":memory:")
     _in_fresh_process(_gazetteer_open, settings)  # builds the index if it is missing or stale
     gazetteer = _in_fresh_process(_gazetteer_open, settings)
@@ -197,10 +199,11 @@ def _throughput(settings: Settings, count: int, repeat: int = 1) -> dict:
     }
 
 
-def _worker_scaling(settings: Settings, count: int, workers: tuple[int, ...], repeat: int = 1) -> dict:
+def _worker_scaling(
+    settings: Settings, count: int, base: list[tuple[str, str]], workers: tuple[int, ...], repeat: int = 1
+) -> dict:
     from sitroom.bench.scale import in_fresh_child, in_process, on_workers
 
-    base = bench_texts(min(count, 64))
     settings = replace(settings, db=":memory:")
     singles, runs = [], {n: [] for n in workers}
     for _ in range(repeat):

@@ -1,7 +1,8 @@
 """`sitroom eval`: score the pipeline against public coded data, dev and held-out rows separately.
 
-The data sets live outside the repository (`../shared/peer-data/` by default, see its README.md) and are
-read at run time only. `run_all` returns a JSON-ready dict:
+The data sets live outside the package: the peer data in a folder passed as `data_dir` (`sitroom eval`
+names its default, see --data), sitroom's hand-coded story in the examples folder passed as
+`examples_dir`. Both are read at run time only. `run_all` returns a JSON-ready dict:
 
     {"data_dir": str, "limit": int | None,
      "datasets": {<folder>: {"title": str, "seconds": float,
@@ -25,29 +26,29 @@ from sitroom.evaluation import geoparsing, plover, realnews, story, temporal, uc
 from sitroom.evaluation.metrics import KM, SPLITS
 
 Evaluation = Callable[[Any, Path, int | None], dict[str, Any]]
-# key -> (folder under the data dir, title, evaluation)
+# key -> (folder under the data dir, or under the examples dir for those in FROM_EXAMPLES; title; evaluation)
 EVALUATIONS: dict[str, tuple[str, str, Evaluation]] = {
     ucdp.FOLDER: (ucdp.FOLDER, ucdp.TITLE, ucdp.evaluate_ucdp),
     temporal.KEY: (temporal.FOLDER, temporal.TITLE, temporal.evaluate_temporal),
     plover.FOLDER: (plover.FOLDER, plover.TITLE, plover.evaluate_plover),
     geoparsing.FOLDER: (geoparsing.FOLDER, geoparsing.TITLE, geoparsing.evaluate_geoparsing),
-    # sitroom's own hand-coded story: an absolute folder, not under the peer-data folder
-    story.KEY: (str(story.FOLDER), story.TITLE, story.evaluate_story),
+    story.KEY: (story.FOLDER, story.TITLE, story.evaluate_story),
     # real news with hand-coded gold, beside the peer data (../shared/realnews-dev)
     realnews.KEY: (realnews.FOLDER, realnews.TITLE, realnews.evaluate_realnews),
 }
-
-
-def default_data_dir() -> Path:
-    """`../shared/peer-data` beside the repository root."""
-    return Path(__file__).parents[2].parent / "shared" / "peer-data"
+# sitroom's own hand-coded data, shipped in its examples rather than with the peer data
+FROM_EXAMPLES = {story.KEY}
 
 
 def run_all(
-    pipeline: Any, data_dir: Path, limit: int | None = None, only: Sequence[str] = ()
+    pipeline: Any,
+    data_dir: Path,
+    limit: int | None = None,
+    only: Sequence[str] = (),
+    examples_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Every evaluation whose folder is in `data_dir` (or just those named in `only`); `limit` caps the
-    rows per split of each data set."""
+    """Every evaluation whose folder is in `data_dir` or `examples_dir` (or just those named in `only`);
+    `limit` caps the rows per split of each data set."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise EvalError(f"evaluation data folder {data_dir} does not exist (pass --data)")
@@ -60,7 +61,11 @@ def run_all(
     for key, (folder, title, evaluate) in EVALUATIONS.items():
         if only and key not in only:
             continue
-        path = data_dir / folder
+        root = examples_dir if key in FROM_EXAMPLES else data_dir
+        if root is None:
+            datasets[key] = {"title": title, "skipped": "no examples folder given (--examples)"}
+            continue
+        path = Path(root) / folder
         if not path.is_dir():
             datasets[key] = {"title": title, "skipped": f"folder {path} is missing"}
             continue

@@ -1,7 +1,7 @@
 """Cross-report merging scored on a story: many reports over weeks about one theatre, hand-coded.
 
-The story (`examples/iraq-drawdown/`: `reports.jsonl` and `expected.json`) says which documents report
-each real-world event and what the situation is on four dates. Scores:
+The story (`iraq-drawdown/` in sitroom's examples: `reports.jsonl` and `expected.json`) says which
+documents report each real-world event and what the situation is on four dates. Scores:
 
 - pairwise merge precision and recall: over every pair of extracted reports that match a hand-coded
   event, is "merged into one event" the same as "the same real-world event"?
@@ -26,7 +26,7 @@ from sitroom.merge import merge_reports
 from sitroom.records import Document, Event
 from sitroom.situation import situation_as_of
 
-FOLDER = Path(__file__).resolve().parents[2] / "examples" / "iraq-drawdown"
+FOLDER = "iraq-drawdown"  # under the examples folder
 KEY = "story"
 TITLE = "Cross-report merging on a 14-report story (examples/iraq-drawdown, hand-coded)"
 SPLIT = "story"

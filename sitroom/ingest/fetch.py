@@ -1,12 +1,16 @@
-"""The only HTTP code in sitroom: polite, bounded fetching for `sitroom watch`.
+"""The only HTTP code in sitroom: polite, bounded fetching for `sitroom watch` and the API's URL ingest.
 
 Polite: a User-Agent that names sitroom, a delay between requests to one host, robots.txt obeyed.
-Bounded: http and https only (also after redirects), a timeout on every read and on the whole response
-(a server that trickles bytes is cut off), and a size cap checked before and while reading.
+Bounded: http and https only, a timeout on every read and on the whole response (a server that trickles
+bytes is cut off), and a size cap checked before and while reading.
+Guarded: addresses on this machine, its private network or link-local ones are refused unless allowed
+(a server fetching on a client's behalf must not reach inside), and every redirect is checked the same way.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +25,7 @@ from urllib.robotparser import RobotFileParser
 CHUNK = 1 << 16
 ROBOTS_MAX_BYTES = 500_000
 SCHEMES = ("http", "https")
+MAX_REDIRECTS = 3
 
 
 def _user_agent() -> str:
@@ -60,13 +65,43 @@ class Failed:
     retry: bool  # worth trying again at the next poll (a timeout, a server error), or not (a 404)
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects are followed to http and https addresses only (never file:, ftp: or data:)."""
+def refusal(url: str, allow_private: bool) -> Failed | None:
+    """Why the policy refuses `url` (not http(s), or a non-public address); None when it may be fetched."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES or not parts.hostname:
+        return Failed(url, "not an http(s) address; only web addresses are fetched", retry=False)
+    if allow_private:
+        return None
+    return _private_address(url, parts.hostname, parts.port)
+
+
+def _private_address(url: str, host: str, port: int | None) -> Failed | None:
+    try:
+        infos = socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as err:
+        return Failed(url, f"cannot resolve {host}: {err}", retry=True)
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return Failed(url, f"{host} is a local or private address ({address}); not fetched", retry=False)
+    return None
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is followed only where the policy allows the first address (never file:, ftp: or data:)."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme.lower() not in SCHEMES:
             reason = f"redirect to a non-HTTP address: {newurl}"
             raise urllib.error.HTTPError(newurl, code, reason, headers, fp)
+        refused = refusal(newurl, self.allow_private)
+        if refused is not None:
+            raise urllib.error.HTTPError(newurl, code, f"redirect refused: {refused.reason}", headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -76,6 +111,7 @@ class Fetcher:
     max_bytes: int = 10_000_000
     delay: float = 1.0  # seconds between two requests to the same host
     obey_robots: bool = True
+    allow_private: bool = False  # loopback, private and link-local addresses are refused unless set
     user_agent: str = USER_AGENT
     sleep: Callable[[float], None] = time.sleep
     _last: dict[str, float] = field(default_factory=dict)
@@ -83,12 +119,14 @@ class Fetcher:
 
     def __post_init__(self) -> None:
         # No proxies from the environment: a fetch goes where the address says.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _HttpOnlyRedirects())
+        self._opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), _CheckedRedirects(self.allow_private)
+        )
 
     def fetch(self, url: str) -> Fetched | Failed:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in SCHEMES or not parts.hostname:
-            return Failed(url, "not an http(s) address; only web addresses are fetched", retry=False)
+        refused = refusal(url, self.allow_private)
+        if refused is not None:
+            return refused
         if self.obey_robots and not self._allowed(url):
             return Failed(url, "robots.txt asks crawlers not to fetch this address", retry=False)
         return self._get(url, self.max_bytes)
