@@ -25,6 +25,7 @@ from sitroom.records import (
     DateMention,
     Document,
     Event,
+    EventCandidate,
     Mention,
     PlaceMention,
     SourceMention,
@@ -34,6 +35,7 @@ from sitroom.resolve.events import (
     Resolvers,
     document_context,
     is_background,
+    points_back_at_nothing,
     read_place_cues,
     resolve_candidates,
     with_document_actors,
@@ -89,17 +91,32 @@ class Pipeline:
         candidates = extract_events(doc, document, self.lexicon, self.is_armed_group)
         candidates = read_place_cues(candidates, self.resolvers)
         dateline_city = doc.user_data.get(CITY_KEY)
-        ctx = document_context(document, candidates, _place_mentions(doc), self.resolvers, dateline_city)
+        mentions = _place_mentions(doc)
+        headline = self._headline_places(document, candidates, mentions)
+        ctx = document_context(document, candidates, mentions, self.resolvers, dateline_city, headline)
         events = resolve_candidates(candidates, ctx, self.resolvers)
         events = with_document_actors(events, self.resolvers, ctx.country_code)
         events = [with_receiver(e, c, self.resolvers) for e, c in zip(events, candidates, strict=True)]
         kept = [
             (e, not c.nominal)
             for e, c in zip(events, candidates, strict=True)
-            if e is not None and not is_background(e)
+            if e is not None and not is_background(e) and not points_back_at_nothing(e, c)
         ]
         merged = merge_document_events([e for e, _ in kept], [verbal for _, verbal in kept])
         return [with_report_date(e) for e in merged]
+
+    def _headline_places(
+        self, document: Document, candidates: list[EventCandidate], mentions: list[Mention]
+    ) -> list[str]:
+        """The places of the headline, read only where the text says "the town" before it names any
+        place: the headline is then what it points back at."""
+        first_named = min((m.start for m in mentions), default=len(document.text))
+        early = any(c.anaphoric and c.mention.start < first_named for cand in candidates for c in cand.places)
+        if not document.title or not early:
+            return []
+        title = self.nlp(document.title)
+        _relabel_known_places(title, self.resolvers.geo)
+        return [e.text for e in title.ents if e.label_ in PLACE_LABELS]
 
     def process(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
         """Events of each document, parsing in batches (spaCy's nlp.pipe) for speed."""

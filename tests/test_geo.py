@@ -166,3 +166,14 @@ def test_a_town_after_its_country_s_possessive_is_that_country_s_town(
 ) -> None:
     place = resolver.resolve(mention)
     assert place is not None and place.admin1 == admin1 and place.precision == PlacePrecision.SITE
+
+
+@pytest.mark.parametrize(
+    ("mention", "demonym", "country"), [("Jowhar", "Somali", "SO"), ("Bara", "Sudanese", "SD")]
+)
+def test_a_demonym_before_a_town_names_its_country_not_a_region_of_that_name(
+    resolver: GeoResolver, mention: str, demonym: str, country: str
+) -> None:
+    # "the central Somali town of X": Somalia, not Ethiopia's Somali Region; never a namesake abroad
+    place = resolver.resolve(mention, GeoContext(container=demonym))
+    assert place is not None and place.country_code == country

@@ -619,3 +619,44 @@ def test_rushing_or_pouring_troops_somewhere_is_a_deployment(pipeline, text):
 
 def test_people_rushing_somewhere_is_no_deployment(pipeline):
     assert not _events(pipeline, "Residents rushed to the hospital in Kidal on Tuesday.")
+
+
+# --- what "the town" and "it" point back at ------------------------------------------------------------
+
+
+def test_the_town_of_a_first_line_is_the_town_of_the_headline(pipeline):
+    text = "Malian troops have been in the town, located 80 km north of Gao, since Monday, officials said."
+    document = make_document(text, DATELINE, doc_id="rules", title="Army retakes Menaka in northern Mali")
+    (event,) = _of_type(pipeline.events(document), EventType.PRESENCE)
+    assert event.place is not None and event.place.name == "Ménaka"
+    assert event.date.start == date(2026, 5, 4)  # "since Monday", not the place's description
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rebels attacked Kidal on Monday and took it on Tuesday.",
+        "Malian troops have been in Kidal, 300 km north of Gao, since Monday; the army says it captured it.",
+    ],
+)
+def test_it_as_what_was_taken_is_the_place_an_event_happened_at(pipeline, text):
+    (event,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert event.place is not None and event.place.name == "Kidal"
+
+
+def test_it_with_no_place_before_is_no_event(pipeline):
+    assert not _of_type(
+        _events(pipeline, "The junta seized it in 2021, the minister said."), EventType.CONTROL
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "army"),
+    [
+        ("Kyiv's forces withdrew from Sudzha on Tuesday.", "Armed Forces of Ukraine"),
+        ("Bamako's troops entered Kidal on Tuesday.", "Malian Armed Forces"),
+    ],
+)
+def test_a_capital_s_forces_are_its_state_s_army(pipeline, text, army):
+    (event,) = _events(pipeline, text)
+    assert army in _agents(event)

@@ -33,7 +33,8 @@ PAST = [
     ("Tuesday night", MON, "2026-02-17", "2026-02-17", P.DAY),
     ("early Friday", MON, "2026-02-20", "2026-02-20", P.DAY),
     ("last Monday", MON, "2026-02-16", "2026-02-16", P.DAY),
-    ("last Sunday", MON, "2026-02-22", "2026-02-22", P.DAY),
+    # written the day after: yesterday, or the Sunday of the week before
+    ("last Sunday", MON, "2026-02-15", "2026-02-22", P.WEEK),
     ("next Monday", MON, "2026-03-02", "2026-03-02", P.DAY),
     ("Monday's", MON, "2026-02-23", "2026-02-23", P.DAY),
     ("on Monday", THU, "2026-02-23", "2026-02-23", P.DAY),

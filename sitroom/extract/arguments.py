@@ -32,6 +32,9 @@ from sitroom.extract.triggers import (
 from sitroom.lexicon import Lexicon
 from sitroom.records import ActorMention, EventType, PlaceCue, Role
 
+# The feature hint of a place cue that is the pronoun "it": a town or a site named before.
+PRONOUN = "pronoun"
+
 # Prepositions that introduce where an event of each type happened.
 PLACE_PREPS = {
     EventType.WITHDRAW: ("from", "out"),
@@ -454,6 +457,13 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW, EventType.ASSAULT) and not trigger.nominal:
         objects += [("dobj", o) for o in children(token, "dobj", "nsubjpass")]
         objects += [("dobj", c) for o in children(token, "dobj") for c in conjuncts(o)]
+    if trigger.type in (EventType.CONTROL, EventType.WITHDRAW) and not trigger.nominal:
+        # "had captured it", "left it on Monday": the town or site named before
+        cues += [
+            PlaceCue(span_mention(o), feature_hint=PRONOUN, anaphoric=True)
+            for o in children(token, "dobj")
+            if o.lower_ == "it"
+        ]
     if trigger.type == EventType.ASSAULT and token.lemma_.lower() in lex.word_set("place_attack_verbs"):
         # "warplanes bombed Qardaha", "shells fell on Dael": what is shelled or bombed is a place, whatever
         # the model labelled the name (a person, an organisation); the gazetteer decides

@@ -490,11 +490,21 @@ def _with_ranges(spans: list[Span]) -> list[Span]:
 
 
 def _attachment(token: Token, trigger_tokens: set[int]) -> Token | None:
-    """The nearest verb or trigger above a time expression."""
+    """The nearest verb or trigger above a time expression; not a participle that only says where a place
+    lies ("have been in the town, located 10 km from X, since Wednesday": the time is the main verb's)."""
     for anc in token.ancestors:
+        if (
+            anc.lemma_.lower() in _PLACE_DESCRIBING
+            and anc.dep_ in ("advcl", "acl")
+            and anc.i not in trigger_tokens
+        ):
+            continue
         if anc.i in trigger_tokens or anc.pos_ in ("VERB", "AUX"):
             return anc
     return None
+
+
+_PLACE_DESCRIBING = frozenset({"locate", "situate", "lie", "sit"})
 
 
 def _sources_for(trigger: Trigger, attributions: list[Attribution], outlet: Source | None) -> list[Source]:

@@ -426,7 +426,13 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
 def _object_is_place(verb: Token, lex: Lexicon) -> bool:
     """ "left the base" yes, "left them operating" no; with no object at all ("withdrew from X") yes."""
     objects = list(children(verb, "dobj", "nsubjpass"))
-    return not objects or any(is_place_token(obj, lex) for obj in objects)
+    return not objects or any(is_place_token(obj, lex) or _place_pronoun(obj) for obj in objects)
+
+
+def _place_pronoun(obj: Token) -> bool:
+    """ "captured it", "left it": "it" as the object of a verb that takes a place stands for the town or
+    site named before (resolution drops the event when none was)."""
+    return obj.lower_ == "it" and obj.dep_ == "dobj"
 
 
 def _names_a_place(verb: Token, lex: Lexicon) -> bool:
@@ -434,6 +440,8 @@ def _names_a_place(verb: Token, lex: Lexicon) -> bool:
     passive subject, or "control of X"."""
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass") and any(is_place_token(t, lex) for t in child.subtree):
+            return True
+        if _place_pronoun(child):
             return True
         if (
             child.dep_ == "prep"

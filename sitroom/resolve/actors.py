@@ -323,7 +323,8 @@ class ActorResolver:
         rest = clean(" ".join(words[:cut]))
         if fold(rest) in self._patrons:
             return self._entities[self._patrons[fold(rest)]]
-        found = self._resolve(rest, hint)
+        # "Kyiv's forces", "Moscow's troops": a capital stands for its country's government
+        found = self._resolve(rest, hint) or self.capital_government(_POSSESSIVE.sub("", rest))
         if found is None or found.kind != "government":
             return found
         regular = {w.casefold() for w in words[cut:]} <= self._regular

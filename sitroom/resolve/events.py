@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sitroom.extract.arguments import PRONOUN
 from sitroom.extract.events import fatality_accounts, figure_claim
 from sitroom.extract.triggers import holder_in_passing
 from sitroom.lexicon import load_lexicon
@@ -98,13 +99,16 @@ def document_context(
     place_mentions: Sequence[Mention],
     resolvers: Resolvers,
     dateline_city: str | None = None,
+    headline_places: Sequence[str] = (),
 ) -> DocumentContext:
     """Every place cue of the document resolved together, with the document's main country and the city
-    of its dateline."""
-    other_places = list(dict.fromkeys(m.text for m in place_mentions))
+    of its dateline. `headline_places`: places the headline names, which "the town" in the first lines
+    may point back at ("Ukraine captures town of X" over "Its forces have been in the town since ...")."""
+    other_places = list(dict.fromkeys([*headline_places, *(m.text for m in place_mentions)]))
     cues = [cue for cand in candidates for cue in cand.places if not cue.anaphoric]
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
     mentions += [(m.text, GeoContext(document_places=tuple(other_places))) for m in place_mentions]
+    mentions += [(text, GeoContext(document_places=tuple(other_places))) for text in headline_places]
     resolved = resolvers.geo.resolve_document(mentions) if mentions else []
     country = _main_country(resolved)
     places = {}
@@ -113,13 +117,23 @@ def document_context(
             place = resolvers.geo.capital(country)  # "the capital", "the capital's airport"
         place = _with_alternate(cue, place, resolvers, other_places, country)
         places[_cue_key(cue)] = _at_facility(cue, place, resolvers)
+    in_text = resolved[len(cues) : len(cues) + len(place_mentions)]
     named = sorted(
         [(c.mention.start, places[_cue_key(c)]) for c in cues]
-        + [(m.start, p) for m, p in zip(place_mentions, resolved[len(cues) :], strict=True)],
+        + [(m.start, p) for m, p in zip(place_mentions, in_text, strict=True)]
+        # the headline comes before the text; of its places, the first it names is what it is about
+        + [(-1 - i, p) for i, p in enumerate(resolved[len(cues) + len(place_mentions) :])],
         key=lambda item: item[0],
     )
+    # "it" points back at a place an event happened at (the town, not a city named to say where the town
+    # lies), else at any place named before
+    told = [(c.mention.start, places[_cue_key(c)]) for c in cues]
     for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
-        places[_cue_key(cue)] = _antecedent(cue, named, resolvers)
+        found = None
+        if cue.feature_hint == PRONOUN:
+            found = _antecedent(cue, sorted(told, key=lambda item: item[0]), resolvers)
+        places[_cue_key(cue)] = found or _antecedent(cue, named, resolvers)
+        told.append((cue.mention.start, places[_cue_key(cue)]))
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     region = _main_region(country, [p for _, p in named], resolvers)
     sites = tuple(dict.fromkeys(p for _, p in named if p is not None and is_site(p)))
@@ -260,6 +274,9 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
     wants_site = cue.feature_hint not in ("town", "city", "village")
     kind = cue.facility.split()[-1] if cue.facility else None
     before = [place for start, place in named if start < cue.mention.start and place is not None]
+    if cue.feature_hint == PRONOUN:  # "captured it": the last town or site named
+        last = next((p for p in reversed(before) if is_site(p) or p.feature in ("city", "town")), None)
+        return replace(last, mention=cue.mention.text) if last is not None else None
     for place in reversed(before):
         site = is_site(place)
         specific = kind is not None and kind not in _ANY_SITE
@@ -342,6 +359,12 @@ def with_receiver(event: Event, cand: EventCandidate, resolvers: Resolvers) -> E
         return None
     host = ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)
     return replace(event, actors=(host, *event.actors))
+
+
+def points_back_at_nothing(event: Event, cand: EventCandidate) -> bool:
+    """ "seized it" where no town or site was named before: no place, so no event (what was seized is
+    not known to be a place at all)."""
+    return event.place is None and bool(cand.places) and all(c.feature_hint == PRONOUN for c in cand.places)
 
 
 def is_background(event: Event) -> bool:

@@ -379,14 +379,14 @@ class GeoResolver:
 
     def _container(self, text: str) -> Candidate | None:
         """An enclosing unit: an admin1 division or country, else an area."""
+        if text[:1].isupper():  # "the Somali town of X": the country of the demonym, not Ethiopia's region
+            people = [c for c in self.gazetteer.candidates(text) if c.matched == DEMONYM and c.exact]
+            if people:
+                return max(people, key=lambda c: c.population)
         cands = self._named(self._parse(text).core)
         units = [c for c in cands if c.exact and c.feature in ("admin1", "country", "area")]
         order = {"admin1": 2, "country": 1, "area": 0}
-        unit = max(units, key=lambda c: (order[c.feature], c.population), default=None)
-        if unit is None and text[:1].isupper():  # "the Sudanese city of X": the country of the demonym
-            people = [c for c in self.gazetteer.candidates(text) if c.matched == DEMONYM and c.exact]
-            unit = max(people, key=lambda c: c.population, default=None)
-        return unit
+        return max(units, key=lambda c: (order[c.feature], c.population), default=None)
 
     def _parse(self, mention: str) -> _Parsed:
         text, hint, near = " ".join(mention.split()), None, False

@@ -7,7 +7,9 @@ may be passed in and none raises.
 Conventions:
 - Weekdays: past copy names the most recent such day on or before the anchor (the anchor's own
   weekday is the anchor), future copy the next one on or after it. "last Monday" is strictly
-  before the anchor, "next Monday" strictly after. "late on"/"early"/"Sunday night" keep the day.
+  before the anchor (written a day or two after a Monday, it spans that Monday and the one a week
+  before: both readings are in use), "next Monday" strictly after. "late on"/"early"/"Sunday night"
+  keep the day.
   "overnight" is anchor-1..anchor (future: anchor..anchor+1); "overnight on Sunday" is Sunday
   night (Sunday..Monday), or Saturday..Sunday when that Monday is after the anchor in past copy.
 - "yesterday"/"last night" = anchor-1, "today"/"tonight"/"this morning" = anchor, "tomorrow" = +1.
@@ -324,10 +326,18 @@ def _weekday(text: str, anchor: date, future: bool) -> Range | None:
     if match is None:
         return None
     day = _weekday_date(anchor, temporal_vocabulary().weekdays[match["day"]], match["mod"], future)
+    if match["mod"] == "last" and not future and (anchor - day).days <= _LAST_IS_AMBIGUOUS_DAYS:
+        # "last Wednesday" written on a Thursday: yesterday, or the Wednesday of the week before
+        return day - timedelta(days=7), day
     if match["mod"] != "overnight":
         return day, day
     after = day + timedelta(days=1)
     return (day - timedelta(days=1), day) if after > anchor and not future else (day, after)
+
+
+# "last <weekday>" names the most recent such day, or, when that day is this close, perhaps the one
+# a week before it (writers name yesterday "on Wednesday" more often than "last Wednesday").
+_LAST_IS_AMBIGUOUS_DAYS = 2
 
 
 def _weekday_date(anchor: date, weekday: int, mod: str | None, future: bool) -> date:
