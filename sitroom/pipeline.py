@@ -93,7 +93,10 @@ class Pipeline:
         dateline_city = doc.user_data.get(CITY_KEY)
         mentions = _place_mentions(doc)
         headline = self._headline_places(document, candidates, mentions)
-        ctx = document_context(document, candidates, mentions, self.resolvers, dateline_city, headline)
+        references = frozenset(e.start_char for e in doc.ents if _reference_point(e))
+        ctx = document_context(
+            document, candidates, mentions, self.resolvers, dateline_city, headline, references
+        )
         events = resolve_candidates(candidates, ctx, self.resolvers)
         events = with_document_actors(events, self.resolvers, ctx.country_code)
         events = [with_receiver(e, c, self.resolvers) for e, c in zip(events, candidates, strict=True)]
@@ -375,22 +378,24 @@ def _nationality(ent: Span, geo: GeoResolver) -> bool:
 
 def _relabel_known_places(doc: Doc, geo: GeoResolver) -> None:
     """A person or organisation entity that is the whole name of a place sitroom would list (a country,
-    even one whose name is also a word, like "Chad"; a province, a town of 100,000 or more) becomes a
-    place: the model tags "Bukavu" and "Mali" persons. Not when the
-    text names a person with more words around it ("Jackson" after "Michael Jackson"), nor sitroom's own
+    even one whose name is also a word, like "Chad"; a province, a town of 100,000 or more, or any town
+    where the text puts it after "in", "from" or "the town of") becomes a place, and so does every other
+    mention of that name in the document: the model tags "Bukavu" and "Mali" persons. Not when the text
+    names a person with more words around it ("Jackson" after "Michael Jackson"), nor sitroom's own
     actors."""
     persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    named = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and not e.ent_id_]
+    named = [e for e in named if not any(e.text in p and e.text != p for p in persons)]
+    # one sense per document: a name read as a place once ("withdrew from X") is a place wherever it stands
+    places = {
+        e.text
+        for e in named
+        if geo.names_known_place(e.text, any_size=_after_locative(e)) or geo.names_country(e.text)
+    }
     changed = False
     ents = []
     for ent in doc.ents:
-        if (
-            ent.label_ in ("PERSON", "ORG")
-            and not ent.ent_id_
-            and (
-                geo.names_known_place(ent.text, any_size=_after_locative(ent)) or geo.names_country(ent.text)
-            )
-            and not any(ent.text in p and ent.text != p for p in persons)
-        ):
+        if ent.text in places and ent in named:
             ent = Span(doc, ent.start, ent.end, label="GPE")
             changed = True
         ents.append(ent)
@@ -405,6 +410,8 @@ def _after_locative(ent: Span) -> bool:
     root, prep = ent.root, ent.root.head
     if root.dep_ != "pobj" or ent.end - ent.start > 2:
         return False
+    if prep.lower_ == "of" and prep.head.lemma_.lower() in ("town", "city", "village"):
+        return True  # "the town of X"
     # "withdrew from Gossi", not "a statement from Smith"
     return prep.lower_ in _PLACE_PREPOSITIONS or prep.lower_ == "from" and prep.head.pos_ == "VERB"
 
@@ -420,7 +427,11 @@ def _place_mentions(doc: Doc) -> list[Mention]:
     return [
         span_mention(e)
         for e in doc.ents
-        if e.label_ in PLACE_LABELS and not _speaks(e) and not _first_name(e)
+        if e.label_ in PLACE_LABELS
+        and not _speaks(e)
+        and not _first_name(e)
+        and not _reference_point(e)
+        and not _hyphen_modifier(e)
     ]
 
 
@@ -439,4 +450,51 @@ def _first_name(ent: Span) -> bool:
 
 
 def _speaks(ent: Span) -> bool:
-    return ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in _SAYING
+    """ "Kyiv said", "Kyiv's announcement": a place that speaks, or whose word is told, stands for its
+    government."""
+    head = ent.root.head.lemma_.lower()
+    return (ent.root.dep_ == "nsubj" and head in _SAYING) or (ent.root.dep_ == "poss" and head in _SAYINGS)
+
+
+_SAYINGS = frozenset(
+    {"announcement", "statement", "claim", "decision", "order", "declaration", "denial", "confirmation"}
+)
+
+
+def _hyphen_modifier(ent: Span) -> bool:
+    """ "Moscow-backed separatists", "Russian-occupied Donetsk": a name joined by a hyphen to a participle
+    says who backs or holds something; it names no place an event happened at."""
+    doc = ent.doc
+    return ent.end + 1 < len(doc) and doc[ent.end].text == "-" and not ent[-1].whitespace_
+
+
+def _reference_point(ent: Span) -> bool:
+    """ "15 km north of Donetsk": a place named only to say where another lies is not what "the town"
+    later points back at."""
+    prep = ent.root.head
+    if ent.root.dep_ != "pobj" or prep.lower_ != "of":
+        return False
+    direction = prep.head
+    if direction.lower_ == "city" and direction.dep_ == "pobj":  # "... north of the city of Kursk"
+        direction = direction.head.head
+    return direction.lemma_.lower() in _COMPASS and any(
+        c.like_num or c.ent_type_ == "QUANTITY" for c in direction.subtree
+    )
+
+
+_COMPASS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+    }
+)

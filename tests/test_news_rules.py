@@ -660,3 +660,43 @@ def test_it_with_no_place_before_is_no_event(pipeline):
 def test_a_capital_s_forces_are_its_state_s_army(pipeline, text, army):
     (event,) = _events(pipeline, text)
     assert army in _agents(event)
+
+
+# --- which names are places of the story -------------------------------------------------------------
+
+
+def test_a_name_read_as_a_place_once_is_a_place_throughout_the_report(pipeline):
+    # the model tags the town a person where nothing around it says it is a place
+    text = (
+        "Ukrainian troops withdrew from Avdiivka on Saturday. Avdiivka had been defended for four months."
+        " On Sunday the army said its last units had left the town."
+    )
+    events = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert events and all(e.place is not None and e.place.name == "Avdiyivka" for e in events)
+
+
+def test_a_place_named_only_to_say_where_another_lies_is_not_the_town_pointed_back_at(pipeline):
+    text = (
+        "Fighting raged in Avdiivka on Friday. Avdiivka lies 15 kilometers north of Russian-occupied Donetsk."
+        " On Saturday the commander said his forces had withdrawn from the town."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
+
+
+def test_a_capital_whose_announcement_is_told_is_no_place_of_the_event(pipeline):
+    text = (
+        "Fighting raged in Avdiivka on Friday. Russia now holds it, after Kyiv's announcement of its troops"
+        " withdrawing from the industrial city."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
+
+
+def test_a_name_joined_to_a_participle_is_no_place_pointed_back_at(pipeline):
+    text = (
+        "Fighting raged in Avdiivka on Friday, where Moscow-backed separatists had fought in 2014."
+        " On Saturday the commander said his forces had withdrawn from the town."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"

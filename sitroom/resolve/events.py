@@ -100,10 +100,13 @@ def document_context(
     resolvers: Resolvers,
     dateline_city: str | None = None,
     headline_places: Sequence[str] = (),
+    reference_points: frozenset[int] = frozenset(),
 ) -> DocumentContext:
     """Every place cue of the document resolved together, with the document's main country and the city
     of its dateline. `headline_places`: places the headline names, which "the town" in the first lines
-    may point back at ("Ukraine captures town of X" over "Its forces have been in the town since ...")."""
+    may point back at ("Ukraine captures town of X" over "Its forces have been in the town since ...").
+    `reference_points`: where places are named only to say where another lies ("15 km north of X"),
+    which no later "the town" points back at."""
     other_places = list(dict.fromkeys([*headline_places, *(m.text for m in place_mentions)]))
     cues = [cue for cand in candidates for cue in cand.places if not cue.anaphoric]
     mentions = [(cue.mention.text, _geo_context(cue, other_places)) for cue in cues]
@@ -119,7 +122,7 @@ def document_context(
         places[_cue_key(cue)] = _at_facility(cue, place, resolvers)
     in_text = resolved[len(cues) : len(cues) + len(place_mentions)]
     named = sorted(
-        [(c.mention.start, places[_cue_key(c)]) for c in cues]
+        [(c.mention.start, places[_cue_key(c)]) for c in cues if c.mention.start not in reference_points]
         + [(m.start, p) for m, p in zip(place_mentions, in_text, strict=True)]
         # the headline comes before the text; of its places, the first it names is what it is about
         + [(-1 - i, p) for i, p in enumerate(resolved[len(cues) + len(place_mentions) :])],
@@ -127,11 +130,13 @@ def document_context(
     )
     # "it" points back at a place an event happened at (the town, not a city named to say where the town
     # lies), else at any place named before
-    told = [(c.mention.start, places[_cue_key(c)]) for c in cues]
+    told = [(c.mention.start, places[_cue_key(c)]) for c in cues if c.mention.start not in reference_points]
     for cue in (c for cand in candidates for c in cand.places if c.anaphoric):
         found = None
-        if cue.feature_hint == PRONOUN:
-            found = _antecedent(cue, sorted(told, key=lambda item: item[0]), resolvers)
+        if cue.feature_hint == PRONOUN:  # a place its own sentence names before it, else an event's place
+            sentence = [(start, p) for start, p in named if start >= _sentence_start(cue, candidates)]
+            found = _antecedent(cue, sentence, resolvers)
+            found = found or _antecedent(cue, sorted(told, key=lambda item: item[0]), resolvers)
         places[_cue_key(cue)] = found or _antecedent(cue, named, resolvers)
         told.append((cue.mention.start, places[_cue_key(cue)]))
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
@@ -266,6 +271,10 @@ def _nationality_cues_anaphoric(cand: EventCandidate, resolvers: Resolvers) -> E
 
 def _cue_key(cue: PlaceCue) -> tuple[int, int, str | None]:
     return (cue.mention.start, cue.mention.end, cue.feature_hint)
+
+
+def _sentence_start(cue: PlaceCue, candidates: Sequence[EventCandidate]) -> int:
+    return next(c.sentence.start for c in candidates if cue in c.places)
 
 
 def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers: Resolvers) -> Place | None:
@@ -537,8 +546,11 @@ def _actors(
     cand: EventCandidate, country: str | None, resolvers: Resolvers, cand_date: date
 ) -> tuple[ActorRef, ...]:
     refs: dict[tuple[str, Role], ActorRef] = {}
+    places = {c.mention.text for c in cand.places}
     for item in cand.actors:
         text = item.mention.text
+        if item.role == Role.TARGET and text in places:
+            continue  # "shelled Kidal": the town is where, not whom
         entity = _actor_entity(text, country, resolvers, on=cand_date)
         if entity is not None and entity.kind == "government" and cand.type in _FORCE_TYPES:
             entity = resolvers.actors.forces_of(entity) or entity  # "the United States withdrew its troops"

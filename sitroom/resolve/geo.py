@@ -39,6 +39,9 @@ ADMIN_HINTS = load_lexicon().word_set("admin_hints")
 TOWN_HINTS = load_lexicon().word_set("town_hints")
 DEMONYM = "demonym"  # the feature hint, and the Place feature, of a nationality word read as its country
 SMALL_PLACE = 100_000  # below this a populated place is "small" for abstention purposes
+# A town named by one of its other spellings after "in", "from", ... is a place when it is at least this big
+# (smaller places have many alternate names that are also people's names).
+TOWN_BY_ALIAS = 10_000
 
 _LEADING = re.compile(
     r"^(?:the\s+)?(?:(?P<town>city|town|village|municipality)\s+of\s+"
@@ -681,6 +684,8 @@ def _anchored(c: Candidate, scope: _Scope) -> bool:
 
 def _well_known(c: Candidate, any_size: bool = False) -> bool:
     if c.feature == "city":
+        if any_size and c.matched == "alias":  # "withdrew from Avdiivka": a town's common spelling
+            return c.population >= TOWN_BY_ALIAS
         return c.matched == "name" and (any_size or c.population >= SMALL_PLACE)
     return c.matched in ("name", "alias")
 
