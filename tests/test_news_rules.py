@@ -700,3 +700,16 @@ def test_a_name_joined_to_a_participle_is_no_place_pointed_back_at(pipeline):
     )
     (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("Fighting raged near the town of Sudzha, which is under Kyiv's control.", "Armed Forces of Ukraine"),
+        ("Clashes were reported around Kidal, which remains under rebel control.", "rebel"),
+        ("Gao is under army control, officials said on Tuesday.", "Malian Armed Forces"),
+    ],
+)
+def test_a_place_under_someone_s_control_in_a_relative_clause_or_by_a_common_noun(pipeline, text, holder):
+    (held,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert held.status == Status.ONGOING and holder in _agents(held)

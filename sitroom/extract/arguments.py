@@ -129,6 +129,12 @@ def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
     for child in control.children:
         if child.dep_ in ("poss", "amod", "compound") and (child.ent_type_ or child.pos_ == "PROPN"):
             found.append(ActorMention(span_mention(_name_span(child)), Role.AGENT))
+        elif child.dep_ in ("amod", "compound") and (
+            is_force_token(child, lex) or child.lemma_ in _OWNER_NOUNS
+        ):
+            found.append(
+                ActorMention(span_mention(child), Role.AGENT)
+            )  # "under rebel control", "army control"
     for _, obj in prep_objects(control, "of", "by"):
         found += _actor_mentions(obj, Role.AGENT, lex)
     return _dedupe(found)
@@ -140,6 +146,8 @@ def _held_places(control: Token) -> list[tuple[str, Token]]:
     above = control.head.head  # control <- under <- verb or noun
     if above.pos_ in ("VERB", "AUX", "ADJ"):
         subject = subject_of(above)
+        if subject is not None and subject.tag_ == "WDT" and above.dep_ == "relcl":
+            subject = above.head  # "the town of X, which is under Y's control": the town
         return [("dobj", subject)] if subject is not None else []
     return [("dobj", above)] if above.pos_ in ("NOUN", "PROPN") else []
 
