@@ -713,3 +713,23 @@ def test_a_name_joined_to_a_participle_is_no_place_pointed_back_at(pipeline):
 def test_a_place_under_someone_s_control_in_a_relative_clause_or_by_a_common_noun(pipeline, text, holder):
     (held,) = _of_type(_events(pipeline, text), EventType.CONTROL)
     assert held.status == Status.ONGOING and holder in _agents(held)
+
+
+@pytest.mark.parametrize(
+    ("text", "holder", "admin1"),
+    [
+        ("A Russian flag was unfurled in the central square of Sudzha on Tuesday.", "Russian", "Kursk"),
+        ("Russian soldiers raised their flag over the town hall in Avdiivka.", "Russian", "Donetsk"),
+        ("Soldiers hoisted the national flag over the palace in Khartoum.", "Sudanese", "Khartoum"),
+    ],
+)
+def test_a_flag_raised_over_a_place_is_its_capture(pipeline, text, holder, admin1):
+    (taken,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert any(holder in a for a in _agents(taken)) and taken.place.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    "text", ["Protesters raised the flag in Dakar on Tuesday.", "The tanker flies the Liberian flag."]
+)
+def test_a_flag_raised_by_no_armed_force_is_no_capture(pipeline, text):
+    assert not _of_type(_events(pipeline, text), EventType.CONTROL)

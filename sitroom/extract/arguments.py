@@ -19,6 +19,7 @@ from sitroom.extract.parse import (
     subject_of,
 )
 from sitroom.extract.triggers import (
+    FLAG_PLACE_PREPOSITIONS,
     Trigger,
     adjacent_place,
     handover_objects,
@@ -66,6 +67,8 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         return _expel_actors(trigger.token, lex)
     if trigger.kind == "located":
         return _actor_mentions(trigger.token, Role.AGENT, lex)  # the force is the phrase itself
+    if trigger.kind == "flag":
+        return _flag_owners(trigger.token, lex)
     if trigger.kind == "held" and held_by_modifier(trigger.token):
         return _actor_mentions(trigger.token.nbor(-2), Role.AGENT, lex)
     if trigger.kind == "held":
@@ -121,6 +124,19 @@ def _names_the_attack(subject: Token, trigger: Trigger, lex: Lexicon) -> bool:
     return trigger.type in (EventType.ASSAULT, EventType.FIGHT) and lex.noun_types.get(
         subject.lemma_.lower()
     ) in (EventType.ASSAULT, EventType.FIGHT)
+
+
+def _flag_owners(verb: Token, lex: Lexicon) -> list[ActorMention]:
+    """Whose flag it is: "a Russian flag", "the RSF's flag", else who raised it."""
+    found = []
+    for flag in children(verb, "dobj", "nsubjpass"):
+        for child in flag.children:
+            if child.dep_ in ("amod", "compound", "poss") and child.ent_type_ in ("NORP", "ORG", "GPE"):
+                found.append(ActorMention(span_mention(_name_span(child)), Role.AGENT))
+    subject = subject_of(verb)
+    if not found and subject is not None and subject.dep_ == "nsubj" and is_force_token(subject, lex):
+        found += _actor_mentions(_speaker_for_pronoun(subject, lex), Role.AGENT, lex)
+    return _dedupe(found)
 
 
 def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
@@ -441,6 +457,12 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             for prep, obj in objects
             for cue in _listed_places(obj, lex) or [place_cue(obj, prep, lex, containers, named=True)]
             if cue is not None
+        ]
+    if trigger.kind == "flag":
+        return [
+            cue
+            for prep, obj in prep_objects(token, *FLAG_PLACE_PREPOSITIONS)
+            if (cue := place_cue(obj, prep, lex, containers))
         ]
     if trigger.kind in ("handover", "expel"):
         objects = _handover_places(trigger, lex) if trigger.kind == "handover" else _expel_places(token)
@@ -846,6 +868,12 @@ def _feature_hint(head_noun: str, prep: str, lex: Lexicon) -> str | None:
     return None
 
 
+# Parts of a town that stand for the town when the text names it as their owner ("X's main square").
+_PARTS_OF_A_TOWN = frozenset(
+    {"square", "outskirts", "outskirt", "centre", "center", "street", "district", "quarter"}
+)
+
+
 def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     """The token carrying the proper name: the object itself, a compound, or "the city of X"."""
     if obj.ent_type_ in PLACE_LABELS or obj.lemma_.lower() in lex.word_set("compass"):
@@ -861,6 +889,10 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
                 return (
                     child  # "Goma's airport", "the capital's airport" (not "Afghanistan's Paktika province")
                 )
+    if obj.lemma_.lower() in _PARTS_OF_A_TOWN:
+        for child in children(obj, "poss"):
+            if child.ent_type_ in PLACE_LABELS:
+                return child  # "Sudzha's central square", "the town's outskirts" named
     for prep, pobj in prep_objects(obj, "of", "in", "at", "near"):
         if prep == "of" and (
             pobj.ent_type_ in PLACE_LABELS

@@ -214,8 +214,8 @@ def _sentence_events(
     for trigger, candidate in made:
         if not candidate.places:
             candidate = replace(candidate, places=_places_of_main_event(trigger, made))
-        if candidate.type in _NEEDS_PLACE and not candidate.places:
-            continue  # a force at or a hold on a place; without the place ("seized power") it is not one
+        if (candidate.type in _NEEDS_PLACE or trigger.kind == "flag") and not candidate.places:
+            continue  # a force at or a flag over a place; without the place ("seized power") it is not one
         for one in [candidate, *_second_fact(trigger, candidate, lex)]:
             found += _one_per_place(one)
     return _keep_first_for_deaths(found)

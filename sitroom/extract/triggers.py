@@ -23,7 +23,8 @@ class Trigger:
     particle: Token | None = None  # "out" of "pull out"
     # "handover": the subject gives the place to the "to" object (its withdrawal; the receiver's control);
     # "expel": the subject drives the object out of the place (its control; the object's withdrawal).
-    # "weapon": a weapon falls or is dropped somewhere; "toll": the subject counts the dead ("136 died").
+    # "weapon": a weapon falls or is dropped somewhere; "toll": the subject counts the dead ("136 died");
+    # "flag": a flag raised over a place, the sign of its capture by the flag's owner.
     kind: str = ""
 
 
@@ -281,9 +282,36 @@ def _changes_hands(place: Token, lex: Lexicon) -> bool:
     )
 
 
+# Raising a flag over a place is the sign armies give of having taken it.
+_FLAG_VERBS = frozenset({"raise", "hoist", "unfurl", "plant"})
+FLAG_PLACE_PREPOSITIONS = ("over", "in", "at", "on", "above", "atop")
+
+
+def _flag_raised(token: Token, lemma: str, lex: Lexicon) -> Trigger | None:
+    """ "Russian soldiers raised their flag over the town hall", "a Russian flag was unfurled in the
+    square of X": control of the place, by the flag's owner (a nation or a group) or the force that
+    raised it; not protesters raising a flag."""
+    if lemma not in _FLAG_VERBS:
+        return None
+    flags = [c for c in children(token, "dobj", "nsubjpass") if c.lemma_.lower() == "flag"]
+    if not flags or not list(prep_objects(token, *FLAG_PLACE_PREPOSITIONS)):
+        return None
+    owned = any(
+        c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in _OWNER_LABELS
+        for f in flags
+        for c in f.children
+    )
+    subject = subject_of(token)
+    armed = subject is not None and subject.dep_ == "nsubj" and is_force_token(subject, lex)
+    return Trigger(token, EventType.CONTROL, nominal=False, kind="flag") if owned or armed else None
+
+
+_OWNER_LABELS = frozenset({"NORP", "ORG", "GPE"})
+
+
 def _match_verb(token: Token, lex: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
-    special = _handover_or_expel(token, lemma, lex)
+    special = _handover_or_expel(token, lemma, lex) or _flag_raised(token, lemma, lex)
     if special is not None:
         return special
     if lemma == "be":
