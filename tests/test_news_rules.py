@@ -720,7 +720,7 @@ def test_a_place_under_someone_s_control_in_a_relative_clause_or_by_a_common_nou
     [
         ("A Russian flag was unfurled in the central square of Sudzha on Tuesday.", "Russian", "Kursk"),
         ("Russian soldiers raised their flag over the town hall in Avdiivka.", "Russian", "Donetsk"),
-        ("Soldiers hoisted the national flag over the palace in Khartoum.", "Sudanese", "Khartoum"),
+        ("Soldiers hoisted the flag over the presidential palace in Khartoum.", "Sudanese", "Khartoum"),
     ],
 )
 def test_a_flag_raised_over_a_place_is_its_capture(pipeline, text, holder, admin1):
