@@ -18,6 +18,7 @@ from sitroom.api.schemas import component_schemas
 from sitroom.api.security import BodyLimit, SecurityHeaders
 from sitroom.api.state import ApiConfig, Pipelines
 from sitroom.store import open_store
+from sitroom.store.pool import ReaderPool
 
 _DESCRIPTION = """News reports about armed conflict and force posture, as sourced, mapped, time-resolved
 events and the situation they add up to. Reads are open; writes need a bearer token from
@@ -36,6 +37,8 @@ def create_app(config: ApiConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.pipelines = Pipelines(config.settings)
+    app.state.readers = ReaderPool(config.settings.db, config.readers, config.reader_wait_s)
+    app.router.on_shutdown.append(app.state.readers.close)
     install_error_handlers(app)
     for router in (read.router, exports.router, write.router):
         app.include_router(router)

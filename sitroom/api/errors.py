@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from sitroom.errors import InputError, SitroomError
+from sitroom.errors import InputError, SitroomError, StoreBusy
 
 log = logging.getLogger(__name__)
+# Seconds a client is asked to wait after a 503: a write's lock is held for well under that.
+RETRY_AFTER_S = 1
 
 
 class ApiError(Exception):
@@ -83,6 +85,10 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
 def _sitroom_error(request: Request, exc: SitroomError) -> JSONResponse:
     if isinstance(exc, InputError):
         return error_response(422, str(exc))
+    if isinstance(exc, StoreBusy):
+        log.warning("request %s %s: store busy, answered 503: %s", request.method, request.url.path, exc)
+        message = "the database is busy; try again in a moment"
+        return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
     log.error("request %s %s failed: %s", request.method, request.url.path, exc)
     return error_response(500, str(exc))
 

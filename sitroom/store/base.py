@@ -66,6 +66,11 @@ class SqlStore(Remerging):
     def close(self) -> None:
         self._db.close()
 
+    def schema_version(self) -> int:
+        """The newest migration applied to this database (0 when none)."""
+        row = self._db.one("SELECT MAX(version) FROM schema_migrations")
+        return int(row[0] or 0)
+
     def has_document(self, content_hash: str) -> bool:
         return self._db.one("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)) is not None
 

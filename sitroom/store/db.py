@@ -8,13 +8,13 @@ pick its dialect and name its driver's exception classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sitroom.errors import StoreError
+from sitroom.errors import StoreBusy, StoreError
 
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 CHUNK = 500
@@ -61,24 +61,35 @@ class Connection(Protocol):
 class Db:
     """A connection in autocommit mode, its dialect, and explicit transactions."""
 
-    def __init__(self, conn: Connection, dialect: Dialect, errors: tuple[type[Exception], ...]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        dialect: Dialect,
+        errors: tuple[type[Exception], ...],
+        busy: Callable[[Exception], bool] = lambda exc: False,
+    ) -> None:
         self.conn = conn
         self.dialect = dialect
         self.errors = errors  # the driver's exceptions, turned into StoreError
+        self.busy = busy  # which of them mean "not now" (a lock held too long, a lost server): StoreBusy
         self._in_transaction = False
 
     def run(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         try:
             return self.conn.execute(self.dialect.sql(sql), tuple(params))
         except self.errors as exc:
-            raise StoreError(f"database error: {exc}") from exc
+            raise self._failure(exc) from exc
 
     def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         """One statement for each row of parameters."""
         try:
             self.conn.cursor().executemany(self.dialect.sql(sql), rows)
         except self.errors as exc:
-            raise StoreError(f"database error: {exc}") from exc
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: Exception) -> StoreError:
+        kind = StoreBusy if self.busy(exc) else StoreError
+        return kind(f"database error: {exc}")
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Any:
         return self.run(sql, params).fetchone()
