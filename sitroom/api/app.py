@@ -12,8 +12,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from sitroom.api import exports, read, write
+from sitroom.api import exports, health, read, write
 from sitroom.api.errors import install_error_handlers
+from sitroom.api.observe import RequestLog
 from sitroom.api.schemas import component_schemas
 from sitroom.api.security import BodyLimit, SecurityHeaders
 from sitroom.api.state import ApiConfig, Pipelines
@@ -40,11 +41,12 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.readers = ReaderPool(config.settings.db, config.readers, config.reader_wait_s)
     app.router.on_shutdown.append(app.state.readers.close)
     install_error_handlers(app)
-    for router in (read.router, exports.router, write.router):
+    for router in (health.router, read.router, exports.router, write.router):
         app.include_router(router)
     _serve_page(app, config)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    # Added innermost first: the body limit, then CORS (only when configured), then the headers on all.
+    # Added innermost first: the body limit, then CORS (only when configured), the request log (it sees
+    # every response and any exception that escapes, and answers that with a 500), the headers on all.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
     if config.cors_origins:
         app.add_middleware(
@@ -53,6 +55,7 @@ def create_app(config: ApiConfig) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app
 
