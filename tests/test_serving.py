@@ -123,3 +123,36 @@ def test_readers_cannot_write(db_url):
     with open_reader(db_url) as store:
         with pytest.raises(Exception, match="readonly|read-only"):
             store.add_token("someone", "hash")
+
+
+def test_an_unchanged_store_answers_a_poll_with_304(make_app, db_url):
+    client = TestClient(make_app())
+    first = client.get("/api/events", params={"limit": 5})
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    again = client.get("/api/events", params={"limit": 5}, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+    other = client.get("/api/events", params={"limit": 6}, headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+    with open_store(db_url) as store:
+        write_synthetic(store, synthetic_batches(20, seed=9))
+    changed = client.get("/api/events", params={"limit": 5}, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.json()["total"] > first.json()["total"]
+
+
+def test_a_kept_answer_is_the_answer(make_app):
+    client = TestClient(make_app())
+    for path in READS:
+        computed, kept = client.get(path), client.get(path)
+        assert kept.status_code == 200 and kept.content == computed.content
+        assert kept.headers["ETag"] == computed.headers["ETag"]
+        assert kept.headers["X-Content-Type-Options"] == "nosniff"
+        assert kept.headers["X-Request-ID"] != computed.headers["X-Request-ID"]
+
+
+def test_errors_are_neither_kept_nor_tagged(make_app):
+    client = TestClient(make_app())
+    for _ in range(2):
+        missing = client.get("/api/events/no-such-event")
+        assert missing.status_code == 404 and "ETag" not in missing.headers

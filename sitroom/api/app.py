@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from sitroom.api import exports, health, read, write
+from sitroom.api.caching import CachedReads
 from sitroom.api.errors import install_error_handlers
 from sitroom.api.observe import RequestLog
 from sitroom.api.schemas import component_schemas
@@ -45,9 +46,11 @@ def create_app(config: ApiConfig) -> FastAPI:
         app.include_router(router)
     _serve_page(app, config)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    # Added innermost first: the body limit, then CORS (only when configured), the request log (it sees
-    # every response and any exception that escapes, and answers that with a 500), the headers on all.
+    # Added innermost first: the body limit, the kept answers of reads (inside CORS, whose headers depend
+    # on the asker), CORS (only when configured), the request log (it sees every response and any
+    # exception that escapes, and answers that with a 500), the headers on all.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(CachedReads)
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -51,6 +51,7 @@ class SqlStore(Remerging):
         from sitroom.merge import ReportMerger
 
         self._db = db
+        db.counts_writes = True  # migrated (or a reader of a migrated store): `store_writes` exists
         self.merger = merger if merger is not None else ReportMerger()
         self._decoded_reports = DecodedRecords(DECODED_REPORTS)
         self._decoded_events = DecodedRecords(DECODED_EVENTS)
@@ -70,6 +71,10 @@ class SqlStore(Remerging):
         """The newest migration applied to this database (0 when none)."""
         row = self._db.one("SELECT MAX(version) FROM schema_migrations")
         return int(row[0] or 0)
+
+    def write_count(self) -> int:
+        """How many write transactions the store has committed: unchanged, so is every answer."""
+        return self._db.write_count()
 
     def has_document(self, content_hash: str) -> bool:
         return self._db.one("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)) is not None

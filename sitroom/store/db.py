@@ -72,6 +72,9 @@ class Db:
         self.dialect = dialect
         self.errors = errors  # the driver's exceptions, turned into StoreError
         self.busy = busy  # which of them mean "not now" (a lock held too long, a lost server): StoreBusy
+        # Set once the schema has `store_writes`: each write transaction then counts itself, so readers
+        # can tell in one query whether anything changed.
+        self.counts_writes = False
         self._in_transaction = False
 
     def run(self, sql: str, params: Sequence[object] = ()) -> Cursor:
@@ -106,6 +109,8 @@ class Db:
         self._in_transaction = True
         try:
             yield
+            if self.counts_writes:
+                self.run("UPDATE store_writes SET count = count + 1 WHERE id = 1")
             self.run("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -115,6 +120,11 @@ class Db:
             raise StoreError(f"write failed and was rolled back: {exc!r}") from exc
         finally:
             self._in_transaction = False
+
+    def write_count(self) -> int:
+        """How many write transactions the store has committed (0 before the counting migration)."""
+        row = self.one("SELECT count FROM store_writes WHERE id = 1")
+        return int(row[0]) if row is not None else 0
 
     def _rollback(self) -> None:
         try:

@@ -201,6 +201,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     # A report's link card (`Merger.card`) lets a write rule out most of a block without decoding it.
     # Reports stored before have none and are decoded as before, until `remerge_all` writes them again.
     Migration(9, "link cards of reports", ("ALTER TABLE reports ADD COLUMN card {text}",)),
+    # How many write transactions the store has committed: what a reader's cached answer and ETag are
+    # valid for (see `Db.transaction`).
+    Migration(
+        10,
+        "count of writes",
+        (
+            "CREATE TABLE store_writes (id {int} PRIMARY KEY, count {int} NOT NULL)",
+            "INSERT INTO store_writes (id, count) VALUES (1, 0)",
+        ),
+    ),
 )
 
 
