@@ -396,7 +396,11 @@ class SqlStore(Remerging):
         actor_is_id = self._is_actor_id(query.actor)
         parts = ("recent", "long") if query.since is not None else ("recent",)
         lower = self._db.dialect.lower
-        found = [event_filters(lower, query, actor_is_id=actor_is_id, part=part) for part in parts]
+        text_index = self._db.dialect.name == "sqlite"
+        found = [
+            event_filters(lower, query, actor_is_id=actor_is_id, part=part, text_index=text_index)
+            for part in parts
+        ]
         branches = [Branch(where, params) for where, params in found]
         if actor_is_id and query.since is not None:
             first = days_before(query.since, LONG_SPAN_DAYS).isoformat()

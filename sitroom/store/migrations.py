@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitroom.errors import StoreError
-from sitroom.store import situation_table
+from sitroom.store import search, situation_table
 from sitroom.store.db import Db, utc_now
 from sitroom.store.rows import flag_long_spans
 
@@ -211,6 +211,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT INTO store_writes (id, count) VALUES (1, 0)",
         ),
     ),
+    # Text search through an index (see sitroom.store.search), filled from the events stored before.
+    Migration(11, "index evidence text", (), then=search.create_index),
 )
 
 
