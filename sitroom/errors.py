@@ -24,6 +24,12 @@ class StoreError(SitroomError):
     code = "S200"
 
 
+class StoreBusy(StoreError):
+    """The database cannot answer now (locked by a writer past the wait, or unreachable): try again."""
+
+    code = "S201"
+
+
 class DataError(SitroomError):
     """sitroom's own data files (gazetteer, actors, lexicons) are missing or malformed."""
 

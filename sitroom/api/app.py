@@ -12,12 +12,15 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from sitroom.api import exports, read, write
+from sitroom.api import exports, health, read, write
+from sitroom.api.caching import CachedReads
 from sitroom.api.errors import install_error_handlers
+from sitroom.api.observe import RequestLog
 from sitroom.api.schemas import component_schemas
 from sitroom.api.security import BodyLimit, SecurityHeaders
 from sitroom.api.state import ApiConfig, Pipelines
 from sitroom.store import open_store
+from sitroom.store.pool import ReaderPool
 
 _DESCRIPTION = """News reports about armed conflict and force posture, as sourced, mapped, time-resolved
 events and the situation they add up to. Reads are open; writes need a bearer token from
@@ -36,13 +39,18 @@ def create_app(config: ApiConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.pipelines = Pipelines(config.settings)
+    app.state.readers = ReaderPool(config.settings.db, config.readers, config.reader_wait_s)
+    app.router.on_shutdown.append(app.state.readers.close)
     install_error_handlers(app)
-    for router in (read.router, exports.router, write.router):
+    for router in (health.router, read.router, exports.router, write.router):
         app.include_router(router)
     _serve_page(app, config)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    # Added innermost first: the body limit, then CORS (only when configured), then the headers on all.
+    # Added innermost first: the body limit, the kept answers of reads (inside CORS, whose headers depend
+    # on the asker), CORS (only when configured), the request log (it sees every response and any
+    # exception that escapes, and answers that with a 500), the headers on all.
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(CachedReads)
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -50,6 +58,7 @@ def create_app(config: ApiConfig) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from sitroom.errors import InputError, SitroomError
+from sitroom.errors import InputError, SitroomError, StoreBusy
 
 log = logging.getLogger(__name__)
+# Seconds a client is asked to wait after a 503: a write's lock is held for well under that.
+RETRY_AFTER_S = 1
 
 
 class ApiError(Exception):
@@ -83,13 +85,24 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
 def _sitroom_error(request: Request, exc: SitroomError) -> JSONResponse:
     if isinstance(exc, InputError):
         return error_response(422, str(exc))
-    log.error("request %s %s failed: %s", request.method, request.url.path, exc)
+    where = (request.method, request.url.path, _request_id(request))
+    if isinstance(exc, StoreBusy):
+        log.warning("request %s %s (request id %s): store busy, answered 503: %s", *where, exc)
+        message = "the database is busy; try again in a moment"
+        return error_response(503, message, headers={"Retry-After": str(RETRY_AFTER_S)})
+    log.error("request %s %s failed (request id %s)", *where, exc_info=exc, extra={"request_id": where[2]})
     return error_response(500, str(exc))
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("request %s %s failed", request.method, request.url.path)
+    where = (request.method, request.url.path, _request_id(request))
+    log.error("request %s %s failed (request id %s)", *where, exc_info=exc, extra={"request_id": where[2]})
     return error_response(500, "internal error: the server could not answer this request")
+
+
+def _request_id(request: Request) -> str:
+    """The id the request log gave this request ("-" in an app without it)."""
+    return getattr(request.state, "request_id", "-")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from sitroom.api.errors import ApiError
 from sitroom.api.schemas import ERRORS, WRITE_ERRORS, IngestDocument, IngestUrls, ReviewRequest, json_response
-from sitroom.api.state import Writer, config, store_for
+from sitroom.api.state import Writer, config, writable_store_for
 from sitroom.codec import to_dict
 from sitroom.ingest import document_from_bytes, make_document
 from sitroom.ingest.fetch import Failed, Fetcher
@@ -82,7 +82,7 @@ def review_event(
     The review is recorded with the token's name and the time, and names the event's reports, so it
     holds when the events are merged again.
     """
-    with store_for(request) as store:
+    with writable_store_for(request) as store:
         if store.event(event_id) is None:
             raise ApiError(404, f"no event with id {event_id!r}")
         try:
@@ -94,7 +94,7 @@ def review_event(
 
 
 def _ingest(request: Request, items: list[Document | Skipped]) -> JSONResponse:
-    with store_for(request) as store, request.app.state.pipelines.using() as pipeline:
+    with writable_store_for(request) as store, request.app.state.pipelines.using() as pipeline:
         report = ingest(items, store, pipeline)
         held = store.events_holding(report.report_ids) if report.report_ids else []
     result = {

@@ -13,7 +13,7 @@ from sitroom.store.query import EventQuery
 from sitroom.store.remerge import Merger
 from sitroom.store.sqlite import SqliteStore
 
-__all__ = ["EventQuery", "Merger", "Store", "SqliteStore", "open_store", "sqlite_path"]
+__all__ = ["EventQuery", "Merger", "Store", "SqliteStore", "open_reader", "open_store", "sqlite_path"]
 
 
 # The one store, on either backend: SqliteStore and PostgresStore only open its connection.
@@ -29,10 +29,20 @@ def open_store(url: str, merger: Merger | None = None) -> Store:
     `url`: a file path, `sqlite:///relative/path`, `sqlite:////absolute/path`, `:memory:`, or
     `postgresql://user@host/dbname` (any libpq URL, e.g. `postgresql:///dbname?host=/run/postgresql`).
     """
+    return _open(url, merger, read_only=False)
+
+
+def open_reader(url: str) -> Store:
+    """The existing store at `url`, for reading only: no migrations run, and a SQLite connection may
+    move between threads (one at a time), so a server can keep a few and lend them to requests."""
+    return _open(url, None, read_only=True)
+
+
+def _open(url: str, merger: Merger | None, read_only: bool) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from sitroom.store.postgres import PostgresStore
 
-        return PostgresStore(url, merger)
+        return PostgresStore(url, merger, read_only=read_only)
     path = sqlite_path(url)
     if path is None:
         raise StoreError(
@@ -40,7 +50,7 @@ def open_store(url: str, merger: Merger | None = None) -> Store:
         )
     if not path:
         raise StoreError(f"no database path in {url!r}")
-    return SqliteStore(path, merger)
+    return SqliteStore(path, merger, read_only=read_only)
 
 
 def sqlite_path(url: str) -> str | None:

@@ -51,6 +51,7 @@ class SqlStore(Remerging):
         from sitroom.merge import ReportMerger
 
         self._db = db
+        db.counts_writes = True  # migrated (or a reader of a migrated store): `store_writes` exists
         self.merger = merger if merger is not None else ReportMerger()
         self._decoded_reports = DecodedRecords(DECODED_REPORTS)
         self._decoded_events = DecodedRecords(DECODED_EVENTS)
@@ -65,6 +66,15 @@ class SqlStore(Remerging):
 
     def close(self) -> None:
         self._db.close()
+
+    def schema_version(self) -> int:
+        """The newest migration applied to this database (0 when none)."""
+        row = self._db.one("SELECT MAX(version) FROM schema_migrations")
+        return int(row[0] or 0)
+
+    def write_count(self) -> int:
+        """How many write transactions the store has committed: unchanged, so is every answer."""
+        return self._db.write_count()
 
     def has_document(self, content_hash: str) -> bool:
         return self._db.one("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)) is not None
@@ -386,7 +396,11 @@ class SqlStore(Remerging):
         actor_is_id = self._is_actor_id(query.actor)
         parts = ("recent", "long") if query.since is not None else ("recent",)
         lower = self._db.dialect.lower
-        found = [event_filters(lower, query, actor_is_id=actor_is_id, part=part) for part in parts]
+        text_index = self._db.dialect.name == "sqlite"
+        found = [
+            event_filters(lower, query, actor_is_id=actor_is_id, part=part, text_index=text_index)
+            for part in parts
+        ]
         branches = [Branch(where, params) for where, params in found]
         if actor_is_id and query.since is not None:
             first = days_before(query.since, LONG_SPAN_DAYS).isoformat()

@@ -8,13 +8,13 @@ pick its dialect and name its driver's exception classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sitroom.errors import StoreError
+from sitroom.errors import StoreBusy, StoreError
 
 # Parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 CHUNK = 500
@@ -61,24 +61,38 @@ class Connection(Protocol):
 class Db:
     """A connection in autocommit mode, its dialect, and explicit transactions."""
 
-    def __init__(self, conn: Connection, dialect: Dialect, errors: tuple[type[Exception], ...]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        dialect: Dialect,
+        errors: tuple[type[Exception], ...],
+        busy: Callable[[Exception], bool] = lambda exc: False,
+    ) -> None:
         self.conn = conn
         self.dialect = dialect
         self.errors = errors  # the driver's exceptions, turned into StoreError
+        self.busy = busy  # which of them mean "not now" (a lock held too long, a lost server): StoreBusy
+        # Set once the schema has `store_writes`: each write transaction then counts itself, so readers
+        # can tell in one query whether anything changed.
+        self.counts_writes = False
         self._in_transaction = False
 
     def run(self, sql: str, params: Sequence[object] = ()) -> Cursor:
         try:
             return self.conn.execute(self.dialect.sql(sql), tuple(params))
         except self.errors as exc:
-            raise StoreError(f"database error: {exc}") from exc
+            raise self._failure(exc) from exc
 
     def run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         """One statement for each row of parameters."""
         try:
             self.conn.cursor().executemany(self.dialect.sql(sql), rows)
         except self.errors as exc:
-            raise StoreError(f"database error: {exc}") from exc
+            raise self._failure(exc) from exc
+
+    def _failure(self, exc: Exception) -> StoreError:
+        kind = StoreBusy if self.busy(exc) else StoreError
+        return kind(f"database error: {exc}")
 
     def one(self, sql: str, params: Sequence[object] = ()) -> Any:
         return self.run(sql, params).fetchone()
@@ -95,6 +109,8 @@ class Db:
         self._in_transaction = True
         try:
             yield
+            if self.counts_writes:
+                self.run("UPDATE store_writes SET count = count + 1 WHERE id = 1")
             self.run("COMMIT")
         except BaseException as exc:
             self._rollback()
@@ -104,6 +120,11 @@ class Db:
             raise StoreError(f"write failed and was rolled back: {exc!r}") from exc
         finally:
             self._in_transaction = False
+
+    def write_count(self) -> int:
+        """How many write transactions the store has committed (0 before the counting migration)."""
+        row = self.one("SELECT count FROM store_writes WHERE id = 1")
+        return int(row[0]) if row is not None else 0
 
     def _rollback(self) -> None:
         try:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitroom.errors import StoreError
-from sitroom.store import situation_table
+from sitroom.store import search, situation_table
 from sitroom.store.db import Db, utc_now
 from sitroom.store.rows import flag_long_spans
 
@@ -201,6 +201,18 @@ MIGRATIONS: tuple[Migration, ...] = (
     # A report's link card (`Merger.card`) lets a write rule out most of a block without decoding it.
     # Reports stored before have none and are decoded as before, until `remerge_all` writes them again.
     Migration(9, "link cards of reports", ("ALTER TABLE reports ADD COLUMN card {text}",)),
+    # How many write transactions the store has committed: what a reader's cached answer and ETag are
+    # valid for (see `Db.transaction`).
+    Migration(
+        10,
+        "count of writes",
+        (
+            "CREATE TABLE store_writes (id {int} PRIMARY KEY, count {int} NOT NULL)",
+            "INSERT INTO store_writes (id, count) VALUES (1, 0)",
+        ),
+    ),
+    # Text search through an index (see sitroom.store.search), filled from the events stored before.
+    Migration(11, "index evidence text", (), then=search.create_index),
 )
 
 

@@ -96,9 +96,10 @@ def _redacted(url: str) -> str:
 
 
 class PostgresStore(SqlStore):
-    """The store in a PostgreSQL database given by a `postgresql://` URL. Pending migrations run on open."""
+    """The store in a PostgreSQL database given by a `postgresql://` URL. Pending migrations run on open,
+    unless `read_only` (a server's readers: the writer that opened the database first set it up)."""
 
-    def __init__(self, url: str, merger: Merger | None = None) -> None:
+    def __init__(self, url: str, merger: Merger | None = None, read_only: bool = False) -> None:
         try:
             import psycopg
         except ImportError as exc:
@@ -108,11 +109,13 @@ class PostgresStore(SqlStore):
             conn = connect(url)
         except psycopg.Error as exc:
             raise StoreError(f"cannot open the PostgreSQL database {_redacted(url)}: {exc}") from exc
-        db = Db(conn, POSTGRES, (psycopg.Error,))
-        try:
-            _install_lower(db)
-            migrate(db)
-        except StoreError:
-            conn.close()
-            raise
+        # A lost or restarting server is worth a retry; a bad query is not.
+        db = Db(conn, POSTGRES, (psycopg.Error,), busy=lambda exc: isinstance(exc, psycopg.OperationalError))
+        if not read_only:
+            try:
+                _install_lower(db)
+                migrate(db)
+            except StoreError:
+                conn.close()
+                raise
         super().__init__(db, merger)

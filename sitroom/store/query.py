@@ -11,6 +11,7 @@ from typing import Any
 
 from sitroom.records import Event
 from sitroom.store.rows import LONG_SPAN_DAYS
+from sitroom.store.search import phrase
 from sitroom.text import folded
 
 
@@ -57,6 +58,7 @@ def event_filters(
     query: EventQuery,
     actor_is_id: bool = False,
     part: str = "recent",
+    text_index: bool = False,
 ) -> tuple[list[str], list[object]]:
     """WHERE conditions and their parameters for one `part` of `SqlStore.events` with a `since` date.
 
@@ -68,7 +70,8 @@ def event_filters(
     `actor_is_id`: `actor` is a stored actor id, so an indexed lookup finds its events (no name search).
 
     `text` only narrows the rows to records that contain it somewhere; `evidence_says` then keeps those
-    whose evidence sentences do (portable SQL cannot look inside the JSON record).
+    whose evidence sentences do (portable SQL cannot look inside the JSON record). `text_index`: SQLite's
+    `events_fts` narrows them instead, through its index (`sitroom.store.search`).
     """
     type, actor, place, since, until = query.type, query.actor, query.place, query.since, query.until
     where: list[str] = []
@@ -116,7 +119,11 @@ def event_filters(
     if query.min_sources is not None:
         where.append("source_count >= ?")
         params.append(int(query.min_sources))
-    if query.text is not None:
+    indexed = phrase(query.text) if query.text is not None and text_index else None
+    if indexed is not None:
+        where.append("events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+        params.append(indexed)
+    elif query.text is not None:
         # The record is JSON: look for the text as json.dumps would write it inside a string.
         where.append(f"{lower}(record) LIKE ? ESCAPE '\\'")
         params.append(_contains(json.dumps(query.text, ensure_ascii=False)[1:-1]))

@@ -1,0 +1,125 @@
+"""What an operator sees: access lines with request ids, failures with tracebacks, probes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+
+import pytest
+from fastapi.testclient import TestClient
+from support.serving import synthetic_batches, write_synthetic
+
+from sitroom.api import read
+from sitroom.api.app import create_app
+from sitroom.api.observe import JsonLines
+from sitroom.api.state import ApiConfig
+from sitroom.errors import StoreError
+from sitroom.store import open_store
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    url = str(tmp_path / "logs.db")
+    with open_store(url) as store:
+        write_synthetic(store, synthetic_batches(40))
+    return url
+
+
+@pytest.fixture
+def app(base_settings, db_url):
+    return create_app(ApiConfig(replace(base_settings, db=db_url)))
+
+
+def _records(caplog, logger: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == logger]
+
+
+def test_each_request_has_an_access_line_and_a_request_id(app, caplog):
+    caplog.set_level(logging.INFO, logger="sitroom")
+    client = TestClient(app)
+    made = client.get("/api/events", params={"limit": 2})
+    kept = client.get("/api/places", headers={"X-Request-ID": "analyst-42"})
+    assert len(made.headers["X-Request-ID"]) == 32
+    assert kept.headers["X-Request-ID"] == "analyst-42"
+    lines = _records(caplog, "sitroom.access")
+    assert [(r.method, r.path, r.status) for r in lines] == [
+        ("GET", "/api/events?limit=2", 200),
+        ("GET", "/api/places", 200),
+    ]
+    assert lines[1].request_id == "analyst-42" and lines[1].duration_ms >= 0
+    assert "analyst-42" in lines[1].getMessage()
+
+
+def test_an_unusable_request_id_is_replaced(app):
+    response = TestClient(app).get("/healthz", headers={"X-Request-ID": "two words\tand a tab"})
+    assert response.headers["X-Request-ID"] != "two words\tand a tab"
+
+
+def _explode(*args, **kwargs):
+    raise RuntimeError("the places could not be counted")
+
+
+def test_an_unexpected_failure_is_a_500_logged_with_its_traceback_and_request_id(app, caplog, monkeypatch):
+    monkeypatch.setattr(read, "_place_counts", _explode)
+    caplog.set_level(logging.INFO, logger="sitroom")
+    client = TestClient(app, raise_server_exceptions=False)
+    response = client.get("/api/places", headers={"X-Request-ID": "trace-me"})
+    assert response.status_code == 500 and response.headers["X-Request-ID"] == "trace-me"
+    assert response.json()["error"]["status"] == 500
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    [failure] = _records(caplog, "sitroom.api")
+    assert failure.request_id == "trace-me" and "trace-me" in failure.getMessage()
+    assert failure.exc_info and "could not be counted" in str(failure.exc_info[1])
+    assert _records(caplog, "sitroom.access")[-1].status == 500
+
+
+def test_a_store_failure_is_a_500_logged_with_its_traceback_and_request_id(app, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise StoreError("database error: disk I/O error")
+
+    monkeypatch.setattr("sitroom.store.base.SqlStore.count_events", broken)
+    caplog.set_level(logging.INFO, logger="sitroom")
+    response = TestClient(app).get("/api/events", headers={"X-Request-ID": "store-fails"})
+    assert response.status_code == 500
+    [failure] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert failure.exc_info and "store-fails" in failure.getMessage()
+
+
+def test_json_log_lines_carry_the_fields_and_the_traceback():
+    try:
+        raise ValueError("boom")
+    except ValueError as exc:
+        record = logging.LogRecord(
+            "sitroom.api", logging.ERROR, __file__, 1, "failed", (), (ValueError, exc, None)
+        )
+    record.request_id, record.status = "r1", 500
+    line = json.loads(JsonLines().format(record))
+    assert line["request_id"] == "r1" and line["status"] == 500 and line["level"] == "error"
+    assert "ValueError: boom" in line["traceback"]
+
+
+def test_healthz_answers_while_the_process_runs(app):
+    response = TestClient(app).get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_when_the_store_answers_with_the_current_schema(app):
+    response = TestClient(app).get("/readyz")
+    assert response.status_code == 200 and response.json()["status"] == "ready"
+
+
+def test_readyz_is_503_when_the_schema_is_behind(app, db_url):
+    with open_store(db_url) as store:
+        newest = store.schema_version()
+        store._db.run("DELETE FROM schema_migrations WHERE version = ?", (newest,))
+    response = TestClient(app).get("/readyz")
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    assert str(newest) in response.json()["reason"]
+
+
+def test_readyz_is_503_when_the_store_is_gone(app, db_url, tmp_path):
+    app.state.readers.close()
+    app.state.readers.url = str(tmp_path / "missing" / "store.db")
+    response = TestClient(app).get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "not ready"

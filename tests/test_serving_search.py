@@ -1,0 +1,65 @@
+"""Text search through the index finds what the scan found; a store from before the index gets one."""
+
+from __future__ import annotations
+
+import pytest
+from support.serving import synthetic_batches, write_synthetic
+
+from sitroom.store import SqlStore, open_store
+from sitroom.store.db import Db
+from sitroom.store.migrations import MIGRATIONS, migrate
+from sitroom.store.query import evidence_says
+from sitroom.store.sqlite import SQLITE, connect
+
+WORDS = ("shelling", "SHELLING", "car bomb", "Place 1", "group 4", "ambush in", "outlet 3", "ca", "zzz", '"x')
+
+
+def _scanned(store, text: str) -> list[str]:
+    return [e.id for e in store.events() if evidence_says(e, text)]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(str(tmp_path / "search.db")) as opened:
+        write_synthetic(opened, synthetic_batches(150))
+        yield opened
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_indexed_search_finds_what_the_scan_found(store, text):
+    found = [e.id for e in store.events(text=text)]
+    assert found == _scanned(store, text)
+    assert store.count_events(text=text) == len(found)
+
+
+def test_the_index_reads_only_the_matching_events(store):
+    plan = store._db.all(
+        "EXPLAIN QUERY PLAN SELECT id FROM events WHERE events.rowid IN"
+        " (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)",
+        ('"shelling"',),
+    )
+    assert any("VIRTUAL TABLE INDEX" in str(row) for row in plan)
+
+
+def test_the_index_follows_rewrites_and_removals(store):
+    before = store.count_events(text="shelling")
+    write_synthetic(store, synthetic_batches(60, seed=3))
+    assert [e.id for e in store.events(text="shelling")] == _scanned(store, "shelling")
+    store.remerge_all()
+    assert [e.id for e in store.events(text="shelling")] == _scanned(store, "shelling")
+    assert store.count_events(text="shelling") >= before
+
+
+def test_a_store_from_before_the_index_is_indexed_when_opened(tmp_path):
+    path = str(tmp_path / "old.db")
+    db = Db(connect(path), SQLITE, ())
+    migrate(db, MIGRATIONS[:9])
+    with SqlStore(db) as older:  # as the sitroom that made it: no write counter, no index
+        db.counts_writes = False
+        write_synthetic(older, synthetic_batches(30))
+    with open_store(path) as store:
+        assert store.schema_version() == len(MIGRATIONS) and store.write_count() == 0
+        assert [e.id for e in store.events(text="in place")] == _scanned(store, "in place")
+        assert store.count_events(text="in place") > 0
+        write_synthetic(store, synthetic_batches(30, seed=5))
+        assert store.write_count() == 2
