@@ -93,10 +93,12 @@ class CachedReads:
         await _send_answer(send, answer, etag, scope["method"] == "HEAD")
 
     def _cacheable(self, scope: Scope) -> bool:
+        # An answer to a caller who says who they are may be theirs alone ("whoami"): never shared.
         return (
             scope["type"] == "http"
             and scope["method"] in _CACHED_METHODS
             and scope["path"].startswith(self.prefix)
+            and not any(name == b"authorization" for name, _ in scope.get("headers", []))
         )
 
     async def _write_count(self, scope: Scope) -> int | None:
