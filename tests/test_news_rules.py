@@ -675,29 +675,21 @@ def test_a_name_read_as_a_place_once_is_a_place_throughout_the_report(pipeline):
     assert events and all(e.place is not None and e.place.name == "Avdiyivka" for e in events)
 
 
-def test_a_place_named_only_to_say_where_another_lies_is_not_the_town_pointed_back_at(pipeline):
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a place named only to say where another lies
         "Fighting raged in Avdiivka on Friday. Avdiivka lies 15 kilometers north of Russian-occupied Donetsk."
-        " On Saturday the commander said his forces had withdrawn from the town."
-    )
-    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
-    assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
-
-
-def test_a_capital_whose_announcement_is_told_is_no_place_of_the_event(pipeline):
-    text = (
+        " On Saturday the commander said his forces had withdrawn from the town.",
+        # a capital whose announcement is told
         "Fighting raged in Avdiivka on Friday. Russia now holds it, after Kyiv's announcement of its troops"
-        " withdrawing from the industrial city."
-    )
-    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
-    assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
-
-
-def test_a_name_joined_to_a_participle_is_no_place_pointed_back_at(pipeline):
-    text = (
+        " withdrawing from the industrial city.",
+        # a name joined to a participle
         "Fighting raged in Avdiivka on Friday, where Moscow-backed separatists had fought in 2014."
-        " On Saturday the commander said his forces had withdrawn from the town."
-    )
+        " On Saturday the commander said his forces had withdrawn from the town.",
+    ],
+)
+def test_what_the_town_points_back_at_is_a_place_events_happened_at(pipeline, text):
     (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     assert withdrawal.place is not None and withdrawal.place.name == "Avdiyivka"
 
