@@ -725,3 +725,24 @@ def test_a_flag_raised_over_a_place_is_its_capture(pipeline, text, holder, admin
 )
 def test_a_flag_raised_by_no_armed_force_is_no_capture(pipeline, text):
     assert not _of_type(_events(pipeline, text), EventType.CONTROL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Malian army is close to taking control of Kidal from the rebels.",
+        "Russian forces are about to seize the town of Sudzha.",
+        "The army is poised to retake Kidal, officials said.",
+    ],
+)
+def test_a_capture_on_the_verge_is_expected_not_done(pipeline, text):
+    (capture,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert capture.status == Status.EXPECTED
+
+
+def test_who_a_place_is_taken_from_held_it_before(pipeline):
+    (capture,) = _of_type(
+        _events(pipeline, "The army took control of Kidal from the rebels on Tuesday."), EventType.CONTROL
+    )
+    assert capture.status == Status.COMPLETED
+    assert {a.mention for a in capture.actors if a.role == Role.PREVIOUS} == {"the rebels"}

@@ -300,6 +300,10 @@ def _previous_holders(verb: Token, lex: Lexicon) -> list[ActorMention]:
                 found += _actor_mentions(obj, Role.PREVIOUS, lex)
         if held_by_modifier(token) and token.head.head in (verb, *verb.children) and _takes(verb, lex):
             found += _actor_mentions(token.nbor(-2), Role.PREVIOUS, lex)  # "retook the RSF-held town"
+    if _takes(verb, lex) or any(c.lemma_ == "control" for c in children(verb, "dobj")):
+        for _, obj in prep_objects(verb, "from"):  # "took control of the palace from the RSF"
+            if not is_place_token(obj, lex) and _can_be_actor(obj, Role.PREVIOUS, lex):
+                found += _actor_mentions(obj, Role.PREVIOUS, lex)
     return found
 
 

@@ -48,7 +48,7 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         return Status.EXPECTED, True
     if _under(token, lex, "planned_verbs"):
         return Status.PLANNED, True
-    if _is_future(token, lex) or _under(token, lex, "expected_verbs"):
+    if _is_future(token, lex) or _under(token, lex, "expected_verbs") or _on_the_verge(token):
         return Status.EXPECTED, True
     if _in_ongoing_phrase(token, sent, lex):
         return Status.ONGOING, False
@@ -62,6 +62,22 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
             return Status.COMPLETED, False
         return Status.ONGOING, False
     return _status_from_tense(token, lex), False
+
+
+# Adjectives that put what they govern just ahead: "close to taking", "about to seize", "poised to".
+_VERGE = frozenset({"close", "about", "ready", "poised", "near", "set", "due", "likely"})
+
+
+def _on_the_verge(token: Token) -> bool:
+    """ "the army is close to taking control of X", "forces are about to seize Y": not done yet."""
+    current = token
+    for _ in range(3):
+        if current.dep_ not in ("xcomp", "pcomp", "prep") or current.head == current:
+            return False
+        current = current.head
+        if current.pos_ == "ADJ" or current.lower_ in _VERGE:
+            return current.lower_ in _VERGE  # the word as written: "poised", not the verb "poise"
+    return False
 
 
 def _demanded(token: Token, lex: Lexicon) -> bool:

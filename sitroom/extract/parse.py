@@ -120,7 +120,7 @@ def subject_of(verb: Token) -> Token | None:
         if current.dep_ == "relcl" or current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
             return current.head  # "the troops that withdrew", "the coalition operating from X"
         if (
-            current.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep")
+            current.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "acomp")
             and current.head != current
         ):
             current = current.head
