@@ -698,6 +698,24 @@ def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
     click.echo(json.dumps(rows, indent=2) if as_json else render_merge_bench(rows))
 
 
+@main.command(name="bench-serve")
+@click.option(
+    "--reports", type=click.IntRange(1), default=3000, show_default=True, help="Reports in the store."
+)
+@click.option("--clients", type=click.IntRange(1), default=32, show_default=True, help="Concurrent clients.")
+@click.option("--seconds", type=click.FloatRange(0.5), default=10, show_default=True, help="Seconds per row.")
+@click.option("--workers", type=click.IntRange(1), help="Server processes (default: one per core).")
+@click.option("--postgres", metavar="URL", help="An empty PostgreSQL database to serve from too.")
+@click.option("--json", "as_json", is_flag=True)
+@errors_as_click
+def bench_serve(reports: int, clients: int, seconds: float, workers, postgres, as_json: bool) -> None:
+    """Requests/s and latency of `sitroom serve` under many clients while an ingest writes."""
+    from sitroom.bench.serve import render_serve_bench, run_serve_bench
+
+    results = run_serve_bench(reports, clients, seconds, postgres=postgres, workers=workers)
+    click.echo(json.dumps(results, indent=2) if as_json else render_serve_bench(results))
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")
