@@ -156,3 +156,15 @@ def test_errors_are_neither_kept_nor_tagged(make_app):
     for _ in range(2):
         missing = client.get("/api/events/no-such-event")
         assert missing.status_code == 404 and "ETag" not in missing.headers
+
+
+def test_an_answer_for_a_token_is_neither_kept_nor_given_to_another(make_app, db_url):
+    from sitroom.api.auth import create_token
+
+    with open_store(db_url) as store:
+        alice, bob = create_token(store, "alice"), create_token(store, "bob")
+    client = TestClient(make_app())
+    for token, name in ((alice, "alice"), (bob, "bob"), (alice, "alice")):
+        response = client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})
+        assert response.json() == {"name": name} and "ETag" not in response.headers
+    assert client.get("/api/whoami").status_code == 401

@@ -26,6 +26,7 @@ MAX_ANSWERS = 512
 MAX_BYTES = 64_000_000
 MAX_ANSWER_BYTES = 4_000_000  # a larger answer (a big export) is computed each time
 _CACHED_METHODS = ("GET", "HEAD")
+_PERSONAL = (b"authorization", b"cookie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +94,13 @@ class CachedReads:
         await _send_answer(send, answer, etag, scope["method"] == "HEAD")
 
     def _cacheable(self, scope: Scope) -> bool:
-        # An answer to a caller who says who they are may be theirs alone ("whoami"): never shared.
+        """A read of the API that anyone may make: an answer that depends on who asks (a token's owner)
+        is neither kept nor tagged."""
         return (
             scope["type"] == "http"
             and scope["method"] in _CACHED_METHODS
             and scope["path"].startswith(self.prefix)
-            and not any(name == b"authorization" for name, _ in scope.get("headers", []))
+            and not any(name in _PERSONAL for name, _ in scope.get("headers", []))
         )
 
     async def _write_count(self, scope: Scope) -> int | None:
