@@ -16,7 +16,6 @@ import pytest
 from fastapi.testclient import TestClient
 from support.serving import synthetic_batches, write_synthetic
 
-from sitroom.api import read
 from sitroom.api.app import create_app
 from sitroom.api.observe import JsonLines
 from sitroom.api.state import ApiConfig
@@ -67,7 +66,7 @@ def _explode(*args, **kwargs):
 
 
 def test_an_unexpected_failure_is_a_500_logged_with_its_traceback_and_request_id(app, caplog, monkeypatch):
-    monkeypatch.setattr(read, "_place_counts", _explode)
+    monkeypatch.setattr("sitroom.store.base.SqlStore.place_counts", _explode)
     caplog.set_level(logging.INFO, logger="sitroom")
     client = TestClient(app, raise_server_exceptions=False)
     response = client.get("/api/places", headers={"X-Request-ID": "trace-me"})

@@ -302,6 +302,18 @@ class SqlStore(Remerging):
     def event_count(self) -> int:
         return int(self._db.one("SELECT COUNT(*) FROM events")[0])
 
+    def place_counts(self) -> list[dict]:
+        """Places that events happened at, each with its event count, most first."""
+        from sitroom.store import counts
+
+        return counts.place_counts(self._db)
+
+    def actor_counts(self) -> list[dict]:
+        """Actors named in events, each with its event count, most first."""
+        from sitroom.store import counts
+
+        return counts.actor_counts(self._db)
+
     def known_names(self, kind: str) -> list[str]:
         """Every name the `events` filter of this `kind` ("actor" or "place") can match, for telling a
         user who gave an unknown one what is known instead."""
