@@ -168,3 +168,17 @@ def test_an_answer_for_a_token_is_neither_kept_nor_given_to_another(make_app, db
         response = client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})
         assert response.json() == {"name": name} and "ETag" not in response.headers
     assert client.get("/api/whoami").status_code == 401
+
+
+def test_readers_sharing_decoded_events_see_every_write(db_url):
+    pool = ReaderPool(db_url, size=2)
+    with pool.reading() as reader:
+        before = reader.events()
+    with open_store(db_url) as store:
+        write_synthetic(store, synthetic_batches(80, seed=4))
+        store.remerge_all()
+        expected = store.events()
+    with pool.reading() as reader:
+        after = reader.events()
+    assert after == expected and len(after) > len(before)
+    pool.close()
