@@ -706,13 +706,22 @@ def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
 @click.option("--seconds", type=click.FloatRange(0.5), default=10, show_default=True, help="Seconds per row.")
 @click.option("--workers", type=click.IntRange(1), help="Server processes (default: one per core).")
 @click.option("--postgres", metavar="URL", help="An empty PostgreSQL database to serve from too.")
+@click.option(
+    "--ingest-batch", type=click.IntRange(1), default=20, show_default=True, help="Reports a write."
+)
+@click.option(
+    "--ingest-every", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds a write."
+)
 @click.option("--json", "as_json", is_flag=True)
 @errors_as_click
-def bench_serve(reports: int, clients: int, seconds: float, workers, postgres, as_json: bool) -> None:
+def bench_serve(
+    reports: int, clients: int, seconds: float, workers, postgres, ingest_batch, ingest_every, as_json: bool
+) -> None:
     """Requests/s and latency of `sitroom serve` under many clients while an ingest writes."""
-    from sitroom.bench.serve import render_serve_bench, run_serve_bench
+    from sitroom.bench.serve import Ingest, render_serve_bench, run_serve_bench
 
-    results = run_serve_bench(reports, clients, seconds, postgres=postgres, workers=workers)
+    ingest = Ingest(ingest_batch, ingest_every)
+    results = run_serve_bench(reports, clients, seconds, postgres=postgres, workers=workers, ingest=ingest)
     click.echo(json.dumps(results, indent=2) if as_json else render_serve_bench(results))
 
 

@@ -41,9 +41,15 @@ READS = (
     "/api/events?q=shelling",
 )
 _BATCH = 20
-# The ingest that runs beside the readers: a batch of reports every so often, as a feed's would come.
-_INGEST_BATCH = 10
-_INGEST_PAUSE_S = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Ingest:
+    """The ingest that runs beside the readers: `batch` reports written every `every_s` seconds, as a
+    feed's come (the default, 20 a second, is about what the NLP pipeline ingests on two cores)."""
+
+    batch: int = 20
+    every_s: float = 1.0
 
 
 def synthetic_items(count: int, seed: int) -> list[tuple[Document, list[Event]]]:
@@ -68,25 +74,26 @@ def build_store(url: str, count: int, seed: int = 7) -> int:
         return store.event_count()
 
 
-def _keep_ingesting(url: str, stop, written) -> None:
+def _keep_ingesting(url: str, ingest: Ingest, stop, written) -> None:
     """Write batches of new reports until `stop` is set (in a process of its own)."""
     seed = 1000
     with open_store(url) as store:
         while not stop.is_set():
-            items = synthetic_items(_INGEST_BATCH, seed)
+            started = time.monotonic()
+            items = synthetic_items(ingest.batch, seed)
             store.write_many(items)
             with written.get_lock():
                 written.value += len(items)
             seed += 1
-            stop.wait(_INGEST_PAUSE_S)
+            stop.wait(max(0.0, ingest.every_s - (time.monotonic() - started)))
 
 
 @contextmanager
-def ingesting(url: str) -> Iterator[Callable[[], int]]:
+def ingesting(url: str, ingest: Ingest) -> Iterator[Callable[[], int]]:
     """An ingest writing into the store while the block runs; yields how many reports it wrote so far."""
     context = multiprocessing.get_context("spawn")
     stop, written = context.Event(), context.Value("i", 0)
-    writer = context.Process(target=_keep_ingesting, args=(url, stop, written), daemon=True)
+    writer = context.Process(target=_keep_ingesting, args=(url, ingest, stop, written), daemon=True)
     writer.start()
     try:
         yield lambda: written.value
@@ -197,13 +204,15 @@ def _summary(tally: _Tally, elapsed: float) -> dict:
     }
 
 
-def run_backend(url: str, reports: int, clients: int, seconds: float, workers: int | None) -> dict:
+def run_backend(
+    url: str, reports: int, clients: int, seconds: float, workers: int | None, ingest: Ingest
+) -> dict:
     """Build the store at `url`, serve it, and load each path, then the mix, while an ingest writes."""
     started = time.perf_counter()
     events = build_store(url, reports)
     result: dict = {"reports": reports, "events": events, "build_s": round(time.perf_counter() - started, 1)}
     phases = [("static file", [STATIC])] + [(path, [path]) for path in READS] + [("mix", list(READS))]
-    with serving(url, workers) as port, ingesting(url) as written:
+    with serving(url, workers) as port, ingesting(url, ingest) as written:
         result["rows"] = [{"path": name, **load(port, paths, clients, seconds)} for name, paths in phases]
         result["ingested_reports"] = written()
     static, mix = result["rows"][0]["per_s"], result["rows"][-1]["per_s"]
@@ -212,22 +221,34 @@ def run_backend(url: str, reports: int, clients: int, seconds: float, workers: i
 
 
 def run_serve_bench(
-    reports: int, clients: int, seconds: float, postgres: str | None = None, workers: int | None = None
+    reports: int,
+    clients: int,
+    seconds: float,
+    postgres: str | None = None,
+    workers: int | None = None,
+    ingest: Ingest = Ingest(),
 ) -> dict:
     """The serving benchmark on SQLite (a fresh file), and on PostgreSQL when given an empty database."""
-    results = {"clients": clients, "seconds": seconds, "workers": workers or os.cpu_count(), "backends": {}}
+    results = {
+        "clients": clients,
+        "seconds": seconds,
+        "workers": workers or os.cpu_count(),
+        "ingest": {"batch": ingest.batch, "every_s": ingest.every_s},
+        "backends": {},
+    }
     with tempfile.TemporaryDirectory(prefix="sitroom-bench-serve-") as folder:
         url = str(Path(folder) / "serve.db")
-        results["backends"]["sqlite"] = run_backend(url, reports, clients, seconds, workers)
+        results["backends"]["sqlite"] = run_backend(url, reports, clients, seconds, workers, ingest)
     if postgres:
-        results["backends"]["postgresql"] = run_backend(postgres, reports, clients, seconds, workers)
+        results["backends"]["postgresql"] = run_backend(postgres, reports, clients, seconds, workers, ingest)
     return results
 
 
 def render_serve_bench(results: dict) -> str:
     lines = [
         f"{results['clients']} clients, {results['seconds']:g} s per row,"
-        f" {results['workers']} server processes, an ingest writing throughout"
+        f" {results['workers']} server processes; an ingest writes {results['ingest']['batch']} reports"
+        f" every {results['ingest']['every_s']:g} s throughout"
     ]
     for backend, r in results["backends"].items():
         lines += [
