@@ -91,3 +91,11 @@ def test_changes_come_in_pages_with_their_total(client):
     assert whole["total"] == len(whole["changes"]) > 3
     page = client.get("/api/changes", params={"since": "2026-01-01", "limit": 2, "offset": 1}).json()
     assert page["changes"] == whole["changes"][1:3] and page["total"] == whole["total"]
+
+
+def test_a_page_of_another_origin_may_read_the_total_and_the_tags(base_settings, store):
+    config = ApiConfig(replace(base_settings, db=store.path), cors_origins=("https://desk.example",))
+    client = TestClient(create_app(config))
+    response = client.get("/api/places", headers={"Origin": "https://desk.example"})
+    exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "x-request-id", "x-total-count"} <= exposed
