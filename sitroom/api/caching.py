@@ -88,7 +88,7 @@ class CachedReads:
             await _send_not_modified(send, etag)
             return
         answer = await self._answer(etag, scope, receive)
-        if answer is None:  # not kept (an error, or too large): computed for this request alone
+        if answer is None:  # another request computed it but could not keep it: computed here alone
             await self.app(scope, receive, _with_etag(send, etag))
             return
         await _send_answer(send, answer, etag, scope["method"] == "HEAD")
@@ -125,7 +125,7 @@ class CachedReads:
             return await self._compute(etag, scope, receive)
         loop, done = computing
         if loop is not asyncio.get_running_loop():
-            return None
+            return None  # computed in another event loop, which this one cannot wait on
         await done.wait()
         return self.answers.get(etag)  # None: the one who computed it could not keep it
 
