@@ -583,20 +583,52 @@ def gazetteer_info(ctx) -> None:
     type=click.IntRange(1),
     help="Largest POST body, in bytes.",
 )
+@click.option("--workers", type=click.IntRange(1), help="Server processes (default: one per core).")
+@click.option(
+    "--readers",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Database connections for reads, per process.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Server log lines on stderr: text, or one JSON object per line.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    help="Proxies (comma-separated addresses, or *) whose X-Forwarded-For/-Proto are believed"
+    " (default: 127.0.0.1).",
+)
 @click.pass_context
 @errors_as_click
-def serve(ctx, host: str, port: int, cors_origins: tuple[str, ...], max_body: int) -> None:
+def serve(
+    ctx,
+    host: str,
+    port: int,
+    cors_origins: tuple[str, ...],
+    max_body: int,
+    workers: int | None,
+    readers: int,
+    log_format: str,
+    forwarded_allow_ips: str | None,
+) -> None:
     """Serve the web page at / and the JSON API under /api (OpenAPI document at /openapi.json)."""
-    import uvicorn
-
     from sitroom.api.app import create_app
+    from sitroom.api.serving import default_workers
+    from sitroom.api.serving import serve as run_server
     from sitroom.api.state import ApiConfig
 
     _check_db(_settings(ctx).db, create=True)
-    app = create_app(ApiConfig(_settings(ctx), cors_origins=cors_origins, max_body_bytes=max_body))
+    config = ApiConfig(_settings(ctx), cors_origins=cors_origins, max_body_bytes=max_body, readers=readers)
+    create_app(config)  # fails here, before any worker starts, if the store cannot be opened or migrated
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"sitroom: open http://{shown}:{port} (Ctrl-C stops it)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    processes = workers or default_workers()
+    click.echo(f"sitroom: open http://{shown}:{port} ({processes} processes; Ctrl-C stops it)", err=True)
+    run_server(config, host, port, processes, log_format, forwarded_allow_ips)
 
 
 # --- end serve ------------------------------------------------------------------------------------------
@@ -664,6 +696,33 @@ def bench_merge(sizes: str, store_up_to: int, as_json: bool) -> None:
         raise click.BadParameter(f"sizes must be whole numbers: {exc}") from exc
     rows = run_merge_bench(counts, store_up_to)
     click.echo(json.dumps(rows, indent=2) if as_json else render_merge_bench(rows))
+
+
+@main.command(name="bench-serve")
+@click.option(
+    "--reports", type=click.IntRange(1), default=3000, show_default=True, help="Reports in the store."
+)
+@click.option("--clients", type=click.IntRange(1), default=32, show_default=True, help="Concurrent clients.")
+@click.option("--seconds", type=click.FloatRange(0.5), default=10, show_default=True, help="Seconds per row.")
+@click.option("--workers", type=click.IntRange(1), help="Server processes (default: one per core).")
+@click.option("--postgres", metavar="URL", help="An empty PostgreSQL database to serve from too.")
+@click.option(
+    "--ingest-batch", type=click.IntRange(1), default=20, show_default=True, help="Reports a write."
+)
+@click.option(
+    "--ingest-every", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds a write."
+)
+@click.option("--json", "as_json", is_flag=True)
+@errors_as_click
+def bench_serve(
+    reports: int, clients: int, seconds: float, workers, postgres, ingest_batch, ingest_every, as_json: bool
+) -> None:
+    """Requests/s and latency of `sitroom serve` under many clients while an ingest writes."""
+    from sitroom.bench.serve import Ingest, render_serve_bench, run_serve_bench
+
+    ingest = Ingest(ingest_batch, ingest_every)
+    results = run_serve_bench(reports, clients, seconds, postgres=postgres, workers=workers, ingest=ingest)
+    click.echo(json.dumps(results, indent=2) if as_json else render_serve_bench(results))
 
 
 @main.command()

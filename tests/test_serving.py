@@ -35,6 +35,18 @@ def db_url(tmp_path):
     return url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_url(request, tmp_path):
+    """A store of synthetic events on each backend (PostgreSQL skips without a server)."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "serving.db")
+    else:
+        url = request.getfixturevalue("postgres_schemas").fresh_url()
+    with open_store(url) as store:
+        write_synthetic(store, synthetic_batches(120))
+    return url
+
+
 @pytest.fixture
 def make_app(base_settings, db_url):
     def make(**config):
@@ -43,8 +55,9 @@ def make_app(base_settings, db_url):
     return make
 
 
-def test_reads_in_threads_while_an_ingest_writes_never_fail(make_app, db_url):
-    app = make_app()
+def test_reads_in_threads_while_an_ingest_writes_never_fail(base_settings, any_db_url):
+    db_url = any_db_url
+    app = create_app(ApiConfig(replace(base_settings, db=db_url)))
     writing = threading.Event()
     statuses: list[int] = []
     written: list[int] = []
@@ -156,3 +169,29 @@ def test_errors_are_neither_kept_nor_tagged(make_app):
     for _ in range(2):
         missing = client.get("/api/events/no-such-event")
         assert missing.status_code == 404 and "ETag" not in missing.headers
+
+
+def test_an_answer_for_a_token_is_neither_kept_nor_given_to_another(make_app, db_url):
+    from sitroom.api.auth import create_token
+
+    with open_store(db_url) as store:
+        alice, bob = create_token(store, "alice"), create_token(store, "bob")
+    client = TestClient(make_app())
+    for token, name in ((alice, "alice"), (bob, "bob"), (alice, "alice")):
+        response = client.get("/api/whoami", headers={"Authorization": f"Bearer {token}"})
+        assert response.json() == {"name": name} and "ETag" not in response.headers
+    assert client.get("/api/whoami").status_code == 401
+
+
+def test_readers_sharing_decoded_events_see_every_write(db_url):
+    pool = ReaderPool(db_url, size=2)
+    with pool.reading() as reader:
+        before = reader.events()
+    with open_store(db_url) as store:
+        write_synthetic(store, synthetic_batches(80, seed=4))
+        store.remerge_all()
+        expected = store.events()
+    with pool.reading() as reader:
+        after = reader.events()
+    assert after == expected and len(after) > len(before)
+    pool.close()

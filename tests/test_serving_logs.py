@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
 from support.serving import synthetic_batches, write_synthetic
 
-from sitroom.api import read
 from sitroom.api.app import create_app
 from sitroom.api.observe import JsonLines
 from sitroom.api.state import ApiConfig
@@ -61,7 +66,7 @@ def _explode(*args, **kwargs):
 
 
 def test_an_unexpected_failure_is_a_500_logged_with_its_traceback_and_request_id(app, caplog, monkeypatch):
-    monkeypatch.setattr(read, "_place_counts", _explode)
+    monkeypatch.setattr("sitroom.store.base.SqlStore.place_counts", _explode)
     caplog.set_level(logging.INFO, logger="sitroom")
     client = TestClient(app, raise_server_exceptions=False)
     response = client.get("/api/places", headers={"X-Request-ID": "trace-me"})
@@ -123,3 +128,42 @@ def test_readyz_is_503_when_the_store_is_gone(app, db_url, tmp_path):
     app.state.readers.url = str(tmp_path / "missing" / "store.db")
     response = TestClient(app).get("/readyz")
     assert response.status_code == 503 and response.json()["status"] == "not ready"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server stopped"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def test_serve_runs_worker_processes_that_log_json_lines(db_url):
+    port = _free_port()
+    command = [sys.executable, "-m", "sitroom", "--db", db_url, "serve", "--port", str(port)]
+    command += ["--workers", "2", "--log-format", "json"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/events?limit=1", headers={"X-Request-ID": "from-the-test"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200 and response.headers["X-Request-ID"] == "from-the-test"
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=30)
+    lines = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "sitroom.access"]
+    assert any(a["request_id"] == "from-the-test" and a["status"] == 200 for a in access)
+    assert "2 processes" in errors

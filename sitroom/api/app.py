@@ -56,7 +56,8 @@ def create_app(config: ApiConfig) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "If-None-Match", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "X-Total-Count"],  # for the page's script to read
         )
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)

@@ -26,6 +26,7 @@ MAX_ANSWERS = 512
 MAX_BYTES = 64_000_000
 MAX_ANSWER_BYTES = 4_000_000  # a larger answer (a big export) is computed each time
 _CACHED_METHODS = ("GET", "HEAD")
+_PERSONAL = (b"authorization", b"cookie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +88,19 @@ class CachedReads:
             await _send_not_modified(send, etag)
             return
         answer = await self._answer(etag, scope, receive)
-        if answer is None:  # not kept (an error, or too large): computed for this request alone
+        if answer is None:  # another request computed it but could not keep it: computed here alone
             await self.app(scope, receive, _with_etag(send, etag))
             return
         await _send_answer(send, answer, etag, scope["method"] == "HEAD")
 
     def _cacheable(self, scope: Scope) -> bool:
-        # An answer to a caller who says who they are may be theirs alone ("whoami"): never shared.
+        """A read of the API that anyone may make: an answer that depends on who asks (a token's owner)
+        is neither kept nor tagged."""
         return (
             scope["type"] == "http"
             and scope["method"] in _CACHED_METHODS
             and scope["path"].startswith(self.prefix)
-            and not any(name == b"authorization" for name, _ in scope.get("headers", []))
+            and not any(name in _PERSONAL for name, _ in scope.get("headers", []))
         )
 
     async def _write_count(self, scope: Scope) -> int | None:
@@ -123,7 +125,7 @@ class CachedReads:
             return await self._compute(etag, scope, receive)
         loop, done = computing
         if loop is not asyncio.get_running_loop():
-            return None
+            return None  # computed in another event loop, which this one cannot wait on
         await done.wait()
         return self.answers.get(etag)  # None: the one who computed it could not keep it
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from sitroom import queries
 from sitroom.api.errors import ApiError
-from sitroom.api.filters import Filters, Page, check_range
+from sitroom.api.filters import MAX_OFFSET, Filters, Page, check_range
 from sitroom.api.schemas import ERRORS, Day, json_list, json_response
 from sitroom.api.state import store_for
 from sitroom.codec import to_dict
@@ -22,6 +21,7 @@ router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
 EventId = Annotated[str, Path(min_length=1, max_length=200, description="an event id")]
 KnownAt = Annotated[Day | None, Query(description="use only what was reported by this day")]
 Limit = Annotated[int, Query(ge=1, le=5000, description="at most this many")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 
 
 @router.get("/documents", responses={200: json_response("DocumentPage")})
@@ -99,21 +99,25 @@ def get_changes(
     since: Annotated[Day, Query(description="first day of the window")],
     until: Annotated[Day | None, Query(description="last day of the window (default: no end)")] = None,
     known_at: KnownAt = None,
+    limit: Annotated[int | None, Query(ge=1, description="at most this many (default: all)")] = None,
+    offset: Offset = 0,
 ) -> JSONResponse:
-    """Every change of state that took effect between `since` and `until`, oldest first."""
+    """Every change of state that took effect between `since` and `until`, oldest first; `total` counts
+    them all, `limit` and `offset` page them."""
     check_range(since, until)
     with store_for(request) as store:
         found = queries.changes_in(store, since, until, known_at)
-    body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at)}
-    return JSONResponse(body | {"changes": to_dict(found)})
+    body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at), "total": len(found)}
+    page = found[offset:] if limit is None else found[offset : offset + limit]
+    return JSONResponse(body | {"changes": to_dict(page)})
 
 
 @router.get("/places", responses={200: json_response("PlaceCounts")})
-def list_places(request: Request, limit: Limit = 500) -> JSONResponse:
-    """Places that events happened at, with their event counts, most first."""
+def list_places(request: Request, limit: Limit = 500, offset: Offset = 0) -> JSONResponse:
+    """Places that events happened at, with their event counts, most first (X-Total-Count: how many)."""
     with store_for(request) as store:
-        found = store.events()
-    return JSONResponse(_place_counts(found)[:limit])
+        found = store.place_counts()
+    return _counted(found, limit, offset)
 
 
 @router.get("/places/{place}/timeline", responses={200: json_response("Timeline")})
@@ -129,11 +133,11 @@ def place_timeline(
 
 
 @router.get("/actors", responses={200: json_response("ActorCounts")})
-def list_actors(request: Request, limit: Limit = 500) -> JSONResponse:
-    """Actors named in events, with their event counts, most first."""
+def list_actors(request: Request, limit: Limit = 500, offset: Offset = 0) -> JSONResponse:
+    """Actors named in events, with their event counts, most first (X-Total-Count: how many)."""
     with store_for(request) as store:
-        found = store.events()
-    return JSONResponse(_actor_counts(found)[:limit])
+        found = store.actor_counts()
+    return _counted(found, limit, offset)
 
 
 def _event(store: Any, event_id: str) -> Event:
@@ -151,38 +155,6 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _place_counts(events: list[Event]) -> list[dict]:
-    counts: Counter[str] = Counter()
-    first: dict[str, dict] = {}
-    for event in events:
-        place = event.place
-        if place is None:
-            continue
-        key = place.gazetteer_id or place.name
-        counts[key] += 1
-        first.setdefault(
-            key,
-            {
-                "name": place.name,
-                "gazetteer_id": place.gazetteer_id,
-                "country": place.country,
-                "admin1": place.admin1,
-                "lat": place.lat,
-                "lon": place.lon,
-                "precision": int(place.precision),
-            },
-        )
-    ranked = sorted(counts, key=lambda k: (-counts[k], first[k]["name"], k))
-    return [first[k] | {"events": counts[k]} for k in ranked]
-
-
-def _actor_counts(events: list[Event]) -> list[dict]:
-    counts: Counter[str] = Counter()
-    names: dict[str, tuple[str, str | None]] = {}
-    for event in events:
-        for key in {a.id or a.name for a in event.actors}:
-            counts[key] += 1
-        for actor in event.actors:
-            names.setdefault(actor.id or actor.name, (actor.name, actor.id))
-    ranked = sorted(counts, key=lambda k: (-counts[k], names[k][0], k))
-    return [{"name": names[k][0], "id": names[k][1], "events": counts[k]} for k in ranked]
+def _counted(found: list[dict], limit: int, offset: int) -> JSONResponse:
+    """A page of a ranked list, with the whole list's length in X-Total-Count."""
+    return JSONResponse(found[offset : offset + limit], headers={"X-Total-Count": str(len(found))})

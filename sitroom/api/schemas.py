@@ -143,6 +143,7 @@ def component_schemas() -> dict[str, dict]:
             "since": {"type": "string", "format": "date"},
             "until": _NULLABLE_DATE,
             "known_at": _NULLABLE_DATE,
+            "total": {"type": "integer", "minimum": 0, "description": "changes in the window, all pages"},
             "changes": {"type": "array", "items": {"$ref": REF + "StateChange"}},
         },
         "required": ["since", "until", "known_at", "changes"],

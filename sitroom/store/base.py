@@ -55,6 +55,7 @@ class SqlStore(Remerging):
         self.merger = merger if merger is not None else ReportMerger()
         self._decoded_reports = DecodedRecords(DECODED_REPORTS)
         self._decoded_events = DecodedRecords(DECODED_EVENTS)
+        self._listed: DecodedRecords | None = None  # see `keep_decoded`
 
     def __enter__(self) -> Self:
         return self
@@ -66,6 +67,14 @@ class SqlStore(Remerging):
 
     def close(self) -> None:
         self._db.close()
+
+    def keep_decoded(self, listed: DecodedRecords) -> None:
+        """Keep the events that listings decode in `listed` (shared by a server's readers), and decode
+        again only those whose record changed."""
+        self._listed = listed
+
+    def _decoded(self, id_: str, record: str) -> Event:
+        return self._listed.get(id_, record) if self._listed is not None else event_from_record(record)
 
     def schema_version(self) -> int:
         """The newest migration applied to this database (0 when none)."""
@@ -302,6 +311,18 @@ class SqlStore(Remerging):
     def event_count(self) -> int:
         return int(self._db.one("SELECT COUNT(*) FROM events")[0])
 
+    def place_counts(self) -> list[dict]:
+        """Places that events happened at, each with its event count, most first."""
+        from sitroom.store import counts
+
+        return counts.place_counts(self._db)
+
+    def actor_counts(self) -> list[dict]:
+        """Actors named in events, each with its event count, most first."""
+        from sitroom.store import counts
+
+        return counts.actor_counts(self._db)
+
     def known_names(self, kind: str) -> list[str]:
         """Every name the `events` filter of this `kind` ("actor" or "place") can match, for telling a
         user who gave an unknown one what is known instead."""
@@ -333,11 +354,11 @@ class SqlStore(Remerging):
         branches = self._branches(query)
         if query.text is not None:
             # Paging happens after the evidence check, which SQL cannot do.
-            records = (row[-1] for row in self._ordered(branches, "record", None))
-            found = [e for e in map(event_from_record, records) if evidence_says(e, query.text)]
+            rows = self._ordered(branches, "record", None)
+            found = [e for e in (self._decoded(r[2], r[-1]) for r in rows) if evidence_says(e, query.text)]
             return found[offset:] if limit is None else found[offset : offset + limit]
         if limit is None and not offset and len(branches) == 1:
-            return [event_from_record(row[-1]) for row in self._ordered(branches, "record", None)]
+            return [self._decoded(row[2], row[-1]) for row in self._ordered(branches, "record", None)]
         # Find the page's ids first, from the index alone where it covers the filters, and read only
         # their records (sorting whole records of every match is what made a wide window slow).
         wanted = None if limit is None else offset + limit
@@ -377,7 +398,7 @@ class SqlStore(Remerging):
             marks, params = in_list(chunk)
             rows = self._db.all(f"SELECT id, record FROM events WHERE id IN ({marks})", params)
             records.update((id_, record) for id_, record in rows)
-        return [event_from_record(records[id_]) for id_ in ids if id_ in records]
+        return [self._decoded(id_, records[id_]) for id_ in ids if id_ in records]
 
     def count_events(self, query: EventQuery | None = None, **filters: Any) -> int:
         """How many events `events` gives for the same filters, without paging."""

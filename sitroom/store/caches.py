@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -17,6 +18,9 @@ from sitroom.store.rows import event_from_record
 DECODED_REPORTS = 2048
 # Merged events kept as written, for the next write that replaces them (it reads their situation pairs).
 DECODED_EVENTS = 256
+# Merged events a server's readers keep decoded between requests (a few kilobytes each): decoding every
+# event is most of what a listing of all of them (changes, timelines) costs, and few change per write.
+DECODED_FOR_READERS = 20_000
 
 
 class Blocks:
@@ -73,3 +77,19 @@ class DecodedRecords:
 
 def _digest(record: str) -> bytes:
     return hashlib.blake2b(record.encode(), digest_size=16).digest()
+
+
+class SharedDecodedRecords(DecodedRecords):
+    """`DecodedRecords` that several threads use: a server's readers share one."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self._lock = threading.Lock()
+
+    def get(self, id_: str, record: str) -> Event:
+        with self._lock:
+            return super().get(id_, record)
+
+    def put(self, id_: str, record: str, event: Event) -> None:
+        with self._lock:
+            super().put(id_, record, event)

@@ -3,7 +3,7 @@
 A request borrows a store for as long as it reads and gives it back; at most `size` are open at once
 (PostgreSQL counts its connections), and a request that finds them all lent waits up to `wait_s` before
 it is told to try again (`StoreBusy`). A store whose read failed is closed rather than lent again: its
-connection may be the reason.
+connection may be the reason. The stores share one cache of decoded events (`SqlStore.keep_decoded`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from sitroom.errors import StoreBusy, StoreError
 from sitroom.store import Store, open_reader
+from sitroom.store.caches import DECODED_FOR_READERS, SharedDecodedRecords
 
 _RECHECK_S = 0.1
 
@@ -33,6 +34,7 @@ class ReaderPool:
         self._idle: queue.LifoQueue[Store] = queue.LifoQueue()  # the warmest store first
         self._opened = 0
         self._lock = threading.Lock()
+        self.decoded = SharedDecodedRecords(DECODED_FOR_READERS)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -67,10 +69,12 @@ class ReaderPool:
                 pass
             if self._reserve():
                 try:
-                    return self._open(self.url)
+                    store = self._open(self.url)
                 except BaseException:
                     self._release()
                     raise
+                store.keep_decoded(self.decoded)
+                return store
             left = deadline - time.monotonic()
             if left <= 0:
                 raise StoreBusy(f"all {self.size} database readers stayed busy for {self.wait_s:g} s")
