@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.events import extract_events, time_spans
-from sitroom.extract.parse import PLACE_LABELS, forget_ents, span_mention
+from sitroom.extract.parse import PLACE_LABELS, forget_ents, joined_by_hyphen, span_mention
 from sitroom.extract.sources import attributions_in
 from sitroom.lexicon import Lexicon, load_lexicon
 from sitroom.merge import merge_document_events
@@ -431,7 +431,7 @@ def _place_mentions(doc: Doc) -> list[Mention]:
         and not _speaks(e)
         and not _first_name(e)
         and not _reference_point(e)
-        and not _hyphen_modifier(e)
+        and not joined_by_hyphen(e[-1])  # "Moscow-backed": who backs, not where
     ]
 
 
@@ -461,13 +461,6 @@ _SAYINGS = frozenset(
 )
 
 
-def _hyphen_modifier(ent: Span) -> bool:
-    """ "Moscow-backed separatists", "Russian-occupied Donetsk": a name joined by a hyphen to a participle
-    says who backs or holds something; it names no place an event happened at."""
-    doc = ent.doc
-    return ent.end + 1 < len(doc) and doc[ent.end].text == "-" and not ent[-1].whitespace_
-
-
 def _reference_point(ent: Span) -> bool:
     """ "15 km north of Donetsk": a place named only to say where another lies is not what "the town"
     later points back at."""
@@ -477,24 +470,6 @@ def _reference_point(ent: Span) -> bool:
     direction = prep.head
     if direction.lower_ == "city" and direction.dep_ == "pobj":  # "... north of the city of Kursk"
         direction = direction.head.head
-    return direction.lemma_.lower() in _COMPASS and any(
+    return direction.lemma_.lower() in load_lexicon().word_set("compass") and any(
         c.like_num or c.ent_type_ == "QUANTITY" for c in direction.subtree
     )
-
-
-_COMPASS = frozenset(
-    {
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "north-east",
-        "north-west",
-        "south-east",
-        "south-west",
-    }
-)

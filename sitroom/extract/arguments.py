@@ -13,6 +13,7 @@ from sitroom.extract.parse import (
     children,
     conjuncts,
     entity_of,
+    joined_by_hyphen,
     noun_phrase,
     prep_objects,
     span_mention,
@@ -325,16 +326,12 @@ def _included(token: Token) -> list[Token]:
     return [obj for _, obj in prep_objects(token, *_INCLUDING)]
 
 
-def _hyphen_compound(token: Token) -> bool:
-    return token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_
-
-
 def _actor_mentions(token: Token, role: Role, lex: Lexicon) -> list[ActorMention]:
     found = []
     for tok in [token, *conjuncts(token), *_included(token)]:
         tok = _member_noun(tok, lex)
         if tok.pos_ == "ADJ" and tok.ent_type_ == "NORP":
-            if _hyphen_compound(tok):
+            if joined_by_hyphen(tok):
                 continue  # "a Liberian-flagged ship", "an Iranian-made drone": a flag or a maker, not a doer
             found.append(ActorMention(span_mention(tok), role))  # "Israeli" in "an Israeli drone strike"
             continue
@@ -410,7 +407,7 @@ def _owner_modifier(token: Token, lex: Lexicon) -> Token | None:
             "CARDINAL",
         ):
             continue
-        if _hyphen_compound(mod):
+        if joined_by_hyphen(mod):
             continue  # "a Liberian-flagged ship": its flag, not its owner
         if mod.ent_type_ in ("ORG", "NORP", "GPE") or mod.ent_id_ or is_force_token(mod, lex):
             return mod

@@ -157,3 +157,8 @@ def noun_phrase(
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]
     return span
+
+
+def joined_by_hyphen(token: Token) -> bool:
+    """ "Liberian" of "Liberian-flagged", "Moscow" of "Moscow-backed": a word a hyphen joins to the next."""
+    return token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_

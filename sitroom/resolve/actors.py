@@ -28,6 +28,7 @@ import pycountry
 from sitroom import data
 from sitroom.errors import DataError
 from sitroom.records import ActorRef, Role
+from sitroom.resolve.gazetteer_build import COUNTRY_COLUMNS, read_tsv
 
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
@@ -427,12 +428,8 @@ _COUNTRIES_FILE = data.path("countries.tsv")
 def _other_countries(curated: dict) -> dict[str, dict]:
     """Names and demonyms of the states the actor data does not list, from ISO 3166-1 (pycountry's common
     name, else its name when it reads as one: "Senegal", not "Korea, Republic of") and countries.tsv."""
-    demonyms = {}
-    with _COUNTRIES_FILE.open(encoding="utf-8") as rows:
-        next(rows)
-        for row in rows:
-            code, _, _, forms, *_ = row.rstrip("\n").split("\t")
-            demonyms[code] = [f for f in forms.split("|") if f]
+    rows = read_tsv(_COUNTRIES_FILE, COUNTRY_COLUMNS)
+    demonyms = {row["country_code"]: [f for f in row["demonyms"].split("|") if f] for row in rows}
     taken = {fold(f) for forms in curated.values() for k in ("names", "demonyms") for f in forms.get(k, ())}
     found = {}
     for code, forms in demonyms.items():
