@@ -746,3 +746,90 @@ def test_who_a_place_is_taken_from_held_it_before(pipeline):
     )
     assert capture.status == Status.COMPLETED
     assert {a.mention for a in capture.actors if a.role == Role.PREVIOUS} == {"the rebels"}
+
+
+# --- a force leaving a country is at its base ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany said its soldiers at Niamey Air Base 101 would go home. The German troops will leave Niger "
+        "by August, a spokesman said.",
+        "The German contingent is based at Air Base 101 in Niamey. Berlin said all its troops had left Niger "
+        "on Tuesday.",
+    ],
+)
+def test_a_foreign_force_leaving_a_country_leaves_the_one_base_the_report_names_there(pipeline, text):
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Niamey Air Base 101"
+    assert withdrawal.place.mention == "Niger"
+
+
+def test_a_country_s_own_army_leaving_its_country_stays_the_country(pipeline):
+    text = "Soldiers were seen at Niamey Air Base 101. The Nigerien army withdrew from Niger's north."
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and "Niamey" not in withdrawal.place.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About 300 Italian soldiers stationed in Niamey will leave Niger next month.",
+        "Italian troops based in Niamey are to leave Niger next month, Rome said.",
+    ],
+)
+def test_where_a_leaving_force_is_stationed_refines_the_country_it_leaves(pipeline, text):
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.precision < PlacePrecision.ADMIN1
+    assert withdrawal.place.admin1 == "Niamey"
+
+
+def test_a_force_stationed_abroad_leaving_another_country_leaves_that_country(pipeline):
+    text = "Italian troops stationed in Germany will leave Niger next month."
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.country_code == "NE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Italian soldiers left the Italian military base in Niger's capital, Niamey, on Tuesday.",
+        "Italian troops withdrew on Tuesday from a military base in Niamey, officials said.",
+    ],
+)
+def test_a_base_in_a_town_with_one_base_is_that_base(pipeline, text):
+    places = [e.place for e in _events(pipeline, text) if e.place is not None]
+    assert any(p.name == "Niamey Air Base 101" for p in places)
+    assert not any("Italian" in p.name for p in places)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Niger ordered the Italians out. Most of the Italian troops have now left the country.",
+        "Niger ordered the Italians out. More than half of the Italian soldiers withdrew from the country "
+        "on Tuesday.",
+        "The bulk of the Italian force left the country on Tuesday after Niger ended the agreement.",
+    ],
+)
+def test_the_country_a_share_of_a_force_left_is_the_country_named_before(pipeline, text):
+    text = text if "Niger" in text.split(".")[0] else "Niger's junta spoke. " + text
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.country_code == "NE"
+    assert any("Ital" in name for name in _agents(withdrawal))
+
+
+def test_the_country_as_a_subject_is_no_place(pipeline):
+    text = "Niger's junta met on Monday. The country said it would withdraw from the pact."
+    events = _events(pipeline, text)
+    assert not any(e.place is not None and e.place.mention == "country" for e in events)
+
+
+def test_an_interval_after_a_clause_is_not_counted_from_the_event_told_before(pipeline):
+    text = (
+        "The army took Kidal in 2021. The withdrawal of the French troops from Mali comes a month after the "
+        "junta ended the defence agreement."
+    )
+    withdrawal = next(e for e in _events(pipeline, text) if e.type == EventType.WITHDRAW)
+    assert withdrawal.date is not None and withdrawal.date.start.year == DATELINE.year

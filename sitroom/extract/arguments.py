@@ -20,12 +20,14 @@ from sitroom.extract.parse import (
     subject_of,
 )
 from sitroom.extract.triggers import (
+    COUNTRY_ANAPHOR,
     FLAG_PLACE_PREPOSITIONS,
     Trigger,
     adjacent_place,
     handover_objects,
     headline_span,
     held_by_modifier,
+    is_country_anaphor,
     is_force_token,
     is_place_token,
     is_unlabelled_name_after_place_preposition,
@@ -36,6 +38,9 @@ from sitroom.records import ActorMention, EventType, PlaceCue, Role
 
 # The feature hint of a place cue that is the pronoun "it": a town or a site named before.
 PRONOUN = "pronoun"
+# The feature hint of where a leaving force is based ("troops stationed in X will leave <country>"): it
+# refines the place left, where it lies inside it, and is never the place on its own.
+STATIONED = "stationed"
 
 # Prepositions that introduce where an event of each type happened.
 PLACE_PREPS = {
@@ -523,7 +528,24 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     found = _facility_first(cues) or _places_in_phrase(trigger, lex, containers)
     if not found and trigger.type in (EventType.ASSAULT, EventType.FIGHT):
         found = _only_place_of_sentence(trigger, lex, containers)
+    if trigger.type == EventType.WITHDRAW and not trigger.nominal:
+        found += _where_the_leavers_are(token, lex)
     return found
+
+
+def _where_the_leavers_are(verb: Token, lex: Lexicon) -> list[PlaceCue]:
+    """ "70 US troops stationed in N'Djamena will leave Chad": where the leaving force is based, kept as a
+    cue that refines the place left where it lies inside it (see STATIONED)."""
+    subject = subject_of(verb)
+    if subject is None:
+        return []
+    based = [c for c in children(subject, "acl") if c.lemma_.lower() in lex.word_set("stationing_verbs")]
+    return [
+        replace(cue, feature_hint=STATIONED)
+        for acl in based
+        for prep, obj in prep_objects(acl, "in", "at")
+        if (cue := place_cue(obj, prep, lex)) is not None and not cue.anaphoric
+    ]
 
 
 def _only_place_of_sentence(trigger: Trigger, lex: Lexicon, containers: Sequence[Span]) -> list[PlaceCue]:
@@ -723,6 +745,8 @@ def place_cue(
         return PlaceCue(span_mention(_name_span(obj)))
     if _names_a_vessel_or_force(obj, lex):
         return None  # "The Eternity C, a Liberia-flagged vessel, was attacked": a ship, not a place
+    if is_country_anaphor(obj):
+        return _anaphor(obj, obj.lemma_.lower(), lex)
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     head_noun = obj.lemma_.lower()
@@ -841,6 +865,8 @@ def _anaphor(obj: Token, head_noun: str, lex: Lexicon, facility: str | None = No
         return PlaceCue(span_mention(obj), feature_hint=head_noun, facility=facility)
     if definite and head_noun == "capital":
         return PlaceCue(span_mention(obj), feature_hint="capital")  # the document's country's capital
+    if is_country_anaphor(obj):
+        return PlaceCue(span_mention(obj), feature_hint=COUNTRY_ANAPHOR, anaphoric=True)  # "left the country"
     if not definite or head_noun not in _SETTLEMENT_NOUNS | lex.word_set("site_nouns"):
         return None
     return PlaceCue(span_mention(obj), feature_hint=head_noun, anaphoric=True, facility=facility)
@@ -923,12 +949,11 @@ def _named_settlement(token: Token, lex: Lexicon) -> Token | None:
 
 
 def _capitalised_name(token: Token) -> bool:
-    """A capitalised word inside a sentence that is not a nationality ("the Gossi base", not "the French
-    base"); the gazetteer decides later whether it names a place."""
+    """A capitalised word inside a sentence that is not a nationality or a force sitroom knows ("the Gossi
+    base", not "the French base"); the gazetteer decides later whether it names a place."""
     first = token.i == token.sent.start
-    return (
-        token.is_title and not first and token.ent_type_ != "NORP" and token.pos_ in ("ADJ", "NOUN", "PROPN")
-    )
+    actor = token.ent_type_ == "NORP" or bool(token.ent_id_)  # "the French military base": its owner
+    return token.is_title and not first and not actor and token.pos_ in ("ADJ", "NOUN", "PROPN")
 
 
 def _nationality_of_the_place(obj: Token, name_token: Token | None) -> str | None:

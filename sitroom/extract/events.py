@@ -14,7 +14,7 @@ from spacy.symbols import DATE, TIME
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from sitroom.extract.arguments import find_actors, find_places, receivers
+from sitroom.extract.arguments import STATIONED, find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_tie, find_time_expressions
 from sitroom.extract.modality import (
@@ -256,9 +256,11 @@ def _places_of_main_event(trigger: Trigger, made: list[tuple[Trigger, EventCandi
 
 def _one_per_place(candidate: EventCandidate) -> list[EventCandidate]:
     """ "departed from X and from Y" is two departures: events are coded one place each, as ACLED does."""
-    if len(candidate.places) <= 1:
+    based = tuple(c for c in candidate.places if c.feature_hint == STATIONED)  # refine each place left
+    places = [c for c in candidate.places if c.feature_hint != STATIONED]
+    if len(places) <= 1:
         return [candidate]
-    return [replace(candidate, places=(cue,)) for cue in candidate.places]
+    return [replace(candidate, places=(cue, *based)) for cue in places]
 
 
 def _says_something(trigger: Trigger, lex: Lexicon) -> bool:
@@ -471,7 +473,11 @@ def _tie(sent: Span) -> Mention | None:
     found = find_tie(span_text(sent))
     if found is None:
         return None
-    return mention(sent.doc, sent.start_char + found[0], sent.start_char + found[1])
+    tie = mention(sent.doc, sent.start_char + found[0], sent.start_char + found[1])
+    last = sent.doc.char_span(tie.start, tie.end, alignment_mode="expand")
+    if last is not None and last[-1].dep_ == "mark":
+        return None  # "a month after the junta ended the deal": tied to the clause it opens
+    return tie
 
 
 def _with_ranges(spans: list[Span]) -> list[Span]:

@@ -454,7 +454,22 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
 def _object_is_place(verb: Token, lex: Lexicon) -> bool:
     """ "left the base" yes, "left them operating" no; with no object at all ("withdrew from X") yes."""
     objects = list(children(verb, "dobj", "nsubjpass"))
-    return not objects or any(is_place_token(obj, lex) or _place_pronoun(obj) for obj in objects)
+    return not objects or any(
+        is_place_token(obj, lex) or _place_pronoun(obj) or is_country_anaphor(obj) for obj in objects
+    )
+
+
+# The hint of a place cue that is "the country": the country of the place named last before it.
+COUNTRY_ANAPHOR = "country"
+
+
+def is_country_anaphor(token: Token) -> bool:
+    """ "left the country", "troops in the country": a country named before, not an actor ("the country
+    said" is its government; as a subject it stays one)."""
+    if token.lemma_.lower() != "country" or token.dep_ not in ("dobj", "pobj"):
+        return False
+    modifiers = [c for c in token.children if c.dep_ in ("det", "amod", "compound", "poss")]
+    return [c.lower_ for c in modifiers] == ["the"]
 
 
 def _place_pronoun(obj: Token) -> bool:

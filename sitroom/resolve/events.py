@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sitroom.extract.arguments import PRONOUN
+from sitroom.extract.arguments import PRONOUN, STATIONED
 from sitroom.extract.events import fatality_accounts, figure_claim
-from sitroom.extract.triggers import holder_in_passing
+from sitroom.extract.triggers import COUNTRY_ANAPHOR, holder_in_passing
 from sitroom.lexicon import load_lexicon
 from sitroom.records import (
     ActorRef,
@@ -137,7 +137,10 @@ def document_context(
             sentence = [(start, p) for start, p in named if start >= _sentence_start(cue, candidates)]
             found = _antecedent(cue, sentence, resolvers)
             found = found or _antecedent(cue, sorted(told, key=lambda item: item[0]), resolvers)
-        places[_cue_key(cue)] = found or _antecedent(cue, named, resolvers)
+        found = found or _antecedent(cue, named, resolvers)
+        if found is None and cue.feature_hint == COUNTRY_ANAPHOR and country is not None:
+            found = _country_place(country, cue.mention.text, resolvers)  # no place named before it
+        places[_cue_key(cue)] = found
         told.append((cue.mention.start, places[_cue_key(cue)]))
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     region = _main_region(country, [p for _, p in named], resolvers)
@@ -224,6 +227,10 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
         site = resolvers.geo.resolve(f"{name} {cue.facility}", GeoContext(country_hint=place.country_code))
         if site is not None and is_site(site) and site.country_code == place.country_code:
             return replace(site, mention=place.mention)  # "the naval facility in Tartus": a site of its own
+    features = _SITE_FEATURES_OF_KIND.get(kind)
+    site = resolvers.geo.only_site_at(place, features) if features else None
+    if site is not None:
+        return replace(site, mention=place.mention)  # "the military base in N'Djamena": the one base there
     return replace(
         place,
         name=f"{place.name} {cue.facility}",
@@ -231,6 +238,15 @@ def _at_facility(cue: PlaceCue, place: Place | None, resolvers: Resolvers) -> Pl
         feature=kind,
         gazetteer_id=f"{place.gazetteer_id or place.name}#{kind}",
     )
+
+
+# The gazetteer's site features a facility word may name: "the base in X" is X's base, airbase or camp.
+_SITE_FEATURES_OF_KIND = {
+    "base": frozenset({"base", "airbase", "naval_base", "garrison", "camp"}),
+    "airbase": frozenset({"airbase"}),
+    "airfield": frozenset({"airbase", "airport"}),
+    "airport": frozenset({"airport", "airbase"}),
+}
 
 
 def is_site(place: Place) -> bool:
@@ -286,6 +302,9 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
     if cue.feature_hint == PRONOUN:  # "captured it": the last town or site named
         last = next((p for p in reversed(before) if is_site(p) or p.feature in ("city", "town")), None)
         return replace(last, mention=cue.mention.text) if last is not None else None
+    if cue.feature_hint == COUNTRY_ANAPHOR:  # "left the country": the country of the last place named
+        code = next((p.country_code for p in reversed(before) if p.country_code), None)
+        return _country_place(code, cue.mention.text, resolvers) if code else None
     for place in reversed(before):
         site = is_site(place)
         specific = kind is not None and kind not in _ANY_SITE
@@ -300,12 +319,17 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
     return None
 
 
+def _country_place(code: str, mention: str, resolvers: Resolvers) -> Place | None:
+    country = resolvers.geo.resolve(code, GeoContext(country_hint=code))
+    return replace(country, mention=mention) if country is not None else None
+
+
 def _geo_context(cue: PlaceCue, other_places: Sequence[str], country: str | None = None) -> GeoContext:
     return GeoContext(
         document_places=tuple(other_places),
         container=cue.container,
         country_hint=country,
-        feature_hint=cue.feature_hint,
+        feature_hint=cue.feature_hint if cue.feature_hint != STATIONED else None,
     )
 
 
@@ -368,6 +392,24 @@ def with_receiver(event: Event, cand: EventCandidate, resolvers: Resolvers) -> E
         return None
     host = ActorRef(army.name, Role.AGENT, "", army.id, army.kind, army.country)
     return replace(event, actors=(host, *event.actors))
+
+
+def at_the_forces_site(event: Event, ctx: DocumentContext) -> Event:
+    """A foreign force placed no closer than the country it is in, leaves or is sent to ("some US troops
+    will leave Chad"), in a report that names one base or airfield of that country: the force is at that
+    site (as analysts code it), and the report's own name for the country stays the mention."""
+    place = event.place
+    if event.type not in _POSTURE_TYPES or place is None or place.precision < PlacePrecision.COUNTRY:
+        return event
+    foreign = any(
+        a.kind in _STATE_FORCES and a.country not in (None, place.country_code) for a in event.actors
+    )
+    site = _only_site_named_in(place, ctx) if foreign else None
+    return replace(event, place=replace(site, mention=place.mention)) if site is not None else event
+
+
+_POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE})
+_STATE_FORCES = frozenset({"state_force", "coalition"})
 
 
 def points_back_at_nothing(event: Event, cand: EventCandidate) -> bool:
@@ -482,9 +524,21 @@ def _only_site_named_in(country: Place | None, ctx: DocumentContext) -> Place | 
 
 
 def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
-    found = [ctx.places.get(_cue_key(c)) for c in cand.places]
+    found = [ctx.places.get(_cue_key(c)) for c in cand.places if c.feature_hint != STATIONED]
     found = [p for p in found if p is not None]
-    return min(found, key=lambda p: p.precision) if found else None
+    best = min(found, key=lambda p: p.precision) if found else None
+    if best is None or best.precision < PlacePrecision.ADMIN1:
+        return best
+    # "troops stationed in N'Djamena will leave Chad": where they are based, inside the place they leave
+    based = [ctx.places.get(_cue_key(c)) for c in cand.places if c.feature_hint == STATIONED]
+    inside = [p for p in based if p is not None and _lies_in(p, best)]
+    return min(inside, key=lambda p: p.precision) if inside else best
+
+
+def _lies_in(place: Place, area: Place) -> bool:
+    if place.country_code != area.country_code or place.precision >= area.precision:
+        return False
+    return area.precision >= PlacePrecision.COUNTRY or bool(area.admin1) and place.admin1 == area.admin1
 
 
 def _date(cand: EventCandidate, doc: Document, told_before: TimeSpan | None = None) -> TimeSpan | None:
@@ -631,9 +685,11 @@ def _with_antecedents(
 
 _STATE_KINDS = frozenset({"state_force", "coalition", "peacekeepers", "pmc"})
 _GROUP_KINDS = frozenset({"armed_group", "militia", "pmc"})
-# What may stand before a bare force noun: "the troops", "its soldiers", "some 60 remaining troops".
+# What may stand before a bare force noun: "the troops", "its soldiers", "some 60 remaining troops", "a
+# smaller contingent".
 _GENERIC_FILLER = re.compile(
-    rf"^(?:(?:{_words('count_qualifiers')}|{_words('possessive_determiners')}|{_words('vague_counts')}|[\d,]+)"
+    rf"^(?:(?:{_words('count_qualifiers')}|{_words('possessive_determiners')}|{_words('vague_counts')}"
+    rf"|{_words('force_size_words')}|[\d,]+)"
     r"\s+)*",
     re.I,
 )

@@ -102,6 +102,10 @@ class _Scope:
     units: frozenset[tuple[str | None, str | None]] = frozenset()  # admin1 units the document names
 
 
+# How far from its town a site may lie and still be "the base in" that town.
+_SITE_OF_TOWN_KM = 30.0
+
+
 class GeoResolver:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
@@ -308,6 +312,22 @@ class GeoResolver:
         ]
         best = max(found, key=lambda c: c.population, default=None)
         return _to_place(best, name, near=False) if best is not None else None
+
+    def only_site_at(self, town: Place, features: frozenset[str]) -> Place | None:
+        """The one site of the given kinds the gazetteer lists at a town ("a military base in N'Djamena"
+        where N'Djamena has one base), or None where it lists none or several."""
+        if town.lat is None or town.lon is None:
+            return None
+        found = {
+            c.id: c
+            for c in self.gazetteer.candidates(town.name)
+            if c.matched == "near_town"
+            and c.exact
+            and c.site_feature in features
+            and c.country_code == town.country_code
+            and _km(c.lat, c.lon, town.lat, town.lon) <= _SITE_OF_TOWN_KM
+        }
+        return place_of(next(iter(found.values())), town.mention) if len(found) == 1 else None
 
     def is_demonym(self, text: str) -> bool:
         """Whether a word names a country's people or nationality ("Syrian", "Russians")."""
