@@ -185,6 +185,11 @@ class TimeSpan:
             raise ValueError(f"time span ends before it starts: {self.start} > {self.end}")
 
 
+# The feature of a place given as a distance and direction from a named one ("51 nautical miles west of X"):
+# a point of its own, known to tens of kilometres.
+OFFSET_FEATURE = "offset"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     name: str
@@ -195,7 +200,7 @@ class Place:
     country_code: str | None = None  # ISO 3166-1 alpha-2
     admin1: str | None = None
     admin2: str | None = None
-    feature: str | None = None  # base, city, town, admin1, country, crossing, ...
+    feature: str | None = None  # base, city, town, admin1, country, crossing, offset (OFFSET_FEATURE), ...
     gazetteer_id: str | None = None  # "geonames:170794" or "sitroom:<site id>"
     mention: str = ""  # the words in the text that named it
 

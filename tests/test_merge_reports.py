@@ -15,6 +15,7 @@ from sitroom.codec import to_dict
 from sitroom.merge import merge_reports
 from sitroom.merge.reports import blocking_keys
 from sitroom.records import (
+    OFFSET_FEATURE,
     Certainty,
     Document,
     Event,
@@ -25,6 +26,7 @@ from sitroom.records import (
     PostureStatus,
     ReviewAction,
     ReviewState,
+    Role,
     Source,
     SourceKind,
     Status,
@@ -152,6 +154,50 @@ def test_different_attacks_at_one_place_on_one_day_stay_apart():
     drone = report("d1", sentence="A drone strike hit Town B on Sunday, killing two.", trigger="strike")
     bomb = report("d2", sentence="A car bomb exploded in Town B on Sunday, killing one.", trigger="exploded")
     assert len(merge_reports([drone, bomb])) == 2
+
+
+def test_attacks_on_two_named_ships_stay_apart_and_one_ship_s_reports_merge():
+    sea = Place("Sea D", 14.5, 42.0, PlacePrecision.INTERNATIONAL, feature="sea", gazetteer_id="t:sea-d")
+    raider = actor("Raiders", actor_id="raiders")
+
+    def attack(doc: str, ship: str) -> Event:
+        return report(doc, where=sea, actors=(raider, actor(ship, Role.TARGET, actor_id=None)))
+
+    def unresolved(event: Event) -> Event:  # a ship's name is no actor of sitroom's data
+        return dataclasses.replace(
+            event,
+            actors=tuple(
+                dataclasses.replace(a, id=None) if a.role == Role.TARGET else a for a in event.actors
+            ),
+        )
+
+    reports = [
+        unresolved(attack(d, ship))
+        for d, ship in (("d1", "Blue Heron"), ("d2", "Blue Heron"), ("d3", "Star Tern"))
+    ]
+    events = merge_reports(reports)
+    assert sorted(len(e.reports) for e in events) == [1, 2]
+
+
+def test_points_given_by_distance_from_one_town_merge_only_when_close():
+    def offset(name: str, lat: float, lon: float) -> Place:
+        return Place(
+            name,
+            lat,
+            lon,
+            PlacePrecision.AREA,
+            "Yemen",
+            "YE",
+            "Al Hudaydah",
+            feature=OFFSET_FEATURE,
+            gazetteer_id=f"t:{name}",
+        )
+
+    west = report("d1", where=offset("50 nm west of Port E", 14.8, 42.0))
+    southwest = report("d2", where=offset("50 nm southwest of Port E", 14.2, 42.3))
+    again = report("d3", where=offset("about 50 nm west of Port E", 14.85, 42.05))
+    events = merge_reports([west, southwest, again])
+    assert sorted(sorted(e.documents) for e in events) == [["d1", "d3"], ["d2"]]
 
 
 def test_two_facilities_of_one_city_stay_apart():

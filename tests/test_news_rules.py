@@ -833,3 +833,34 @@ def test_an_interval_after_a_clause_is_not_counted_from_the_event_told_before(pi
     )
     withdrawal = next(e for e in _events(pipeline, text) if e.type == EventType.WITHDRAW)
     assert withdrawal.date is not None and withdrawal.date.start.year == DATELINE.year
+
+
+# --- where at sea, and when a "when" clause happened -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A tanker was struck by missiles 40 nautical miles west of Yemen's Mokha on Sunday.",
+        "The attack, taking place 40 nautical miles west of Mokha, raised fears for shipping on Sunday.",
+        "Gunmen in skiffs fired on a freighter about 40 nautical miles west of Mokha on Sunday.",
+    ],
+)
+def test_a_distance_and_direction_from_a_town_places_the_attack_there(pipeline, text):
+    (attack,) = _of_type(_events(pipeline, text), EventType.ASSAULT)
+    assert attack.place is not None and attack.place.feature == "offset"
+    assert attack.place.admin1 == "Taiz" and attack.place.lon < 43.24  # west of the town, at sea
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It followed Sunday's raid on a fuel depot, when the depot in Kidal was hit by drones.",
+        "The rebels attacked a convoy near Kidal on Sunday, when three soldiers were killed.",
+    ],
+)
+def test_a_when_clause_happened_at_the_time_of_the_event_it_hangs_from(pipeline, text):
+    attacks = _of_type(_events(pipeline, text), EventType.ASSAULT)
+    assert attacks and all(
+        e.date is not None and e.date.start == e.date.end == date(2026, 5, 3) for e in attacks
+    )

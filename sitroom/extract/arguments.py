@@ -641,7 +641,7 @@ def _offset_places(verb: Token, lex: Lexicon) -> list[PlaceCue]:
     """ "(attacked ...) 51 nautical miles southwest of Hodeidah", "30 km north of X": the whole phrase,
     which the resolver reads as the named place moved by that much."""
     found = []
-    for word in verb.children:
+    for word in _own_phrase(verb):
         if word.lemma_.lower() not in lex.word_set("compass") or word.dep_ not in (
             "advmod",
             "npadvmod",
@@ -657,6 +657,18 @@ def _offset_places(verb: Token, lex: Lexicon) -> list[PlaceCue]:
             end = _name_span(places[0]).end
             found.append(PlaceCue(span_mention(verb.doc[start:end]), feature_hint="near"))
     return found
+
+
+def _own_phrase(verb: Token) -> list[Token]:
+    """The words of a verb's clause, less those of clauses within it: the parse may hang "40 nautical
+    miles west of X" on the verb's object ("struck by missiles 40 nautical miles west of X")."""
+    found, stack = [], list(verb.children)
+    while stack:
+        token = stack.pop()
+        found.append(token)
+        if token.pos_ not in ("VERB", "AUX"):
+            stack.extend(token.children)
+    return sorted(found, key=lambda t: t.i)
 
 
 _LISTING = ("including", "like", "such", "notably", "among")

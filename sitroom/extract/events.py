@@ -414,7 +414,7 @@ def _times_for(
     governing = governing_verbs(trigger.token)
     head = aspect_head(trigger.token)
     trigger_tokens = {t.token.i for t in triggers}
-    joined = _joined_clauses(trigger.token)
+    joined = _joined_clauses(trigger.token) | _when_of(trigger.token, trigger_tokens)
     for span in times:
         attached = _attachment(span.root, trigger_tokens)
         if (
@@ -436,6 +436,14 @@ def _times_for(
             linked.append(span)
     # own first; then a time that hangs from no verb, or from a verb above (not a verb of saying)
     return _with_ranges(own) + [s for s in _with_ranges(loose) if s not in own], anchors, linked
+
+
+def _when_of(verb: Token, trigger_tokens: set[int]) -> set[Token]:
+    """ "Sunday's attack on a ship, when the X was hit by missiles": a "when" clause happened at the time
+    of the event it hangs from (the nearest event word above it)."""
+    if not any(c.lower_ == "when" and c.dep_ == "advmod" for c in verb.children):
+        return set()
+    return next(({a} for a in verb.ancestors if a.i in trigger_tokens), set())
 
 
 def _when_the_source_appeared(attached: Token | None) -> bool:

@@ -146,19 +146,23 @@ def _human_losses(token: Token) -> Trigger | None:
 
 
 def occurrence_head(noun: Token, lex: Lexicon) -> Token | None:
-    """The verb that says an event noun happened: "clashes continue in X", "shelling leaves two dead".
-    Its place and its "between" phrase are the event's."""
-    head = noun.head
-    if noun.dep_ not in ("nsubj", "nsubjpass") or head is noun:
-        return None
-    if head.pos_ not in ("VERB", "AUX") and not head.tag_.startswith("VB") and not _noun_as_verb(head):
-        return None
+    """The verb that says an event noun happened: "clashes continue in X", "shelling leaves two dead",
+    "the attack, taking place 50 km west of X". Its place and its "between" phrase are the event's."""
+    clauses = [c for c in noun.children if c.dep_ in ("acl", "relcl")]  # "the attack, which took place ..."
+    for verb in [noun.head] if noun.dep_ in ("nsubj", "nsubjpass") else []:
+        if verb is not noun and (
+            verb.pos_ in ("VERB", "AUX") or verb.tag_.startswith("VB") or _noun_as_verb(verb)
+        ):
+            clauses.append(verb)
+    return next((verb for verb in clauses if _says_it_happened(verb, lex)), None)
+
+
+def _says_it_happened(verb: Token, lex: Lexicon) -> bool:
     verbs = lex.word_set("occurrence_verbs")
-    particles = [c.lower_ for c in head.children if c.dep_ in ("prt", "prep", "dobj")]
-    for lemma in _verb_forms(head):
-        if lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles):
-            return head
-    return None
+    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "prep", "dobj")]
+    return any(
+        lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles) for lemma in _verb_forms(verb)
+    )
 
 
 def _verb_forms(verb: Token) -> list[str]:

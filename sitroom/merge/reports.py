@@ -30,6 +30,7 @@ from sitroom.codec import collector_paused
 from sitroom.lexicon import load_lexicon
 from sitroom.merge.document import _union, facility_kind, specificity
 from sitroom.records import (
+    OFFSET_FEATURE,
     Certainty,
     Claim,
     DateBasis,
@@ -63,6 +64,7 @@ _THRESHOLD = 0.6
 # Two differently named points are one place only this close (gazetteer duplicates, a base and the
 # village it is named after); "near X" and districts reach further.
 _NEAR_KM = {PlacePrecision.SITE: 5.0, PlacePrecision.NEAR: 25.0, PlacePrecision.ADMIN2: 40.0}
+_OFFSET_KM = 50.0
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STATUS_STAGE = {
@@ -198,7 +200,23 @@ def conflict(a: Event, b: Event) -> str | None:
     found = card_conflict(link_card(a), link_card(b))
     if found is None and _methods(a) and _methods(b) and not _methods(a) & _methods(b):
         return "different methods"
+    hit_a, hit_b = _named_targets(a), _named_targets(b)
+    if found is None and hit_a and hit_b and not hit_a & hit_b:
+        return "different targets"  # attacks on the "Eternity C" and on the "Magic Seas" are two attacks
     return found
+
+
+def _named_targets(event: Event) -> frozenset[str]:
+    """The proper names of what an attack hit that sitroom's actor data does not know (a ship, a person):
+    each word capitalised or a number ("Eternity C", "Magic Seas"), unlike "a Liberian-flagged ship"."""
+    return frozenset(
+        a.name.casefold()
+        for a in event.actors
+        if a.role == Role.TARGET and a.id is None and _PROPER_NAME.match(a.name)
+    )
+
+
+_PROPER_NAME = re.compile(r"^(?:[A-Z0-9][\w'’.-]*)(?:\s+[A-Z0-9][\w'’.-]*)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +334,8 @@ def _places_compatible(a: Place | None, b: Place | None) -> bool:
     if None not in kinds and len(kinds) == 2:
         return False  # a palace and an airport of one city are two places, however close
     coarse, fine = (a, b) if a.precision >= b.precision else (b, a)
+    if OFFSET_FEATURE in (a.feature, b.feature) and max(a.precision, b.precision) <= PlacePrecision.AREA:
+        return _distance(a, b) <= _OFFSET_KM  # "50 km west of X": a point, known to tens of kilometres
     if coarse.precision >= PlacePrecision.AREA:
         return True
     if coarse.precision == PlacePrecision.ADMIN1:
@@ -387,7 +407,8 @@ def _place_score(a: Place | None, b: Place | None, reasons: list[str]) -> float:
     if _same_place(a, b):
         reasons.append(f"same place ({a.name})")
         return 0.4 if a.precision <= PlacePrecision.ADMIN2 else 0.25
-    if max(a.precision, b.precision) <= PlacePrecision.ADMIN2:
+    points = max(a.precision, b.precision) <= PlacePrecision.ADMIN2
+    if points or a.feature == b.feature == OFFSET_FEATURE:  # "50 km west of X" is a point too
         reasons.append(f"places {round(_distance(a, b))} km apart")
         return 0.3
     reasons.append(f"{a.name} and {b.name} nest")

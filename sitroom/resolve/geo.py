@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from sitroom.lexicon import load_lexicon
-from sitroom.records import Place, PlacePrecision
+from sitroom.records import OFFSET_FEATURE, Place, PlacePrecision
 from sitroom.resolve.gazetteer import Candidate, Gazetteer
 from sitroom.resolve.translit import name_key
 
@@ -666,7 +666,16 @@ def _moved(base: Place, offset: re.Match, mention: str) -> Place:
     lat = (base.lat or 0.0) + north * scale / 111.2
     lon = (base.lon or 0.0) + east * scale / (111.2 * max(0.1, math.cos(math.radians(base.lat or 0.0))))
     coarse = PlacePrecision.NEAR if km <= 25 else PlacePrecision.AREA
-    return replace(base, lat=lat, lon=lon, precision=max(base.precision, coarse), mention=mention)
+    # a point of its own (not the town: "51 nautical miles west of X" and "... southwest of X" are two)
+    return replace(
+        base,
+        lat=lat,
+        lon=lon,
+        precision=max(base.precision, coarse),
+        mention=mention,
+        feature=OFFSET_FEATURE,
+        gazetteer_id=f"{base.gazetteer_id or base.name}@{words.replace(' ', '')}{round(km)}km",
+    )
 
 
 ANCHOR_KM = 150.0  # a town this close to another place the document names is probably the one meant
