@@ -864,3 +864,18 @@ def test_a_when_clause_happened_at_the_time_of_the_event_it_hangs_from(pipeline,
     assert attacks and all(
         e.date is not None and e.date.start == e.date.end == date(2026, 5, 3) for e in attacks
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Italian troops have left their base in Niamey, the ministry said on Thursday. The withdrawal was "
+        "completed on Tuesday, officials said.",
+        "Italy pulled its soldiers out of Niamey, Rome said on Thursday. In June it had ordered a pullback. "
+        "The pullout was finished on Tuesday.",
+    ],
+)
+def test_the_stage_of_the_move_told_before_dates_that_move(pipeline, text):
+    (withdrawal,) = [e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if e.place is not None]
+    assert withdrawal.date is not None and withdrawal.date.start == withdrawal.date.end == date(2026, 5, 5)
+    assert withdrawal.status == Status.COMPLETED

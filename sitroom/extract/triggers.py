@@ -597,10 +597,24 @@ def _attack_as_subject(verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _stage_of_the_event_told(noun: Token, lex: Lexicon) -> bool:
+    """ "The withdrawal was completed on Tuesday", "the pullout began on Monday": a stage of the event the
+    report told before, which the document's merging joins to it."""
+    head = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or head is noun or head.pos_ not in ("VERB", "AUX"):
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
+        return False
+    stages = lex.word_set("began_verbs") | lex.word_set("completed_verbs")
+    return head.lemma_.lower() in stages
+
+
 def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
     """A trigger noun is an event only with something that anchors it: a place, an actor, or a claim; or
     a verb that says it happened ("clashes continue", "shelling left two dead")."""
     if occurrence_head(noun, lex) is not None or adjacent_place(noun, lex) is not None:
+        return True
+    if _stage_of_the_event_told(noun, lex):
         return True
     if headline_span(noun, lex) is not None:
         return True

@@ -76,7 +76,25 @@ def _best_match(event: Event, merged: list[tuple[Event, bool]]) -> int | None:
         return same_day[0]
     # "the departure from the base was conducted in good order": the move that happened, not the one foreseen
     same_realm = [i for i in fits if _foreseen(merged[i][0]) == _foreseen(event)]
-    return same_realm[0] if len(same_realm) == 1 else None
+    if len(same_realm) == 1:
+        return same_realm[0]
+    return (
+        _told_last_before(event, [merged[i][0] for i in same_realm], same_realm)
+        if event.place is None
+        else None
+    )
+
+
+def _told_last_before(event: Event, kept: list[Event], indexes: list[int]) -> int | None:
+    """ "The withdrawal was completed on Tuesday": a mention with no place of its own is of the event of its
+    kind the report told last before it, where the dates of both agree (an undated one may be any)."""
+    start = event.evidence[0].start
+    before = [
+        (k.evidence[0].start, i)
+        for k, i in zip(kept, indexes, strict=True)
+        if k.evidence[0].start < start and k.date is not None
+    ]
+    return max(before)[1] if before else None
 
 
 def _foreseen(event: Event) -> bool:
