@@ -879,3 +879,34 @@ def test_the_stage_of_the_move_told_before_dates_that_move(pipeline, text):
     (withdrawal,) = [e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if e.place is not None]
     assert withdrawal.date is not None and withdrawal.date.start == withdrawal.date.end == date(2026, 5, 5)
     assert withdrawal.status == Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Ukraine's army was setting up a command office in Sudzha, the president said.", "Sudzha"),
+        ("The rebels established a headquarters in Kidal last month.", "Kidal"),
+        ("Russian troops have set up checkpoints in Kherson, residents said.", "Kherson"),
+    ],
+)
+def test_a_force_setting_up_a_facility_somewhere_is_present_there(pipeline, text, place):
+    (presence,) = _of_type(_events(pipeline, text), EventType.PRESENCE)
+    assert presence.place is not None and place in presence.place.name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government set up a committee in Bamako to study the plan.",
+        "The ministry established an inquiry in Kidal.",
+    ],
+)
+def test_setting_up_what_is_no_facility_is_no_presence(pipeline, text):
+    assert not _of_type(_events(pipeline, text), EventType.PRESENCE)
+
+
+def test_establishing_control_is_still_a_capture(pipeline):
+    (capture,) = _of_type(
+        _events(pipeline, "The army established control over the town of Gao."), EventType.CONTROL
+    )
+    assert capture.place is not None and capture.place.name == "Gao"

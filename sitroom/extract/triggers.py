@@ -452,7 +452,16 @@ def _passes_filters(trigger: Trigger, lex: Lexicon) -> bool:
         return False
     if phrase in lex.word_set("force_only_verbs") and not _involves_force(token, lex):
         return False
+    presence = trigger.type == EventType.PRESENCE  # "established control over X" is a capture
+    if presence and phrase in lex.word_set("facility_object_verbs") and not _sets_up_a_facility(token, lex):
+        return False
     return True
+
+
+def _sets_up_a_facility(verb: Token, lex: Lexicon) -> bool:
+    """ "set up a command office in X", "established a base": a facility as the object."""
+    facilities = lex.word_set("site_nouns") | lex.word_set("command_nouns")
+    return any(obj.lemma_.lower() in facilities for obj in children(verb, "dobj"))
 
 
 def _object_is_place(verb: Token, lex: Lexicon) -> bool:
