@@ -910,3 +910,23 @@ def test_establishing_control_is_still_a_capture(pipeline):
         _events(pipeline, "The army established control over the town of Gao."), EventType.CONTROL
     )
     assert capture.place is not None and capture.place.name == "Gao"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "French forces have left the city of Kidal, officials said. France lowered its flag and handed over "
+        "keys to a military base to Mali's military in a ceremony.",
+        "Belgian soldiers pulled out of the town of Kidal on Tuesday. They handed a military camp to the "
+        "Malian army before leaving.",
+    ],
+)
+def test_a_base_handed_over_without_a_place_is_at_the_town_the_story_is_about(pipeline, text):
+    (control,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert control.place is not None and control.place.admin1 == "Kidal"
+
+
+def test_an_unnamed_base_attacked_is_not_moved_to_the_last_town(pipeline):
+    text = "Troops left the town of Kidal last week. Rebels attacked a military base, killing five soldiers."
+    (attack,) = _of_type(_events(pipeline, text), EventType.ASSAULT)
+    assert attack.place is None or attack.place.admin1 != "Kidal"

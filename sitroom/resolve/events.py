@@ -91,6 +91,8 @@ class DocumentContext:
     region: Place | None = None
     # The sites (bases, airports, camps) the document names, in the order it names them.
     sites: tuple[Place, ...] = ()
+    # The towns the document names, with where it names them, in that order.
+    towns: tuple[tuple[int, Place], ...] = ()
 
 
 def document_context(
@@ -145,7 +147,8 @@ def document_context(
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     region = _main_region(country, [p for _, p in named], resolvers)
     sites = tuple(dict.fromkeys(p for _, p in named if p is not None and is_site(p)))
-    return DocumentContext(document, country, places, dateline, region, sites)
+    towns = tuple((start, p) for start, p in named if p is not None and p.feature in ("city", "town"))
+    return DocumentContext(document, country, places, dateline, region, sites, towns)
 
 
 _REGION_SHARE = 0.6
@@ -509,6 +512,13 @@ def _at_dateline(
     named = _only_site_named_in(place, ctx)
     if named is not None:
         return replace(named, mention=facility.mention.text)
+    unnamed = facility.mention.text.lower().endswith(facility.facility.split()[-1])  # "a military base"
+    if place is None and unnamed and cand.type in (EventType.WITHDRAW, EventType.CONTROL):
+        # "handed over keys to a military base" after "French forces have left the city of X": the story's
+        # town, the last one named before it
+        town = next((p for start, p in reversed(ctx.towns) if start < facility.mention.start), None)
+        if town is not None:
+            return _at_facility(facility, replace(town, mention=facility.mention.text), resolvers)
     if ctx.dateline is None or place is not None and place.country_code != ctx.dateline.country_code:
         return place
     return _at_facility(facility, replace(ctx.dateline, mention=facility.mention.text), resolvers) or place
