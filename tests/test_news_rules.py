@@ -930,3 +930,38 @@ def test_an_unnamed_base_attacked_is_not_moved_to_the_last_town(pipeline):
     text = "Troops left the town of Kidal last week. Rebels attacked a military base, killing five soldiers."
     (attack,) = _of_type(_events(pipeline, text), EventType.ASSAULT)
     assert attack.place is None or attack.place.admin1 != "Kidal"
+
+
+# --- headline-style wire lines ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The regime forces carry out an attack on Kafr Zita",
+        "Government troops launched a raid on Khan Sheikhoun on Monday.",
+    ],
+)
+def test_an_attack_a_force_carries_out_is_an_attack_by_that_force(pipeline, text):
+    attacks = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.ASSAULT)
+    assert attacks and any(
+        "Syria" in " ".join(_agents(e)) or "Assad" in " ".join(_agents(e)) for e in attacks
+    )
+
+
+def test_the_sides_of_clashes_hung_on_their_place_are_the_sides(pipeline):
+    text = "Clashes in the southern countryside of Aleppo between the rebels and the regime forces"
+    (fight,) = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.FIGHT)
+    assert any("Assad" in name for name in _agents(fight))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ISIS fighters east of the Euphrates attacked an SDF post in Deir Ezzor countryside",
+        "ISIS fighters in the desert attacked an SDF post in Deir Ezzor countryside",
+    ],
+)
+def test_a_force_named_with_where_it_is_is_that_force(pipeline, text):
+    (attack,) = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.ASSAULT)
+    assert "Islamic State" in _agents(attack)

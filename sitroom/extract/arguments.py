@@ -259,6 +259,11 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
             found += _actor_mentions(child, Role.AGENT, lex)
     head = occurrence_head(noun, lex)  # "clashes continue between X and Y"
     sides = list(prep_objects(head, "between")) if head is not None else []
+    # "clashes in the countryside of X between the factions and the regime forces": the parse may hang the
+    # sides on the place
+    sides += [
+        side for _, place in prep_objects(noun, "in", "at", "near") for side in prep_objects(place, "between")
+    ]
     for prep, obj in [*prep_objects(noun, "of", "by", "against", "between"), *sides]:
         if prep == "against":
             found += _actor_mentions(obj, Role.TARGET, lex)

@@ -606,6 +606,14 @@ def _attack_as_subject(verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _done_by_a_force(noun: Token, lex: Lexicon) -> bool:
+    """ "the regime forces carry out an attack on X": an event noun a force's verb takes as its object."""
+    if noun.dep_ != "dobj" or noun.head.lemma_.lower() not in lex.word_set("event_light_verbs"):
+        return False
+    doer = subject_of(noun.head)
+    return doer is not None and is_force_token(doer, lex)
+
+
 def _stage_of_the_event_told(noun: Token, lex: Lexicon) -> bool:
     """ "The withdrawal was completed on Tuesday", "the pullout began on Monday": a stage of the event the
     report told before, which the document's merging joins to it."""
@@ -623,7 +631,7 @@ def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
     a verb that says it happened ("clashes continue", "shelling left two dead")."""
     if occurrence_head(noun, lex) is not None or adjacent_place(noun, lex) is not None:
         return True
-    if _stage_of_the_event_told(noun, lex):
+    if _stage_of_the_event_told(noun, lex) or _done_by_a_force(noun, lex):
         return True
     if headline_span(noun, lex) is not None:
         return True

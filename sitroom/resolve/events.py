@@ -738,7 +738,8 @@ def _antecedent_actor(
 def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date | None = None):
     """The entity a phrase names, also when a count leads it ("about 300 U.S. troops"); a capital city
     ("Moscow said") stands for its country's government."""
-    stripped = _COUNT_PREFIX.sub("", text)
+    # "ISIS fighters east of the Euphrates", "troops in the area": the force, not where it is
+    stripped = _WHERE_AFTER.sub("", _COUNT_PREFIX.sub("", text))
     words = re.sub(r"^(the|a|an)\s+", "", stripped, flags=re.I).split()
     tries = [text, stripped, f"{stripped} forces"]  # "Israeli" in "an Israeli drone strike"
     if len(words) > 1:
@@ -750,6 +751,11 @@ def _actor_entity(text: str, country: str | None, resolvers: Resolvers, on: date
         if entity is not None:
             return entity
     return resolvers.actors.capital_government(stripped)
+
+
+_WHERE_AFTER = re.compile(
+    rf"\s+(?:(?:{_words('compass')})\s+of|in|at|near|around|inside|outside|from)\s+.*$", re.I
+)
 
 
 def _clean(text: str) -> str:
