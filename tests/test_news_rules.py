@@ -965,3 +965,21 @@ def test_the_sides_of_clashes_hung_on_their_place_are_the_sides(pipeline):
 def test_a_force_named_with_where_it_is_is_that_force(pipeline, text):
     (attack,) = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.ASSAULT)
     assert "Islamic State" in _agents(attack)
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("Harasta witnessed heavy shelling on Monday", "Rif Dimashq"),
+        ("The town of Saraqib saw fierce clashes between the rebels and the regime forces", "Idlib"),
+    ],
+)
+def test_a_place_that_witnessed_an_attack_is_where_it_happened(pipeline, text, admin1):
+    events = [
+        e for e in _events(pipeline, text, date(2018, 5, 4)) if e.type in (EventType.ASSAULT, EventType.FIGHT)
+    ]
+    assert events and all(e.place is not None and e.place.admin1 == admin1 for e in events)
+
+
+def test_a_force_that_suffered_losses_is_no_place(pipeline):
+    assert not _events(pipeline, "The people suffered heavy losses.", date(2018, 5, 4))

@@ -32,6 +32,7 @@ from sitroom.extract.triggers import (
     is_place_token,
     is_unlabelled_name_after_place_preposition,
     occurrence_head,
+    witnessing_place,
 )
 from sitroom.lexicon import Lexicon
 from sitroom.records import ActorMention, EventType, PlaceCue, Role
@@ -489,7 +490,10 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
         objects += list(prep_objects(head, *preps))
         objects += [po for c in children(head, "dobj", "oprd", "acomp") for po in prep_objects(c, *preps)]
         containers = containers or _verb_containers(head, lex)
-    nearby = adjacent_place(token, lex) if trigger.nominal and not objects else None
+    witness = witnessing_place(token, lex) if trigger.nominal else None
+    if witness is not None:  # "Harasta witnessed heavy shelling": a place, whatever the model labelled it
+        cues.append(place_cue(witness, "in", lex, containers, named=True))
+    nearby = adjacent_place(token, lex) if trigger.nominal and not objects and witness is None else None
     if nearby is not None:  # "... and clashes in the desert of Homs", parsed as if X had the clashes
         objects.append(nearby)
     headline = headline_span(token, lex) if trigger.nominal and not objects else None

@@ -606,6 +606,16 @@ def _attack_as_subject(verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def witnessing_place(noun: Token, lex: Lexicon) -> Token | None:
+    """ "Harasta witnessed heavy shelling", "the town saw fierce clashes": the subject, where it happened."""
+    if noun.dep_ != "dobj" or noun.head.lemma_.lower() not in lex.word_set("place_witness_verbs"):
+        return None
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ not in ("PROPN", "NOUN") or is_force_token(subject, lex):
+        return None
+    return subject if subject.pos_ == "PROPN" or is_place_token(subject, lex) else None
+
+
 def _done_by_a_force(noun: Token, lex: Lexicon) -> bool:
     """ "the regime forces carry out an attack on X": an event noun a force's verb takes as its object."""
     if noun.dep_ != "dobj" or noun.head.lemma_.lower() not in lex.word_set("event_light_verbs"):
@@ -632,6 +642,8 @@ def _nominal_has_arguments(noun: Token, lex: Lexicon) -> bool:
     if occurrence_head(noun, lex) is not None or adjacent_place(noun, lex) is not None:
         return True
     if _stage_of_the_event_told(noun, lex) or _done_by_a_force(noun, lex):
+        return True
+    if witnessing_place(noun, lex) is not None:
         return True
     if headline_span(noun, lex) is not None:
         return True
