@@ -106,9 +106,8 @@ def get_changes(
     them all, `limit` and `offset` page them."""
     check_range(since, until)
     with store_for(request) as store:
-        found = queries.changes_in(store, since, until, known_at)
-    body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at), "total": len(found)}
-    page = found[offset:] if limit is None else found[offset : offset + limit]
+        total, page = queries.changes_page(store, since, until, known_at, limit, offset)
+    body = {"since": since.isoformat(), "until": _iso(until), "known_at": _iso(known_at), "total": total}
     return JSONResponse(body | {"changes": to_dict(page)})
 
 

@@ -15,7 +15,7 @@ from typing import Any, Self
 from sitroom.codec import collector_paused, to_json
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
-from sitroom.situation import PairKey
+from sitroom.situation import PairKey, StateChange
 from sitroom.store.caches import DECODED_EVENTS, DECODED_REPORTS, DecodedRecords
 from sitroom.store.db import Db, chunks, in_list, utc_now
 from sitroom.store.query import Branch, EventQuery, days_before, event_filters, evidence_says, led_by_actor
@@ -216,6 +216,21 @@ class SqlStore(Remerging):
         from sitroom.store import situation_table
 
         return situation_table.situation_as_of(self._db, as_of)
+
+    def changes(
+        self, since: date, until: date | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[StateChange]:
+        """The changes of state between `since` and `until` (both included), oldest first, from the table
+        kept at write time: what `sitroom.situation.changes(self.events(), since, until)` gives, paged."""
+        from sitroom.store import changes_table
+
+        return changes_table.changes_in(self._db, since, until, limit, offset)
+
+    def count_changes(self, since: date, until: date | None = None) -> int:
+        """How many changes `changes` gives for the window, unpaged."""
+        from sitroom.store import changes_table
+
+        return changes_table.count(self._db, since, until)
 
     def rebuild_situation(self) -> None:
         """Make the situation table anew from the stored events (for events written past `write`)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sitroom.errors import StoreError
 from sitroom.store import search, situation_table
+from sitroom.store.changes_table import CREATE as CHANGES
 from sitroom.store.db import Db, utc_now
 from sitroom.store.rows import flag_long_spans
 
@@ -213,6 +214,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Text search through an index (see sitroom.store.search), filled from the events stored before.
     Migration(11, "index evidence text", (), then=search.create_index),
+    # The changes of state kept at write time (see sitroom.store.changes_table), filled from the events.
+    Migration(12, "situation changes kept at write time", CHANGES, then=situation_table.fill_changes),
 )
 
 
