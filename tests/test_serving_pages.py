@@ -71,6 +71,54 @@ def test_actors_counted_by_the_database_are_those_the_decoded_events_gave(store)
     assert store.actor_counts() == _actors_by_decoding(store.events())
 
 
+def test_kept_counts_follow_writes_that_move_and_merge_events_again(new_store_url):
+    """A report rewritten to another place, events merged again and a store counted before the tables
+    existed: the kept counts are always what counting the decoded events gives."""
+    with open_store(new_store_url()) as store:
+        write_synthetic(store, synthetic_batches(120))
+        store.write(Document("odd", "text", day("2026-01-01").start, "hash-odd"), _odd_events())
+        moved = replace(_odd_events()[1], place=place("Tal"), actors=(actor("Navy"),))
+        store.write(Document("odd-2", "again", day("2026-01-02").start, "hash-odd-2"), [moved])
+        _assert_counted(store)
+        store.remerge_all()
+        _assert_counted(store)
+        with store._db.transaction():
+            store._db.run("DELETE FROM place_counts")
+            store._db.run("DELETE FROM actor_counts")
+        store.remerge_all()
+        _assert_counted(store)
+
+
+def _assert_counted(store) -> None:
+    assert store.place_counts() == _places_by_decoding(store.events())
+    assert store.actor_counts() == _actors_by_decoding(store.events())
+    assert (
+        store.count_places() == len(store.place_counts())
+        and store.place_counts(2, 1) == store.place_counts()[1:3]
+    )
+    assert (
+        store.count_actors() == len(store.actor_counts())
+        and store.actor_counts(2, 1) == store.actor_counts()[1:3]
+    )
+
+
+def test_a_store_with_events_counts_them_when_it_migrates(tmp_path):
+    path = str(tmp_path / "before.db")
+    with open_store(path) as store:
+        write_synthetic(store, synthetic_batches(60))
+        with store._db.transaction():
+            for statement in (
+                "DROP TABLE place_counts",
+                "DROP TABLE actor_counts",
+                "DROP INDEX event_actors_key",
+            ):
+                store._db.run(statement)
+            store._db.run("DELETE FROM schema_migrations WHERE version = 13")
+    with open_store(path) as store:
+        assert store.place_counts() and store.actor_counts()
+        _assert_counted(store)
+
+
 @pytest.fixture
 def client(base_settings, store):
     return TestClient(create_app(ApiConfig(replace(base_settings, db=store.path))))

@@ -115,8 +115,7 @@ def get_changes(
 def list_places(request: Request, limit: Limit = 500, offset: Offset = 0) -> JSONResponse:
     """Places that events happened at, with their event counts, most first (X-Total-Count: how many)."""
     with store_for(request) as store:
-        found = store.place_counts()
-    return _counted(found, limit, offset)
+        return _counted(store.place_counts(limit, offset), store.count_places())
 
 
 @router.get("/places/{place}/timeline", responses={200: json_response("Timeline")})
@@ -135,8 +134,7 @@ def place_timeline(
 def list_actors(request: Request, limit: Limit = 500, offset: Offset = 0) -> JSONResponse:
     """Actors named in events, with their event counts, most first (X-Total-Count: how many)."""
     with store_for(request) as store:
-        found = store.actor_counts()
-    return _counted(found, limit, offset)
+        return _counted(store.actor_counts(limit, offset), store.count_actors())
 
 
 def _event(store: Any, event_id: str) -> Event:
@@ -154,6 +152,6 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _counted(found: list[dict], limit: int, offset: int) -> JSONResponse:
+def _counted(page: list[dict], total: int) -> JSONResponse:
     """A page of a ranked list, with the whole list's length in X-Total-Count."""
-    return JSONResponse(found[offset : offset + limit], headers={"X-Total-Count": str(len(found))})
+    return JSONResponse(page, headers={"X-Total-Count": str(total)})

@@ -16,6 +16,7 @@ from sitroom.codec import collector_paused, to_json
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.situation import PairKey, StateChange
+from sitroom.store import counts
 from sitroom.store.caches import DECODED_EVENTS, DECODED_REPORTS, DecodedRecords
 from sitroom.store.db import Db, chunks, in_list, utc_now
 from sitroom.store.query import Branch, EventQuery, days_before, event_filters, evidence_says, led_by_actor
@@ -208,6 +209,7 @@ class SqlStore(Remerging):
             events = self.merger.merge(self._reports_by_id(ids), self.reviews())
             self._store_events(events, now)
             self._rebuild_situation()
+            counts.rebuild(self._db)
             return len(events)
 
     def situation_as_of(self, as_of: date) -> list[SituationEntry]:
@@ -326,17 +328,28 @@ class SqlStore(Remerging):
     def event_count(self) -> int:
         return int(self._db.one("SELECT COUNT(*) FROM events")[0])
 
-    def place_counts(self) -> list[dict]:
-        """Places that events happened at, each with its event count, most first."""
-        from sitroom.store import counts
+    def place_counts(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Places that events happened at, each with its event count, most first (kept at write time);
+        `limit` of them from `offset`."""
+        return counts.place_counts(self._db, limit, offset)
 
-        return counts.place_counts(self._db)
+    def count_places(self) -> int:
+        return counts.total(self._db, "place_counts")
 
-    def actor_counts(self) -> list[dict]:
-        """Actors named in events, each with its event count, most first."""
-        from sitroom.store import counts
+    def actor_counts(self, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Actors named in events, each with its event count, most first (kept at write time); `limit`
+        of them from `offset`."""
+        return counts.actor_counts(self._db, limit, offset)
 
-        return counts.actor_counts(self._db)
+    def count_actors(self) -> int:
+        return counts.total(self._db, "actor_counts")
+
+    def _counted_keys(self, event_ids: Iterable[str]) -> counts.Keys:
+        """The places and actors these stored events are counted under: read before they are replaced."""
+        return counts.keys_of_stored(self._db, event_ids)
+
+    def _refresh_counts(self, replaced: counts.Keys, stored: Sequence[Event]) -> None:
+        counts.refresh(self._db, replaced | counts.keys_of(stored))
 
     def known_names(self, kind: str) -> list[str]:
         """Every name the `events` filter of this `kind` ("actor" or "place") can match, for telling a
