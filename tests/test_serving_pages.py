@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from support.serving import synthetic_batches, write_synthetic
 
 from sitroom.api.app import create_app
 from sitroom.api.state import ApiConfig
+from sitroom.codec import to_dict
 from sitroom.records import ActorRef, Document, EventType, Role, Status
 from sitroom.store import open_store
 
@@ -147,3 +149,12 @@ def test_a_page_of_another_origin_may_read_the_total_and_the_tags(base_settings,
     response = client.get("/api/places", headers={"Origin": "https://desk.example"})
     exposed = {h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
     assert {"etag", "x-request-id", "x-total-count"} <= exposed
+
+
+def test_the_situation_and_changes_read_as_the_codec_writes_them(client, store):
+    """Encoded in one pass (orjson), they are the JSON `to_dict` gives of the store's records."""
+    when = "2026-07-01"
+    situation = client.get("/api/situation", params={"as_of": when}).json()
+    assert situation["entries"] == to_dict(store.situation_as_of(date.fromisoformat(when))) != []
+    changes = client.get("/api/changes", params={"since": "2026-06-01", "limit": 50}).json()
+    assert changes["changes"] == to_dict(store.changes(date(2026, 6, 1), limit=50)) != []
