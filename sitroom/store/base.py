@@ -16,7 +16,7 @@ from sitroom.codec import collector_paused, to_json
 from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Review, SituationEntry
 from sitroom.situation import PairKey, StateChange
-from sitroom.store import counts
+from sitroom.store import counts, search
 from sitroom.store.caches import DECODED_EVENTS, DECODED_REPORTS, DecodedRecords
 from sitroom.store.db import Db, chunks, in_list, utc_now
 from sitroom.store.query import Branch, EventQuery, days_before, event_filters, evidence_says, led_by_actor
@@ -382,9 +382,8 @@ class SqlStore(Remerging):
         branches = self._branches(query)
         if query.text is not None:
             # Paging happens after the evidence check, which SQL cannot do.
-            rows = self._ordered(branches, "record", None)
-            found = [e for e in (self._decoded(r[2], r[-1]) for r in rows) if evidence_says(e, query.text)]
-            return found[offset:] if limit is None else found[offset : offset + limit]
+            ids = self._saying(branches, query.text)
+            return self._events_by_id(ids[offset:] if limit is None else ids[offset : offset + limit])
         if limit is None and not offset and len(branches) == 1:
             return [self._decoded(row[2], row[-1]) for row in self._ordered(branches, "record", None)]
         # Find the page's ids first, from the index alone where it covers the filters, and read only
@@ -419,6 +418,17 @@ class SqlStore(Remerging):
         rows = parts[0] if len(parts) == 1 else list(heapq.merge(*parts, key=lambda row: row[:3]))
         return rows if limit is None else rows[:limit]
 
+    def _saying(self, branches: list[Branch], text: str) -> list[str]:
+        """The ids of the branches' events whose evidence says `text`, in listing order: checked in the
+        evidence alone where the backend can read it apart (thousands of whole records cost a tenth of a
+        second at 100,000 reports, for each page and each count)."""
+        dialect = self._db.dialect.name
+        column = search.evidence_column(dialect, text)
+        if column is None:
+            rows = self._ordered(branches, "record", None)
+            return [r[2] for r in rows if evidence_says(self._decoded(r[2], r[-1]), text)]
+        return [r[2] for r in self._ordered(branches, column, None) if search.says(dialect, r[-1], text)]
+
     def _events_by_id(self, ids: Sequence[str]) -> list[Event]:
         """The events with these ids, in that order."""
         records: dict[str, str] = {}
@@ -432,7 +442,7 @@ class SqlStore(Remerging):
         """How many events `events` gives for the same filters, without paging."""
         query = EventQuery.given(query, filters)
         if query.text is not None:
-            return len(self.events(query))
+            return len(self._saying(self._branches(query), query.text))
         total = 0
         for branch in self._branches(query):
             where, params = branch.plain()

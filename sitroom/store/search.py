@@ -9,6 +9,8 @@ Either way the index only narrows: `evidence_says` has the last word, so the res
 
 from __future__ import annotations
 
+import orjson
+
 from sitroom.errors import StoreError
 from sitroom.store.db import Db
 
@@ -71,3 +73,29 @@ def phrase(text: str) -> str | None:
     if len(wanted) < SHORTEST_INDEXED:
         return None
     return '"' + wanted.replace('"', '""') + '"'
+
+
+# Where a search checks each candidate's evidence without reading its whole record: SQLite's index holds
+# an event's sentences, lower-cased, one a line; PostgreSQL reads the evidence out of the record.
+_EVIDENCE = {
+    "sqlite": "(SELECT f.evidence FROM events_fts f WHERE f.rowid = events.rowid)",
+    "postgresql": "CAST(CAST(record AS json) -> 'evidence' AS text)",
+}
+
+
+def evidence_column(dialect: str, text: str) -> str | None:
+    """An expression over `events` whose value `says` checks for `text`; None: decode the record."""
+    if dialect == "sqlite" and "\n" in text:  # found across two lines, it would span two sentences
+        return None
+    return _EVIDENCE.get(dialect)
+
+
+def says(dialect: str, evidence: str | None, text: str) -> bool:
+    """Whether the `evidence_column` value has a sentence that contains `text` (case-insensitive): what
+    `sitroom.store.query.evidence_says` tells from the decoded event."""
+    if evidence is None:
+        return False
+    wanted = text.lower()
+    if dialect == "sqlite":
+        return any(wanted in line for line in evidence.split("\n"))
+    return any(wanted in item["sentence"].lower() for item in orjson.loads(evidence))
