@@ -40,7 +40,9 @@ READS = (
     "/api/places?limit=50",
     "/api/events?q=shelling",
 )
-_BATCH = 20
+# Reports a write while the store is built: merging is a pure function of the reports, so the events are
+# those of writing them one by one, and 500 a write build 100,000 reports in under half the time of 20.
+_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
