@@ -31,6 +31,8 @@ def test_indexed_search_finds_what_the_scan_found(store, text):
     found = [e.id for e in store.events(text=text)]
     assert found == _scanned(store, text)
     assert store.count_events(text=text) == len(found)
+    total, page = store.counted_events(text=text, limit=3, offset=1)
+    assert (total, [e.id for e in page]) == (len(found), found[1:4])
 
 
 def test_the_index_reads_only_the_matching_events(store):

@@ -63,8 +63,7 @@ def get_document(
 def list_events(request: Request, filters: Filters, page: Page) -> JSONResponse:
     """Events matching every given filter, a page at a time, with the total before paging."""
     with store_for(request) as store:
-        total = store.count_events(filters)
-        found = store.events(filters, limit=page.limit, offset=page.offset)
+        total, found = store.counted_events(filters, limit=page.limit, offset=page.offset)
     return _page(total, page, to_dict(found))
 
 

@@ -438,6 +438,16 @@ class SqlStore(Remerging):
             records.update((id_, record) for id_, record in rows)
         return [self._decoded(id_, records[id_]) for id_ in ids if id_ in records]
 
+    def counted_events(
+        self, query: EventQuery | None = None, limit: int | None = None, offset: int = 0, **filters: Any
+    ) -> tuple[int, list[Event]]:
+        """`count_events` and `events` for the same filters, a text search's evidence checked once."""
+        query = EventQuery.given(query, filters)
+        if query.text is None:
+            return self.count_events(query), self.events(query, limit, offset)
+        ids = self._saying(self._branches(query), query.text)
+        return len(ids), self._events_by_id(ids[offset:] if limit is None else ids[offset : offset + limit])
+
     def count_events(self, query: EventQuery | None = None, **filters: Any) -> int:
         """How many events `events` gives for the same filters, without paging."""
         query = EventQuery.given(query, filters)
