@@ -62,15 +62,37 @@ def test_a_store_from_before_the_index_is_indexed_when_opened(tmp_path):
     with SqlStore(db) as older:  # as the sitroom that made it: no write counter, no index
         db.counts_writes = False
         # Today's write path also fills the tables of later migrations: there for the write, gone after.
-        for statement in (*changes_table.CREATE, *counts.CREATE):
+        later = (*changes_table.CREATE, *counts.CREATE, "ALTER TABLE events ADD COLUMN evidence TEXT")
+        for statement in later:
             db.run(db.dialect.ddl(statement))
         write_synthetic(older, synthetic_batches(30))
         for table in ("situation_changes", "place_counts", "actor_counts"):
             db.run(f"DROP TABLE {table}")
         db.run("DROP INDEX event_actors_key")
+        db.run("ALTER TABLE events DROP COLUMN evidence")
     with open_store(path) as store:
         assert store.schema_version() == len(MIGRATIONS) and store.write_count() == 0
         assert [e.id for e in store.events(text="in place")] == _scanned(store, "in place")
         assert store.count_events(text="in place") > 0
         write_synthetic(store, synthetic_batches(30, seed=5))
         assert store.write_count() == 2
+
+
+def test_a_store_from_before_the_evidence_column_gets_it_filled_when_opened(store_url):
+    with open_store(store_url) as store:
+        write_synthetic(store, synthetic_batches(60))
+        with store._db.transaction():
+            store._db.run("ALTER TABLE events DROP COLUMN evidence")
+            store._db.run("DELETE FROM schema_migrations WHERE version = 14")
+    with open_store(store_url) as store:
+        assert store._db.one("SELECT COUNT(*) FROM events WHERE evidence IS NULL")[0] == 0
+        for text in ("shelling", "Place 1", "ca"):
+            assert [e.id for e in store.events(text=text)] == _scanned(store, text)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A store that can be opened again (a file, or a PostgreSQL schema)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("postgres_schemas").fresh_url()

@@ -218,6 +218,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "situation changes kept at write time", CHANGES, then=situation_table.fill_changes),
     # Places and actors with their event counts, kept at write time (see sitroom.store.counts).
     Migration(13, "place and actor counts kept at write time", counts.CREATE, then=counts.rebuild),
+    # Each event's evidence sentences, lower-cased, for text searches to narrow by and check (see
+    # sitroom.store.search); PostgreSQL indexes their trigrams instead of the whole record's.
+    Migration(
+        14, "evidence text", ("ALTER TABLE events ADD COLUMN evidence {text}",), then=search.index_evidence
+    ),
 )
 
 
