@@ -158,3 +158,28 @@ def test_the_situation_and_changes_read_as_the_codec_writes_them(client, store):
     assert situation["entries"] == to_dict(store.situation_as_of(date.fromisoformat(when))) != []
     changes = client.get("/api/changes", params={"since": "2026-06-01", "limit": 50}).json()
     assert changes["changes"] == to_dict(store.changes(date(2026, 6, 1), limit=50)) != []
+
+
+def test_a_bulk_load_stores_what_writing_one_batch_at_a_time_stores(new_store_url):
+    """Into an empty store and into one that holds reports already, a later report of an id replacing
+    an earlier one: the events, the situation, the changes and the counts are those of `write_many`."""
+    batches = synthetic_batches(160)
+    items = [item for batch in batches for item in batch]
+    rewritten = replace(items[3][1][0], place=place("Tal"))
+    extra = (Document("again", "text", day("2026-01-05").start, "hash-again"), [rewritten])
+    with open_store(new_store_url()) as written, open_store(new_store_url()) as loaded:
+        write_synthetic(written, [*batches, [extra]])
+        loaded.write_many(items[:40])
+        loaded.load([*items[40:], extra])
+        assert _stored(loaded) == _stored(written)
+
+
+def _stored(store) -> tuple:
+    day_ = date(2026, 7, 1)
+    return (
+        store.events(),
+        store.situation_as_of(day_),
+        store.changes(date(2026, 1, 1)),
+        store.place_counts(),
+        store.actor_counts(),
+    )
