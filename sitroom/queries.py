@@ -31,7 +31,22 @@ def changes_in(
     store: Store, since: date, until: date | None = None, known_at: date | None = None
 ) -> list[StateChange]:
     """Every change of state that took effect between `since` and `until`, oldest first."""
-    return changes(known_events(store, known_at), since, until, known_at=known_at)
+    return changes_page(store, since, until, known_at)[1]
+
+
+def changes_page(
+    store: Store,
+    since: date,
+    until: date | None = None,
+    known_at: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[int, list[StateChange]]:
+    """How many changes `changes_in` gives, and `limit` of them from `offset` (all when None)."""
+    if known_at is None:  # the table kept at write time: a count and a page, each one indexed query
+        return store.count_changes(since, until), store.changes(since, until, limit, offset)
+    found = changes(known_events(store, known_at), since, until, known_at=known_at)
+    return len(found), found[offset:] if limit is None else found[offset : offset + limit]
 
 
 def place_timeline(

@@ -13,7 +13,7 @@ looks across the actors of a place. So the situation as of any date is each pair
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
@@ -69,6 +69,9 @@ class StateChange:
 
 # A (place key, actor key) pair: the place's gazetteer id or name, the actor's id or name.
 PairKey = tuple[str, str]
+# Where a change comes in the fold: its day, event id, stage within the day (`_STAGE`), actor key. Only
+# one pair's changes can tie on all four (an event has one place); the fold keeps their order.
+ChangeOrder = tuple[date, str, int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +156,35 @@ def changes(
 ) -> list[StateChange]:
     """Every change of state that took effect between `since` and `until` (both included), oldest first."""
     found = []
-    state: dict[PairKey, SituationEntry] = {}
-    for change in _ordered_changes(events, known_at):
+    for change, state_change in _state_changes(events, known_at):
         if until is not None and change.when > until:
             break
+        if change.when >= since:
+            found.append(state_change)
+    return found
+
+
+def change_histories(
+    events: Iterable[Event], known_at: date | None = None
+) -> dict[PairKey, list[tuple[ChangeOrder, StateChange]]]:
+    """Each pair's changes of state, oldest first, each with its place in the order of all changes: the
+    changes in any window are every pair's changes in it, in that order (the store keeps them so)."""
+    found: dict[PairKey, list[tuple[ChangeOrder, StateChange]]] = {}
+    for change, state_change in _state_changes(events, known_at):
+        found.setdefault(_key(change), []).append((_order(change), state_change))
+    return found
+
+
+def _state_changes(events: Iterable[Event], known_at: date | None) -> Iterator[tuple[_Change, StateChange]]:
+    """The fold, yielding each change that moved its pair's status or end."""
+    state: dict[PairKey, SituationEntry] = {}
+    for change in _ordered_changes(events, known_at):
         before = state.get(_key(change))
         _apply(state, change)
         after = state.get(_key(change))
         moved = (before.status, before.until) if before else (None, None)
-        if change.when >= since and after is not None and moved != (after.status, after.until):
-            found.append(_state_change(change, before, after))
-    return found
+        if after is not None and moved != (after.status, after.until):
+            yield change, _state_change(change, before, after)
 
 
 def timeline(
@@ -197,7 +218,11 @@ def _state_change(change: _Change, before: SituationEntry | None, after: Situati
 
 def _ordered_changes(events: Iterable[Event], known_at: date | None) -> list[_Change]:
     found = [c for e in events if _counts(e, known_at) for c in _changes(e)]
-    return sorted(found, key=lambda c: (c.when, c.event.id, _STAGE[c.status], c.actor.id or c.actor.name))
+    return sorted(found, key=_order)
+
+
+def _order(change: _Change) -> ChangeOrder:
+    return (change.when, change.event.id, _STAGE[change.status], change.actor.id or change.actor.name)
 
 
 # Within one day, a force arrives before it starts leaving, and starts leaving before it has gone.

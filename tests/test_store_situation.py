@@ -37,7 +37,7 @@ from sitroom.records import (
     TimeSpan,
 )
 from sitroom.review import review
-from sitroom.situation import situation_as_of
+from sitroom.situation import changes, situation_as_of
 from sitroom.store import Store, open_store
 
 BASE = Place("Base A", 36.50, 40.75, PlacePrecision.SITE, "Syria", "SY", "Hasakah", gazetteer_id="t:base-a")
@@ -90,9 +90,13 @@ def document(name: str, reported: date) -> Document:
 
 
 def assert_same_situation(store: Store, days: list[date] | None = None) -> None:
+    """The situation and the changes the store keeps are the fold's over its events, on every day."""
     events = store.events()
-    for when in days or _days(events):
+    days = days or _days(events)
+    for when in days:
         assert store.situation_as_of(when) == situation_as_of(events, when), when
+    for since, until in [(days[0], None), *((d, d + timedelta(days=3)) for d in days[::2])]:
+        assert store.changes(since, until) == changes(events, since, until), (since, until)
 
 
 def _days(events: list[Event]) -> list[date]:
@@ -161,7 +165,11 @@ def test_the_table_answers_as_the_fold_after_writes_in_any_order(new_store_url, 
 
 
 def _table(store) -> list[tuple]:
-    return [tuple(row) for row in store._db.all("SELECT * FROM situation_entries ORDER BY 1, 2, 3")]
+    return [
+        tuple(row)
+        for table in ("situation_entries", "situation_changes")
+        for row in store._db.all(f"SELECT * FROM {table} ORDER BY 1, 2, 3")
+    ]
 
 
 # ---------------------------------------------------------------- reviews, merging again, rebuilding
@@ -351,6 +359,29 @@ def test_a_store_with_events_fills_the_table_when_it_migrates(store_url) -> None
     with open_store(store_url) as store:
         assert {when: store.situation_as_of(when) for when in expected} == expected
         assert store._db.one("SELECT COUNT(*) FROM events WHERE place_key IS NULL")[0] == 0
+
+
+def test_a_store_with_events_fills_the_changes_when_it_migrates(store_url) -> None:
+    with open_store(store_url) as store:
+        write_story(store)
+        expected = changes(store.events(), date(2000, 1, 1))
+        assert len(expected) > 3
+        with store._db.transaction():
+            store._db.run("DROP TABLE situation_changes")
+            store._db.run("DELETE FROM schema_migrations WHERE version = 12")
+    with open_store(store_url) as store:
+        assert store.changes(date(2000, 1, 1)) == expected
+        assert_same_situation(store)
+
+
+def test_changes_come_in_pages_with_their_count(story) -> None:
+    since, until = date(2000, 1, 1), date(2026, 4, 1)
+    window = story.changes(since, until)
+    assert story.count_changes(since, until) == len(window) > 3
+    assert story.changes(since, until, limit=2, offset=1) == window[1:3]
+    assert story.changes(since, until, offset=2) == window[2:]
+    assert story.changes(since, until, limit=100, offset=len(window)) == []
+    assert story.count_changes(date(2100, 1, 1)) == 0
 
 
 # ---------------------------------------------------------------- the read side: known_at, reviews

@@ -24,7 +24,9 @@ from sitroom.errors import StoreError
 # Answers kept per server process, and their bytes: a page's polls and an analyst's few filters.
 MAX_ANSWERS = 512
 MAX_BYTES = 64_000_000
-MAX_ANSWER_BYTES = 4_000_000  # a larger answer (a big export) is computed each time
+# A larger answer (a big export) is computed each time. The situation and a season's changes of 100,000
+# reports are 5 MB each, and a page polls them.
+MAX_ANSWER_BYTES = 16_000_000
 _CACHED_METHODS = ("GET", "HEAD")
 _PERSONAL = (b"authorization", b"cookie")
 

@@ -1,6 +1,6 @@
 """`sitroom bench-serve`: how `sitroom serve` holds up under many readers while an ingest writes.
 
-A store of N synthetic reports is written through the store's own write path (merged, with its situation
+A store of N synthetic reports is loaded through the store's own write path (merged, with its situation
 table, no NLP); `sitroom serve` runs on it in a subprocess; C client threads, each on a kept-alive
 connection, ask for one path (or a mix of the API's reads) for S seconds while another process keeps
 writing reports into the same store. For a static file, each API path alone and the mix it prints
@@ -40,7 +40,6 @@ READS = (
     "/api/places?limit=50",
     "/api/events?q=shelling",
 )
-_BATCH = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +65,10 @@ def _told(report: Event, seed: int) -> tuple[Document, list[Event]]:
 
 
 def build_store(url: str, count: int, seed: int = 7) -> int:
-    """Write `count` synthetic reports into the store at `url`; its event count."""
-    items = synthetic_items(count, seed)
+    """Write `count` synthetic reports into the store at `url` in one bulk load (the events of writing
+    them one by one, in about half the time); its event count."""
     with open_store(url) as store:
-        for start in range(0, len(items), _BATCH):
-            store.write_many(items[start : start + _BATCH])
-        return store.event_count()
+        return store.load(synthetic_items(count, seed))
 
 
 def _keep_ingesting(url: str, ingest: Ingest, stop, written) -> None:

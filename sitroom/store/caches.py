@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from typing import TypeVar
 
 from sitroom.records import Event
 from sitroom.store.rows import event_from_record
@@ -21,6 +22,11 @@ DECODED_EVENTS = 256
 # Merged events a server's readers keep decoded between requests (a few kilobytes each): decoding every
 # event is most of what a listing of all of them (changes, timelines) costs, and few change per write.
 DECODED_FOR_READERS = 20_000
+# Situation versions and changes a process keeps decoded (about two kilobytes each): a large situation's
+# entries and a season's changes.
+DECODED_TEXTS = 20_000
+
+_T = TypeVar("_T")
 
 
 class Blocks:
@@ -93,3 +99,28 @@ class SharedDecodedRecords(DecodedRecords):
     def put(self, id_: str, record: str, event: Event) -> None:
         with self._lock:
             super().put(id_, record, event)
+
+
+class DecodedTexts:
+    """Records decoded from stored text, by a digest of the text, shared by a process's threads. The text
+    is the whole input, so an entry never goes stale: a large answer read again after a write (thousands
+    of situation versions or changes, a few of them new) decodes only the new ones."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[bytes, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, decode: Callable[[str], _T]) -> _T:
+        digest = _digest(text)
+        with self._lock:
+            found = self._found.get(digest)
+            if found is not None:
+                self._found.move_to_end(digest)
+                return found  # type: ignore[return-value]
+        decoded = decode(text)
+        with self._lock:
+            self._found[digest] = decoded
+            if len(self._found) > self._size:
+                self._found.popitem(last=False)
+        return decoded

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitroom.errors import StoreError
-from sitroom.store import search, situation_table
+from sitroom.store import counts, search, situation_table
+from sitroom.store.changes_table import CREATE as CHANGES
 from sitroom.store.db import Db, utc_now
 from sitroom.store.rows import flag_long_spans
 
@@ -213,6 +214,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Text search through an index (see sitroom.store.search), filled from the events stored before.
     Migration(11, "index evidence text", (), then=search.create_index),
+    # The changes of state kept at write time (see sitroom.store.changes_table), filled from the events.
+    Migration(12, "situation changes kept at write time", CHANGES, then=situation_table.fill_changes),
+    # Places and actors with their event counts, kept at write time (see sitroom.store.counts).
+    Migration(13, "place and actor counts kept at write time", counts.CREATE, then=counts.rebuild),
+    # Each event's evidence sentences, lower-cased, for text searches to narrow by and check (see
+    # sitroom.store.search); PostgreSQL indexes their trigrams instead of the whole record's.
+    Migration(
+        14, "evidence text", ("ALTER TABLE events ADD COLUMN evidence {text}",), then=search.index_evidence
+    ),
 )
 
 

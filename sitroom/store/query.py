@@ -3,7 +3,6 @@ and the SQL conditions it becomes."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -69,9 +68,9 @@ def event_filters(
 
     `actor_is_id`: `actor` is a stored actor id, so an indexed lookup finds its events (no name search).
 
-    `text` only narrows the rows to records that contain it somewhere; `evidence_says` then keeps those
-    whose evidence sentences do (portable SQL cannot look inside the JSON record). `text_index`: SQLite's
-    `events_fts` narrows them instead, through its index (`sitroom.store.search`).
+    `text` only narrows the rows to events whose evidence column (the sentences, lower-cased, one a line)
+    contains it; the store then keeps those with a sentence that does (`sitroom.store.search.says`).
+    `text_index`: SQLite's `events_fts` narrows them instead, through its index.
     """
     type, actor, place, since, until = query.type, query.actor, query.place, query.since, query.until
     where: list[str] = []
@@ -124,9 +123,9 @@ def event_filters(
         where.append("events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
         params.append(indexed)
     elif query.text is not None:
-        # The record is JSON: look for the text as json.dumps would write it inside a string.
-        where.append(f"{lower}(record) LIKE ? ESCAPE '\\'")
-        params.append(_contains(json.dumps(query.text, ensure_ascii=False)[1:-1]))
+        # The evidence column is lower-cased already (PostgreSQL: its trigrams are indexed).
+        where.append("evidence LIKE ? ESCAPE '\\'")
+        params.append(_contains(query.text))
     if query.rejected is True:
         where.append("review = ?")
         params.append("rejected")

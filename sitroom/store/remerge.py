@@ -61,11 +61,13 @@ class Remerging:
             merged = self.merger.merge(reports, reviews)
         old = self._event_ids_of(component)
         stale = self._situation_pairs(old)
+        counted = self._counted_keys(old)
         for chunk in chunks(sorted(old)):
             self._delete_events(chunk)
         now = utc_now()
         self._store_events(merged, now)
         self._refresh_situation(stale | {key for event in merged for key in pair_keys(event)})
+        self._refresh_counts(counted, merged)
 
     def _component(self, seeds: Sequence[str], reviews: Sequence[Review]) -> list[str]:
         """The reports whose events merging `seeds` may change: those linked to them, transitively (a

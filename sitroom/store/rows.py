@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -40,13 +40,13 @@ DOCUMENT_COLUMNS = "id, content_hash, date, origin, url, outlet, title, text, in
 EVENT_COLUMNS = (
     "id, type, status, certainty, date_start, date_end, place_name, lat, lon, admin1, country,"
     " fatalities, reported, last_reported, source_count, review, place_search, long_span, record, updated_at,"
-    " place_key"
+    " place_key, evidence"
 )
 _EVENT_UPDATES = ", ".join(
     f"{c} = excluded.{c}" for c in EVENT_COLUMNS.replace(" ", "").split(",") if c != "id"
 )
 UPSERT_EVENT = (
-    f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 21)})"
+    f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 22)})"
     f" ON CONFLICT (id) DO UPDATE SET {_EVENT_UPDATES}"
 )
 UPSERT_REPORT = (
@@ -133,7 +133,15 @@ def event_row(event: Event, record: str, updated_at: str) -> tuple[object, ...]:
         record,
         updated_at,
         place_key(place) if place else None,
+        evidence_text(e.sentence for e in event.evidence),
     )
+
+
+def evidence_text(sentences: Iterable[str]) -> str | None:
+    """An event's evidence sentences, lower-cased as Python does, one a line: what a text search reads
+    (`sitroom.store.search`) instead of the whole record."""
+    lowered = [sentence.lower() for sentence in sentences]
+    return "\n".join(lowered) if lowered else None
 
 
 def is_long_span(start: date, end: date) -> bool:

@@ -2,15 +2,19 @@
 
 SQLite keeps `events_fts`, an FTS5 table of trigrams over each event's evidence sentences (lower-cased as
 Python does), in step with `events` through triggers: a phrase of three characters or more is then found
-as a substring, as the scan found it. PostgreSQL indexes the lower-cased records with trigrams (pg_trgm),
-which serves the `LIKE` that narrows a text search; where the extension cannot be installed the scan stays.
-Either way the index only narrows: `evidence_says` has the last word, so the results are the scan's.
+as a substring, as the scan found it. PostgreSQL indexes the trigrams (pg_trgm) of `events.evidence`, the
+same sentences that each write stores, which serves the `LIKE` that narrows a text search; where the
+extension cannot be installed the LIKE scans that column. Either way the index only narrows: each
+candidate's sentences have the last word (`says`), so the results are those of `evidence_says`.
 """
 
 from __future__ import annotations
 
+import orjson
+
 from sitroom.errors import StoreError
 from sitroom.store.db import Db
+from sitroom.store.rows import evidence_text
 
 # FTS5's trigram tokenizer finds a phrase of at least three characters; a shorter one is scanned for.
 SHORTEST_INDEXED = 3
@@ -54,11 +58,11 @@ def rebuild(db: Db) -> None:
     db.run(f"INSERT INTO events_fts (rowid, evidence) SELECT rowid, {evidence} FROM events")
 
 
-def _try_postgres_index(db: Db) -> None:
+def _try_postgres_index(db: Db, statements: tuple[str, ...] = _POSTGRES_INDEX) -> None:
     """The extension needs a privilege the store's role may lack: without it, searches scan as before."""
     db.run("SAVEPOINT text_index")
     try:
-        for statement in _POSTGRES_INDEX:
+        for statement in statements:
             db.run(statement)
     except StoreError:
         db.run("ROLLBACK TO SAVEPOINT text_index")
@@ -71,3 +75,42 @@ def phrase(text: str) -> str | None:
     if len(wanted) < SHORTEST_INDEXED:
         return None
     return '"' + wanted.replace('"', '""') + '"'
+
+
+def evidence_column(text: str) -> str | None:
+    """The column whose value `says` checks for `text`: the events' lower-cased evidence sentences, one a
+    line; None when `text` spans lines (it would span two sentences there): decode the record."""
+    return None if "\n" in text else "evidence"
+
+
+def says(evidence: str | None, text: str) -> bool:
+    """Whether the `evidence_column` value has a sentence that contains `text` (case-insensitive): what
+    `sitroom.store.query.evidence_says` tells from the decoded event."""
+    if evidence is None:
+        return False
+    wanted = text.lower()
+    return any(wanted in line for line in evidence.split("\n"))
+
+
+# PostgreSQL: the evidence column's trigrams, in place of the whole record's (migration 14). A LIKE on
+# the record checked every candidate's lower-cased record, and reading its evidence parsed the record.
+_POSTGRES_EVIDENCE_INDEX = (
+    "DROP INDEX IF EXISTS events_record_trigrams",
+    "CREATE INDEX events_evidence_trigrams ON events USING gin (evidence gin_trgm_ops)",
+)
+
+
+def index_evidence(db: Db) -> None:
+    """Fill the evidence column from the stored records, and index it where the backend can (a migration
+    step)."""
+    last = ""
+    while rows := db.all("SELECT id, record FROM events WHERE id > ? ORDER BY id LIMIT 2000", (last,)):
+        texts = [(_evidence_of(record), id_) for id_, record in rows]
+        db.run_many("UPDATE events SET evidence = ? WHERE id = ?", texts)
+        last = rows[-1][0]
+    if db.dialect.name == "postgresql":
+        _try_postgres_index(db, _POSTGRES_EVIDENCE_INDEX)
+
+
+def _evidence_of(record: str) -> str | None:
+    return evidence_text(item["sentence"] for item in orjson.loads(record).get("evidence", ()))

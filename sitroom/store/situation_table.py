@@ -31,11 +31,14 @@ from sitroom.situation import (
     POSTURE_TYPES,
     EntryVersion,
     PairKey,
+    change_histories,
     entry_histories,
     pair_keys,
     place_key,
     settled,
 )
+from sitroom.store import changes_table
+from sitroom.store.caches import DECODED_TEXTS, DecodedTexts
 from sitroom.store.db import Db, chunks, in_list, placeholders
 from sitroom.store.rows import event_from_record, iso
 
@@ -43,6 +46,8 @@ _POSTURE = tuple(sorted(t.value for t in POSTURE_TYPES))
 _IS_POSTURE = f"type IN ({placeholders(len(_POSTURE))})"
 _FIELD_TYPES = typing.get_type_hints(SituationEntry, vars(records), vars(records))
 _EVIDENCE = _FIELD_TYPES["evidence"]
+# Versions decoded by this process: a situation asked for again after a write decodes only its new ones.
+_KEPT = DecodedTexts(DECODED_TEXTS)
 
 
 def _plain(tp: object) -> bool:
@@ -93,7 +98,7 @@ def situation_as_of(db: Db, as_of: date) -> list[SituationEntry]:
     query = _VALID_ON if db.dialect.name == "postgresql" else _AS_OF
     rows = db.all(query, (as_of.isoformat(),))
     with collector_paused():  # thousands of entries: collections would double the time, now and then
-        return settled(decoding.entry(row[0]) for row in rows if row[0] is not None)
+        return settled(_KEPT.get(row[0], decoding.entry) for row in rows if row[0] is not None)
 
 
 def index_validity(db: Db) -> None:
@@ -122,18 +127,20 @@ def pairs_of_events(db: Db, event_ids: Iterable[str], decode: Decode = _decode_r
 
 
 def refresh(db: Db, pairs: Iterable[PairKey], decode: Decode = _decode_record) -> None:
-    """Make these pairs' versions again from their events (none left: the pair is gone)."""
+    """Make these pairs' versions and changes again from their events (none left: the pair is gone)."""
     by_place: dict[str, set[str]] = {}
     for place, actor in pairs:
         by_place.setdefault(place, set()).add(actor)
     for place, actors in sorted(by_place.items()):
         for chunk in chunks(sorted(actors)):
-            histories = entry_histories(_events_of(db, place, chunk, decode))
+            events = _events_of(db, place, chunk, decode)
+            histories = entry_histories(events)
             rows = []
             for actor in chunk:
                 db.run("DELETE FROM situation_entries WHERE place_key = ? AND actor_key = ?", (place, actor))
                 rows += _rows((place, actor), histories.get((place, actor), []))
             _insert(db, rows)
+            changes_table.replace_pairs(db, [(place, a) for a in chunk], change_histories(events))
 
 
 def _events_of(db: Db, place: str, actors: Sequence[str], decode: Decode) -> list[Event]:
@@ -150,14 +157,35 @@ def _events_of(db: Db, place: str, actors: Sequence[str], decode: Decode) -> lis
 
 
 def rebuild(db: Db) -> None:
-    """Make the whole table anew from the stored events, one place at a time."""
-    db.run("DELETE FROM situation_entries")
+    """Make the versions and the changes anew from the stored events."""
+    _rebuild(db, versions=True, changes=True)
+
+
+def fill_changes(db: Db) -> None:
+    """Build the changes table (added after the versions' table) from the stored events."""
+    _rebuild(db, versions=False, changes=True)
+
+
+def _rebuild(db: Db, versions: bool, changes: bool) -> None:
+    """Make the tables asked for anew, one place at a time."""
+    if versions:
+        db.run("DELETE FROM situation_entries")
+    if changes:
+        changes_table.clear(db)
     sql = f"SELECT DISTINCT place_key FROM events WHERE place_key IS NOT NULL AND {_IS_POSTURE}"
     for (place,) in db.all(sql, _POSTURE):
         rows = db.all(f"SELECT record FROM events WHERE place_key = ? AND {_IS_POSTURE}", (place, *_POSTURE))
-        histories = entry_histories(event_from_record(row[0]) for row in rows)
-        _insert(db, [row for key, history in histories.items() for row in _rows(key, history)])
-    db.run("ANALYZE situation_entries")  # the query plan depends on how many pairs and versions there are
+        events = [event_from_record(row[0]) for row in rows]
+        if versions:
+            histories = entry_histories(events)
+            _insert(db, [row for key, history in histories.items() for row in _rows(key, history)])
+        if changes:
+            found = change_histories(events)
+            changes_table.replace_pairs(db, sorted(found), found)
+    # The query plans depend on how many pairs, versions and changes there are.
+    for table, analyze in (("situation_entries", versions), ("situation_changes", changes)):
+        if analyze:
+            db.run(f"ANALYZE {table}")
 
 
 def fill(db: Db) -> None:
@@ -171,7 +199,7 @@ def fill(db: Db) -> None:
         keys = [(_place_key_of(event_from_record(record)), id_) for id_, record in rows]
         db.run_many("UPDATE events SET place_key = ? WHERE id = ?", keys)
         last = rows[-1][0]
-    rebuild(db)
+    _rebuild(db, versions=True, changes=False)  # the changes table comes with a later migration
 
 
 def _place_key_of(event: Event) -> str | None:
