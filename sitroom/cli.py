@@ -725,6 +725,21 @@ def bench_serve(
     click.echo(json.dumps(results, indent=2) if as_json else render_serve_bench(results))
 
 
+@main.command(name="bench-page")
+@click.option(
+    "--sizes", default="2000,20000,100000", show_default=True, help="Events in each store, comma-separated."
+)
+@click.option("--repeat", type=click.IntRange(1), default=3, show_default=True, help="Tries per measure.")
+@click.option("--json", "as_json", is_flag=True)
+@errors_as_click
+def bench_page(sizes: str, repeat: int, as_json: bool) -> None:
+    """The web page's first render, slider redraw and filter in headless Chromium, by store size."""
+    from sitroom.bench.page import render_page_bench, run_page_bench
+
+    rows = run_page_bench([int(s) for s in sizes.split(",") if s.strip()], repeat)
+    click.echo(json.dumps(rows, indent=2) if as_json else render_page_bench(rows))
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")

@@ -94,7 +94,13 @@ function drawSituation() {
   state.map.drawSituation(entries);
 }
 
+// Timings a page benchmark reads (sitroom bench-page): what a redraw costs, measured in the page.
+function measured(name, started) {
+  performance.measure(`sitroom:${name}`, { start: started, end: performance.now() });
+}
+
 async function refresh() {
+  const started = performance.now();
   const generation = ++state.generation;
   const day = state.view.d;
   $("#as-of").textContent = day;
@@ -111,6 +117,7 @@ async function refresh() {
     drawSituation();
     drawList(list);
     $("#map").dataset.asOf = day;
+    measured("refresh", started);
     showError(null);
   } catch (error) {
     showError(error);
@@ -273,9 +280,12 @@ function showFilters() {
 }
 
 async function applyFilters() {
+  const started = performance.now();
   readFilters();
   state.pages = 1;
   await Promise.all([refresh(), loadHistogram()]);
+  measured("filter", started);
+  document.body.dataset.filtered = String(Number(document.body.dataset.filtered || 0) + 1);
 }
 
 async function loadHistogram() {
@@ -429,6 +439,7 @@ async function start() {
     state.view.d = state.timebar.day();
     if (!state.view.map) await fitToEvents();
     await openView(state.view);
+    performance.mark("sitroom:first-render"); // map and list drawn, from the navigation's start
     document.body.dataset.ready = "true";
   } catch (error) {
     showError(error);
