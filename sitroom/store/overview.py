@@ -18,6 +18,9 @@ from sitroom.store.query import EventQuery
 MAX_POINTS = 2000
 # Grid cells per 256-pixel tile side at each zoom: cells about 64 pixels wide.
 _CELLS_PER_TILE = 4
+# A map view this many degrees across or more holds most events: its points are checked row by row.
+_WIDE = 30.0
+_TINY = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,18 +30,40 @@ class Span:
     latest_report: date | None  # the latest dateline of a report merged into an event
 
 
-def _where(branch) -> tuple[str, list[object]]:
+def _where(branch, extra: tuple[list[str], list[object]]) -> tuple[str, list[object]]:
     where, params = branch.plain()
-    return (" WHERE " + " AND ".join(where) if where else ""), list(params)
+    where, params = [*where, *extra[0]], [*params, *extra[1]]
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
-def _rows(store, query: EventQuery, select: str, tail: str = "") -> list[tuple]:
-    """`SELECT {select} FROM events` over every branch of `query`, rows of all branches together."""
+def _rows(store, query: EventQuery, select: str, tail: str = "", located: bool = False) -> list[tuple]:
+    """`SELECT {select} FROM events` over every branch of `query`, rows of all branches together;
+    `located`: only events with a point (inside `query.bbox`, if it has one)."""
+    extra: tuple[list[str], list[object]] = ([], [])
+    if located:
+        query, extra = _located(query)
     found: list[tuple] = []
     for branch in store._branches(query):
-        where, params = _where(branch)
+        where, params = _where(branch, extra)
         found += [tuple(r) for r in store._db.all(f"SELECT {select} FROM events{where}{tail}", params)]
     return found
+
+
+def _located(query: EventQuery) -> tuple[EventQuery, tuple[list[str], list[object]]]:
+    """The query and conditions for events with a point in its box. A small box reads the points' index
+    (the store's own bbox filter); a wide one, or none, checks each row's point instead (`+lat` keeps the
+    planners off that index), since a box holding most events would walk the whole index. With a date
+    window, the dates' index is the narrower unless the box is tiny."""
+    box = query.bbox
+    widest = _WIDE if query.since is None else _TINY
+    if box is not None and box[3] - box[1] <= widest and (box[2] - box[0]) % 360 <= widest:
+        return query, ([], [])
+    if box is None:
+        return query, (["+lat IS NOT NULL AND +lon IS NOT NULL"], [])
+    min_lon, min_lat, max_lon, max_lat = box
+    where = ["+lat >= ? AND +lat <= ?"]
+    where.append("+lon >= ? AND +lon <= ?" if min_lon <= max_lon else "(+lon >= ? OR +lon <= ?)")
+    return replace(query, bbox=None), (where, [min_lat, max_lat, min_lon, max_lon])
 
 
 def span(store) -> Span:
@@ -64,17 +89,17 @@ def per_day(store, query: EventQuery) -> list[tuple[str, int]]:
 
 
 def count_in(store, query: EventQuery) -> int:
-    return sum(int(row[0]) for row in _rows(store, query, "COUNT(*)"))
+    """How many events matching `query` have a point (in its box)."""
+    return sum(int(row[0]) for row in _rows(store, query, "COUNT(*)", located=True))
 
 
 def points(store, query: EventQuery) -> list[list]:
     """[id, lat, lon, type, status, review, place name, start, where_prec] of each placed event."""
     precision = _json_number(store, "place", "precision")
     select = f"id, lat, lon, type, status, review, place_name, date_start, {precision}"
-    placed = replace(query, bbox=query.bbox or (-180.0, -90.0, 180.0, 90.0))
     return [
         [r[0], float(r[1]), float(r[2]), r[3], r[4], r[5], r[6], _iso(r[7]), _int(r[8])]
-        for r in _rows(store, placed, select)
+        for r in _rows(store, query, select, located=True)
     ]
 
 
@@ -85,9 +110,9 @@ def cells(store, query: EventQuery, zoom: int) -> list[list]:
     postgres = store._db.dialect.name == "postgresql"
     gx, gy = (_cell_index(postgres, column, offset, size) for column, offset in (("lon", 180), ("lat", 90)))
     select = f"{gx}, {gy}, COUNT(*), SUM(lat), SUM(lon), MIN(id), MIN(type), MAX(type)"
-    placed = replace(query, bbox=query.bbox or (-180.0, -90.0, 180.0, 90.0))
     merged: dict[tuple, list] = {}
-    for x, y, n, lat, lon, first_id, low, high in _rows(store, placed, select, f" GROUP BY {gx}, {gy}"):
+    grouped = f" GROUP BY {gx}, {gy}"
+    for x, y, n, lat, lon, first_id, low, high in _rows(store, query, select, grouped, located=True):
         cell = merged.setdefault((x, y), [0, 0.0, 0.0, first_id, low, high])
         cell[0] += int(n)
         cell[1] += float(lat)
