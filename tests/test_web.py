@@ -11,12 +11,15 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from support.examples_db import copy_of_examples
+from support.pmtiles import solid_png, write_pmtiles
 
 from sitroom.api.app import create_app
 from sitroom.api.auth import create_token
@@ -61,16 +64,11 @@ def _browser_or_skip():
     return pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def server(base_settings, pipeline, tmp_path_factory):
-    """The app on a free loopback port, in a thread, over a copy of the examples; and a write token."""
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app on a free loopback port, in a thread; its URL."""
     import uvicorn
 
-    db = copy_of_examples(pipeline, tmp_path_factory.mktemp("web"))
-    with open_store(str(db)) as store:
-        token = create_token(store, "alice")
-    app = create_app(ApiConfig(replace(base_settings, db=str(db))))
-    app.state.pipelines._pipeline = pipeline
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -81,10 +79,28 @@ def server(base_settings, pipeline, tmp_path_factory):
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the server did not start"
-    yield {"url": f"http://127.0.0.1:{port}", "token": token}
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def examples_copy(pipeline, tmp_path_factory) -> Path:
+    return copy_of_examples(pipeline, tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def server(base_settings, pipeline, examples_copy):
+    """The app over a copy of the examples, and a write token."""
+    with open_store(str(examples_copy)) as store:
+        token = create_token(store, "alice")
+    app = create_app(ApiConfig(replace(base_settings, db=str(examples_copy))))
+    app.state.pipelines._pipeline = pipeline
+    with serving(app) as url:
+        yield {"url": url, "token": token}
 
 
 @pytest.fixture(scope="module")
@@ -451,6 +467,21 @@ def test_docs_load_nothing_from_outside(page, server):
     assert page.outside == []
     assert page.problems == []
     shot(page, "15-docs")
+
+
+def test_a_local_pmtiles_basemap_is_drawn(page, server, base_settings, examples_copy, tmp_path):
+    tiles = write_pmtiles(tmp_path / "mine.pmtiles", solid_png((200, 120, 40)))
+    app = create_app(ApiConfig(replace(base_settings, db=str(examples_copy)), basemap=str(tiles)))
+    with serving(app) as url:
+        here = {"url": url, "token": server["token"]}
+        page.outside.clear()
+        load(page, here, "#map=2/20/20")
+        expect(page.locator("#map")).to_have_attribute("data-basemap", "/basemap.pmtiles")
+        drawn = page.locator("#map img.leaflet-tile-loaded")
+        expect(drawn.first).to_be_attached(timeout=10_000)
+        assert drawn.first.get_attribute("src").startswith("blob:")  # a tile read from the file by range
+        shot(page, "17-own-basemap")
+        assert page.problems == [] and all(u.startswith(url) for u in page.outside)
 
 
 def test_document_text_never_runs_as_html(page, server):

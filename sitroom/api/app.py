@@ -75,6 +75,12 @@ def _serve_page(app: FastAPI, config: ApiConfig) -> None:
         return FileResponse(index, media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=config.web_dir), name="static")
+    if config.basemap:
+
+        @app.get("/basemap.pmtiles", include_in_schema=False)
+        def basemap() -> FileResponse:
+            return FileResponse(config.basemap, media_type="application/octet-stream")  # with Range
+
     # Only the files scripts/vendor_web.py copied (sitroom/web/vendor.json names them) are there: nothing
     # else of node_modules is reachable. Without them the page still loads, with no map.
     if config.vendor_dir.is_dir():

@@ -28,6 +28,12 @@ _MAX_LABELS = 150
 _MAX_SEARCH = 20
 
 
+@router.get("/page-settings")
+def page_settings(request: Request) -> JSONResponse:
+    """What the server was started with for the page: the basemap it serves (`sitroom serve --basemap`)."""
+    return JSONResponse({"basemap": "/basemap.pmtiles" if config(request).basemap else None})
+
+
 @router.get("/stats")
 def stats(request: Request, filters: Filters) -> JSONResponse:
     """The store's span (first and last event start, latest report dateline: the page's default day),

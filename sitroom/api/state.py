@@ -36,6 +36,7 @@ class ApiConfig:
     allow_private_urls: bool = False
     fetch_timeout_s: float = 10.0
     readers: int = 8  # read-only stores per server process
+    basemap: str | None = None  # a local PMTiles file of raster tiles, served at /basemap.pmtiles
     reader_wait_s: float = 10.0  # how long a read waits for one before it is answered 503
 
 

@@ -167,17 +167,18 @@ async function sourcesOf(ids) {
 function select(id) {
   state.view.ev = id;
   remember();
-  openEvent(id, true);
+  openEvent(id);
 }
 
-async function openEvent(id, reveal = false) {
+async function openEvent(id) {
   try {
     const path = `/api/events/${encodeURIComponent(id)}`;
     const [event, reviews] = await Promise.all([getJSON(path), getJSON(`${path}/reviews`)]);
     const documents = [...event.evidence.map((e) => e.document), ...event.claims.map((c) => c.evidence.document), ...event.reports.map((r) => r.document)];
     const sources = await sourcesOf(documents);
     renderEvent($("#event-panel"), { event, reviews, sources }, eventHandlers(event));
-    state.map.select(id, reveal);
+    state.map.select(id);
+    if (event.place && Number.isFinite(event.place.lat)) state.map.showPoint(event.place.lat, event.place.lon);
     for (const item of document.querySelectorAll(".event-item")) item.classList.toggle("selected", item.dataset.id === id);
     $("#event-panel").scrollIntoView({ block: "nearest" });
     document.body.classList.add("panel-open");
@@ -433,7 +434,7 @@ async function start() {
     state.timebar.drawHistogram(stats.per_day);
     $("#span").textContent = `${stats.events} events starting ${first} to ${stats.last || first}; latest report ${stats.latest_report || "none"}`;
     getJSON("/api/actors", { limit: 200 }).then((actors) => $("#actor-names").replaceChildren(...actors.filter((a) => a.id).map((a) => el("option", { value: a.name }))));
-    useSavedBasemap();
+    await useSavedBasemap();
     await state.map.loadBasemap().catch((error) => ($("#map-note").textContent = `No basemap: ${error.message}`));
     state.timebar.set(state.view.d || state.latest);
     state.view.d = state.timebar.day();
@@ -446,8 +447,9 @@ async function start() {
   }
 }
 
-function useSavedBasemap() {
-  const saved = localStorage.getItem(BASEMAP_KEY);
+// The user's own basemap (Settings), else the one the server serves (`sitroom serve --basemap`).
+async function useSavedBasemap() {
+  const saved = localStorage.getItem(BASEMAP_KEY) || (await getJSON("/api/page-settings")).basemap;
   if (!saved) return;
   $("#basemap").value = saved;
   state.map.useBasemap(saved);

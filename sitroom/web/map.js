@@ -1,7 +1,7 @@
 // The map (Leaflet, from npm, served by sitroom): Natural Earth countries from world-atlas at the scale
 // that fits the zoom, town labels from sitroom's own gazetteer, events by type (clustered; grid cells
 // counted by the server when a view holds thousands), the situation by place, and a user's own basemap.
-/* global L, topojson */
+/* global L, pmtiles, topojson */
 
 import { el } from "./dom.js";
 
@@ -52,7 +52,8 @@ function cellIcon(count) {
 function situationIcon(entries) {
   const dots = el("span", { class: "dots" }, entries.map((e) => el("i", { class: `dot status-${e.status}` })));
   const contested = entries.some((e) => e.contested) ? " contested" : "";
-  return L.divIcon({ className: `sit-marker status-${entries[0].status}${contested}`, iconSize: [30, 30], html: dots });
+  // Wider than a cluster's icon, so the ring shows around the events drawn at the same place.
+  return L.divIcon({ className: `sit-marker status-${entries[0].status}${contested}`, iconSize: [50, 50], html: dots });
 }
 
 // [min lon, min lat, max lon, max lat] of the view, wrapped into -180..180 (min lon > max lon: the view
@@ -109,8 +110,12 @@ export class SituationMap {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`basemap: HTTP ${response.status} (run scripts/setup.sh)`);
     const world = await response.json();
-    const style = { color: "#9a9a9a", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1 };
-    return L.geoJSON(topojson.feature(world, world.objects.countries), { style, interactive: false });
+    return L.geoJSON(topojson.feature(world, world.objects.countries), { style: this.countryStyle(), interactive: false });
+  }
+
+  // Over a user's basemap the countries are outlines only, so its tiles show through.
+  countryStyle() {
+    return { color: "#9a9a9a", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: this.userTiles ? 0 : 1 };
   }
 
   // Country outlines at the scale that fits the zoom; the 1:50m file is read on the first zoom in.
@@ -127,13 +132,19 @@ export class SituationMap {
     this.map.getContainer().dataset.countries = wanted === this.countries.fine ? "50m" : "110m";
   }
 
-  // A user's own tiles: an XYZ template, or a PMTiles file where the pmtiles script is loaded.
+  // A user's own raster tiles under the countries: a PMTiles file (read in ranges by the pmtiles
+  // package) or an XYZ template. The page's CSP lets either come only from this server.
   useBasemap(url) {
     if (this.userTiles) this.userTiles.remove();
-    this.userTiles = null;
-    if (!url) return;
-    this.userTiles = L.tileLayer(url, { maxZoom: 19, attribution: "your basemap" }).addTo(this.map);
-    this.userTiles.bringToBack();
+    const options = { maxZoom: 19, attribution: "your basemap" };
+    this.userTiles = !url
+      ? null
+      : /\.pmtiles([?#]|$)/.test(url)
+        ? pmtiles.leafletRasterLayer(new pmtiles.PMTiles(url), options)
+        : L.tileLayer(url, options);
+    if (this.userTiles) this.userTiles.addTo(this.map);
+    this.map.getContainer().dataset.basemap = url || "";
+    for (const layer of [this.countries.coarse, this.countries.fine]) if (layer) layer.setStyle(this.countryStyle());
   }
 
   drawEvents(answer) {
@@ -210,15 +221,18 @@ export class SituationMap {
     this.map.getContainer().dataset.labels = String(taken.length);
   }
 
-  // Mark the event; `reveal`: zoom in until its cluster opens (a user's choice, not a link's view).
-  select(id, reveal = false) {
+  // Bring a point into the view, at the zoom the user chose.
+  showPoint(lat, lon) {
+    if (!this.map.getBounds().contains([lat, lon])) this.map.panTo([lat, lon], { animate: false });
+  }
+
+  select(id) {
     const old = this.markers.get(this.selected);
     if (old) old.marker.setIcon(eventIcon(old.type, old.review, false));
     this.selected = id;
     const now = this.markers.get(id);
     if (!now) return;
     now.marker.setIcon(eventIcon(now.type, now.review, true));
-    if (reveal && this.cluster && this.cluster.hasLayer(now.marker)) this.cluster.zoomToShowLayer(now.marker, () => {});
   }
 
   drawLegend(legend) {
