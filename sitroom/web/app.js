@@ -80,6 +80,8 @@ function drawList({ total, items }) {
   const { since, until } = windowOf(state.view);
   const shown = items.length < total ? `${items.length} newest of ${total}` : `${total}`;
   $("#events-count").textContent = since ? `${shown} events from ${since} to ${until}` : `${shown} events dated by ${until}`;
+  // "As known on" reads the reports again for the situation, changes and histories; the list does not.
+  $("#known-note").hidden = !state.view.k;
   $("#more").hidden = items.length >= total;
 }
 
@@ -427,24 +429,29 @@ async function start() {
   wireControls();
   checkToken(token.get());
   try {
-    const stats = await getJSON("/api/stats", eventFilters(state.view));
+    // The span, the user's basemap and the countries are independent: asked for together.
+    const countries = state.map.loadBasemap().catch((error) => ($("#map-note").textContent = `No basemap: ${error.message}`));
+    const [stats] = await Promise.all([getJSON("/api/stats", eventFilters(state.view)), useSavedBasemap(), countries]);
     const first = stats.first || new Date().toISOString().slice(0, 10);
     state.latest = [stats.latest_report, stats.last].filter(Boolean).sort().pop() || first;
     state.timebar.setSpan(first, state.latest);
     state.timebar.drawHistogram(stats.per_day);
     $("#span").textContent = `${stats.events} events starting ${first} to ${stats.last || first}; latest report ${stats.latest_report || "none"}`;
-    getJSON("/api/actors", { limit: 200 }).then((actors) => $("#actor-names").replaceChildren(...actors.filter((a) => a.id).map((a) => el("option", { value: a.name }))));
-    await useSavedBasemap();
-    await state.map.loadBasemap().catch((error) => ($("#map-note").textContent = `No basemap: ${error.message}`));
     state.timebar.set(state.view.d || state.latest);
     state.view.d = state.timebar.day();
     if (!state.view.map) await fitToEvents();
     await openView(state.view);
     performance.mark("sitroom:first-render"); // map and list drawn, from the navigation's start
     document.body.dataset.ready = "true";
+    suggestActors().catch(showError); // after the first render: the view does not wait for every actor
   } catch (error) {
     showError(error);
   }
+}
+
+async function suggestActors() {
+  const actors = await getJSON("/api/actors", { limit: 200 });
+  $("#actor-names").replaceChildren(...actors.filter((a) => a.id).map((a) => el("option", { value: a.name })));
 }
 
 // The user's own basemap (Settings), else the one the server serves (`sitroom serve --basemap`).
