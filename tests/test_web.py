@@ -275,6 +275,16 @@ def test_filters_narrow_the_table_the_map_and_the_list_together(page, server):
     shot(page, "05-filter-actor")
 
 
+def test_the_window_can_take_every_event_undated_too(page, server):
+    load(page, server, "#w=u")
+    total = api(server, "/api/events?rejected=exclude&limit=1")["total"]
+    assert page.text_content("#events-count") == f"{total} events, any date or none (undated first)"
+    assert page.locator("#events li").count() == total
+    page.select_option("#window", "7")
+    expect(page.locator("#events-count")).to_contain_text("events from")
+    assert view_of(page)["w"] == "7"
+
+
 def test_evidence_links_its_source_and_stage_dates_are_no_dispute(page, server):
     event = base_withdrawal(server)
     load(page, server, f"#ev={event['id']}")

@@ -79,7 +79,11 @@ function drawList({ total, items }) {
   $("#events").replaceChildren(...items.map(eventLine));
   const { since, until } = windowOf(state.view);
   const shown = items.length < total ? `${items.length} newest of ${total}` : `${total}`;
-  $("#events-count").textContent = since ? `${shown} events from ${since} to ${until}` : `${shown} events dated by ${until}`;
+  $("#events-count").textContent = since
+    ? `${shown} events from ${since} to ${until}`
+    : until
+      ? `${shown} events dated by ${until}`
+      : `${shown} events, any date or none (undated first)`;
   // "As known on" reads the reports again for the situation, changes and histories; the list does not.
   $("#known-note").hidden = !state.view.k;
   $("#more").hidden = items.length >= total;

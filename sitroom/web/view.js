@@ -42,8 +42,10 @@ export function daysBetween(first, last) {
   return Math.round((Date.parse(last) - Date.parse(first)) / DAY_MS);
 }
 
-// The window of event dates the list and the map show: `w` days up to the day, or all up to it.
+// The window of event dates the list and the map show: `w` days up to the day, all up to it, or ("u")
+// every event, those with no date too.
 export function windowOf(view) {
+  if (view.w === "u") return { since: undefined, until: undefined };
   const days = Number(view.w || 0);
   return { since: days > 0 ? addDays(view.d, -(days - 1)) : undefined, until: view.d };
 }
