@@ -12,8 +12,9 @@ size, with a fresh server (no kept answers):
 - filter: a type chosen and applied until the list, the map, the table and the histogram are drawn again
   (`sitroom:filter`).
 
-Each is the median of `repeat` tries (after one unmeasured, which warms the browser), each on a fresh server (every answer computed, none kept from an
-earlier try). The page opens as a user's first visit does: on the latest report's day, the last 30 days.
+Each is the median of `repeat` tries (after one unmeasured, which warms the browser), each on a fresh
+server (every answer computed, none kept from an earlier try). The page opens as a user's first visit
+does: on the latest report's day, the last 30 days.
 """
 
 from __future__ import annotations
