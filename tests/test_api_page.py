@@ -124,6 +124,28 @@ def test_labels_are_towns_from_the_gazetteer_in_the_view(synthetic):
 
 
 @pytest.mark.slow
+def test_situation_view_narrows_the_situation_by_actor_place_and_view(examples):
+    client, _ = examples
+    whole = client.get("/api/situation?as_of=2026-03-25").json()["entries"]
+    view = client.get("/api/situation/view?as_of=2026-03-25").json()
+    assert view["total"] == len(whole) and view["entries"] == whole
+    assert sum(len(p["entries"]) for p in view["places"]) == sum(
+        1 for e in whole if e["place"]["lat"] is not None
+    )
+    italians = client.get("/api/situation/view?as_of=2026-03-25&actor=italian").json()
+    assert italians["entries"] == [e for e in whole if "Italian" in e["actor"]] != []
+    niger = client.get("/api/situation/view?as_of=2026-03-25&place=niger&limit=1").json()
+    assert niger["total"] > 1 and len(niger["entries"]) == 1
+    box = client.get("/api/situation/view?as_of=2026-03-25&bbox=2,13,2.5,14").json()
+    inside = [
+        e
+        for e in whole
+        if e["place"]["lat"] and 13 <= e["place"]["lat"] <= 14 and 2 <= e["place"]["lon"] <= 2.5
+    ]
+    assert box["entries"] == inside != []
+
+
+@pytest.mark.slow
 def test_search_finds_places_without_diacritics_and_leaves_out_common_nouns(examples):
     client, _ = examples
     places = client.get("/api/search?q=haditha").json()["places"]

@@ -206,7 +206,7 @@ def test_page_opens_on_the_latest_report_with_a_map(page, server):
 
 
 def test_map_zooms_to_detailed_borders_and_keeps_the_view_in_the_url(page, server):
-    load(page, server, "#d=2026-03-20")
+    load(page, server, "#d=2026-10-01")  # the window's events are in Iraq, the situation in Niger too
     page.locator(".leaflet-control-zoom-in").click()
     page.locator(".leaflet-control-zoom-in").click()
     expect(page.locator("#map")).to_have_attribute("data-countries", "50m")
@@ -217,6 +217,9 @@ def test_map_zooms_to_detailed_borders_and_keeps_the_view_in_the_url(page, serve
     page.locator("#map").focus()
     page.keyboard.press("ArrowLeft")  # Leaflet's keyboard pan
     expect(page.locator("#map")).not_to_have_attribute("data-total", "")
+    everywhere = page.locator("#situation tbody tr[data-place]").count()
+    page.check("#in-view")  # the table narrowed to the places in the map's view
+    expect(page.locator("#situation tbody tr[data-place]")).not_to_have_count(everywhere)
     shot(page, "02-zoomed-map")
     assert page.problems == [] and page.outside == []
 

@@ -10,9 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from sitroom import queries
 from sitroom.api.filters import BBOX_PATTERN, Filters, parse_bbox
-from sitroom.api.schemas import ERRORS
+from sitroom.api.schemas import ERRORS, Day
 from sitroom.api.state import config, store_for
+from sitroom.codec import to_dict
+from sitroom.records import SituationEntry
 from sitroom.store import overview
 from sitroom.text import folded
 
@@ -52,6 +55,64 @@ def stats(request: Request, filters: Filters) -> JSONResponse:
     return JSONResponse(body)
 
 
+@router.get("/situation/view")
+def situation_view(
+    request: Request,
+    as_of: Annotated[Day, Query(description="the day to describe")],
+    known_at: Annotated[Day | None, Query(description="use only what was reported by this day")] = None,
+    actor: Annotated[str | None, Query(max_length=200, description="actor name or id (part)")] = None,
+    place: Annotated[str | None, Query(max_length=200, description="place, admin1 or country (part)")] = None,
+    bbox: Annotated[str | None, Query(pattern=BBOX_PATTERN, max_length=120, description="map view")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000, description="entries in full, at most")] = 400,
+) -> JSONResponse:
+    """The situation as the page shows it: the entries matching the actor, place and view filters (their
+    `total`, the first `limit` in full, for the table) and every matching place with its entries as
+    [actor, status, contested] (for the map): a fraction of /api/situation's size on a large store."""
+    with store_for(request) as store:
+        entries = queries.situation_on(store, as_of, known_at)
+    box = parse_bbox(bbox) if bbox else None
+    found = [e for e in entries if _entry_matches(e, actor, place, box)]
+    body = {
+        "as_of": as_of.isoformat(),
+        "known_at": _iso(known_at),
+        "total": len(found),
+        "entries": to_dict(found[:limit]),
+        "places": _places_of(found),
+    }
+    return JSONResponse(body)
+
+
+def _entry_matches(entry: SituationEntry, actor: str | None, place: str | None, box) -> bool:
+    if actor and folded(actor) not in folded(entry.actor) and actor != entry.actor_id:
+        return False
+    names = (entry.place.name, entry.place.admin1, entry.place.country)
+    if place and not any(folded(place) in folded(n) for n in names if n):
+        return False
+    return box is None or _inside(entry.place.lat, entry.place.lon, box)
+
+
+def _inside(lat: float | None, lon: float | None, box) -> bool:
+    if lat is None or lon is None:
+        return False
+    min_lon, min_lat, max_lon, max_lat = box
+    inside_lon = min_lon <= lon <= max_lon if min_lon <= max_lon else (lon >= min_lon or lon <= max_lon)
+    return min_lat <= lat <= max_lat and inside_lon
+
+
+def _places_of(entries: list[SituationEntry]) -> list[dict]:
+    """Each place with a point, with its entries' [actor, status, contested], in the entries' order."""
+    places: dict[str, dict] = {}
+    for e in entries:
+        if e.place.lat is None or e.place.lon is None:
+            continue
+        key = e.place.gazetteer_id or e.place.name
+        found = places.setdefault(
+            key, {"name": e.place.name, "lat": e.place.lat, "lon": e.place.lon, "entries": []}
+        )
+        found["entries"].append([e.actor, e.status.value, e.contested])
+    return list(places.values())
+
+
 @router.get("/map")
 def map_view(request: Request, filters: Filters, zoom: Zoom = 2) -> JSONResponse:
     """The filtered events in the view (`bbox`): each as a point [id, lat, lon, type, status, review,
@@ -83,8 +144,7 @@ def labels(
             if zoom < _SITE_ZOOM:
                 break  # towns come largest first: the rest are smaller still
             continue
-        inside_lon = min_lon <= lon <= max_lon if min_lon <= max_lon else (lon >= min_lon or lon <= max_lon)
-        if min_lat <= lat <= max_lat and inside_lon:
+        if _inside(lat, lon, (min_lon, min_lat, max_lon, max_lat)):
             found.append([name, lat, lon, population, feature])
             if len(found) == _MAX_LABELS:
                 break

@@ -13,7 +13,7 @@ import { eventFilters, readView, windowOf, writeView } from "./view.js";
 const PAGE = 100;
 const BASEMAP_KEY = "sitroom.basemap";
 const $ = (selector) => document.querySelector(selector);
-const state = { view: readView(), pages: 1, generation: 0, mapGeneration: 0, situation: [], sources: {} };
+const state = { view: readView(), pages: 1, generation: 0, mapGeneration: 0, sources: {} };
 
 function showError(error) {
   $("#error").textContent = error ? `Error: ${error.message}` : "";
@@ -91,13 +91,27 @@ function drawList({ total, items }) {
 
 // --- the situation ----------------------------------------------------------------------------------
 
-function drawSituation() {
-  const box = $("#in-view").checked ? state.map.view().bbox : null;
-  const entries = narrowed(state.situation, state.view, box);
-  const shown = drawTable($("#situation tbody"), entries, state.view.d, handlers);
-  $("#situation-empty").hidden = entries.length > 0;
-  $("#situation-count").textContent = shown < entries.length ? `(${shown} of ${entries.length})` : `(${entries.length})`;
-  state.map.drawSituation(entries);
+// The situation for the day, narrowed by the actor and place filters (and the map's view, on request)
+// by the server: the table's rows and every place for the map, not the whole store's situation.
+function situationParams() {
+  return {
+    as_of: state.view.d,
+    known_at: state.view.k || undefined,
+    actor: state.view.actor,
+    place: state.view.place,
+    bbox: $("#in-view").checked ? state.map.view().bbox.join(",") : undefined,
+  };
+}
+
+function drawSituation(answer) {
+  const shown = drawTable($("#situation tbody"), answer.entries, state.view.d, handlers);
+  $("#situation-empty").hidden = answer.total > 0;
+  $("#situation-count").textContent = shown < answer.total ? `(${shown} of ${answer.total})` : `(${answer.total})`;
+  state.map.drawSituation(answer.places);
+}
+
+async function refreshSituation() {
+  drawSituation(await getJSON("/api/situation/view", situationParams()));
 }
 
 // Timings a page benchmark reads (sitroom bench-page): what a redraw costs, measured in the page.
@@ -112,15 +126,13 @@ async function refresh() {
   $("#as-of").textContent = day;
   remember();
   try {
-    const known = state.view.k || undefined;
     const [situation, list] = await Promise.all([
-      getJSON("/api/situation", { as_of: day, known_at: known }),
+      getJSON("/api/situation/view", situationParams()),
       newestEvents(listParams()),
       refreshMap(),
     ]);
     if (generation !== state.generation) return; // a newer refresh is on its way
-    state.situation = situation.entries;
-    drawSituation();
+    drawSituation(situation);
     drawList(list);
     $("#map").dataset.asOf = day;
     measured("refresh", started);
@@ -153,9 +165,8 @@ function onMapMoved() {
   clearTimeout(state.moveTimer);
   state.moveTimer = setTimeout(async () => {
     remember();
-    if ($("#in-view").checked) drawSituation();
     try {
-      await refreshMap();
+      await Promise.all([refreshMap(), $("#in-view").checked ? refreshSituation() : null]);
     } catch (error) {
       showError(error);
     }
@@ -359,7 +370,7 @@ function wireControls() {
     refresh();
     if (state.view.since) showChanges();
   });
-  $("#in-view").addEventListener("change", drawSituation);
+  $("#in-view").addEventListener("change", () => refreshSituation().catch(showError));
   $("#more").addEventListener("click", () => {
     state.pages += 1;
     refresh();

@@ -49,11 +49,12 @@ function cellIcon(count) {
   return L.divIcon({ className: "cell-marker", iconSize: [size, size], html: `<span>${label}</span>` });
 }
 
+// entries: [actor, status, contested] at one place.
 function situationIcon(entries) {
-  const dots = el("span", { class: "dots" }, entries.map((e) => el("i", { class: `dot status-${e.status}` })));
-  const contested = entries.some((e) => e.contested) ? " contested" : "";
+  const dots = el("span", { class: "dots" }, entries.map(([, status]) => el("i", { class: `dot status-${status}` })));
+  const contested = entries.some(([, , c]) => c) ? " contested" : "";
   // Wider than a cluster's icon, so the ring shows around the events drawn at the same place.
-  return L.divIcon({ className: `sit-marker status-${entries[0].status}${contested}`, iconSize: [50, 50], html: dots });
+  return L.divIcon({ className: `sit-marker status-${entries[0][1]}${contested}`, iconSize: [50, 50], html: dots });
 }
 
 // [min lon, min lat, max lon, max lat] of the view, wrapped into -180..180 (min lon > max lon: the view
@@ -183,22 +184,15 @@ export class SituationMap {
     }
   }
 
-  drawSituation(entries) {
+  // places: {name, lat, lon, entries: [[actor, status, contested]]}, from /api/situation/view.
+  drawSituation(places) {
     this.layers.situation.clearLayers();
-    const byPlace = new Map();
-    for (const entry of entries) {
-      if (!Number.isFinite(entry.place.lat)) continue;
-      const key = entry.place.gazetteer_id || entry.place.name;
-      if (!byPlace.has(key)) byPlace.set(key, []);
-      byPlace.get(key).push(entry);
-    }
     this.placeNames = [];
-    for (const group of byPlace.values()) {
-      const place = group[0].place;
-      const title = group.map((e) => `${e.actor} ${e.status}${e.contested ? " (contested)" : ""}`).join("; ");
-      const marker = L.marker([place.lat, place.lon], { icon: situationIcon(group), title: `${place.name}: ${title}`, zIndexOffset: -100 });
+    for (const place of places) {
+      const title = place.entries.map(([actor, status, contested]) => `${actor} ${status}${contested ? " (contested)" : ""}`).join("; ");
+      const marker = L.marker([place.lat, place.lon], { icon: situationIcon(place.entries), title: `${place.name}: ${title}`, zIndexOffset: -100 });
       marker.on("click", () => this.handlers.onPlace(place.name));
-      marker.on("add", () => Object.assign(marker.getElement().dataset, { place: place.name, statuses: group.map((e) => e.status).join(" ") }));
+      marker.on("add", () => Object.assign(marker.getElement().dataset, { place: place.name, statuses: place.entries.map((e) => e[1]).join(" ") }));
       this.layers.situation.addLayer(marker);
       this.placeNames.push({ name: place.name, lat: place.lat, lon: place.lon, weight: Infinity });
     }
