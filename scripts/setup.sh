@@ -88,7 +88,9 @@ if [ node_modules/.package-lock.json -nt package-lock.json ]; then
     say "the web page's npm packages are installed"
 else
     say "installing the web page's npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # No install scripts: none of the page's packages needs one, and swagger-ui-dist's dependency
+    # @scarf/scarf would report the install over the network.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 # The files the page loads, copied into the Python package (sitroom/web/vendor/), so that the page is
 # served from the package itself and a wheel built from here carries them.
