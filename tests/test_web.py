@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -206,20 +207,23 @@ def test_page_opens_on_the_latest_report_with_a_map(page, server):
 
 
 def test_map_zooms_to_detailed_borders_and_keeps_the_view_in_the_url(page, server):
-    load(page, server, "#d=2026-10-01")  # the window's events are in Iraq, the situation in Niger too
+    load(page, server, "#d=2026-10-01&map=3/33.9/42.4")  # over Iraq; the situation is in Niger too
+    assert page.get_attribute("#map", "data-countries") == "110m"
     page.locator(".leaflet-control-zoom-in").click()
-    page.locator(".leaflet-control-zoom-in").click()
-    expect(page.locator("#map")).to_have_attribute("data-countries", "50m")
-    zoom = int(view_of(page)["map"].split("/")[0])
-    assert zoom >= 4
-    clustered_or_single = page.locator("#map .ev-marker, #map .marker-cluster")
-    assert clustered_or_single.count() > 0
-    page.locator("#map").focus()
-    page.keyboard.press("ArrowLeft")  # Leaflet's keyboard pan
-    expect(page.locator("#map")).not_to_have_attribute("data-total", "")
+    expect(page.locator("#map")).to_have_attribute("data-countries", "50m")  # from zoom 4
+    for zoom in range(5, 9):
+        page.locator(".leaflet-control-zoom-in").click()
+        expect(page.locator("#map")).to_have_attribute("data-zoom", str(zoom))
+    expect(page.locator("#map .ev-marker, #map .marker-cluster").first).to_be_visible()
+    page.wait_for_url(re.compile(r".*map=8%2F.*"))
+    labels = page.locator("#map .town-label").all_text_contents()
+    assert "Ḩadīthah" in labels and "Ain al-Asad Air Base" in labels  # situation places labelled first
     everywhere = page.locator("#situation tbody tr[data-place]").count()
     page.check("#in-view")  # the table narrowed to the places in the map's view
-    expect(page.locator("#situation tbody tr[data-place]")).not_to_have_count(everywhere)
+    rows = page.locator("#situation tbody tr[data-place]")
+    expect(rows).not_to_have_count(everywhere)
+    places = set(rows.evaluate_all("rows => rows.map(r => r.dataset.place)"))
+    assert {"Ḩadīthah", "Ain al-Asad Air Base"} <= places and not places & {"Ayorou", BASE, "Niger"}, places
     shot(page, "02-zoomed-map")
     assert page.problems == [] and page.outside == []
 

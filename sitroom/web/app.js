@@ -106,6 +106,7 @@ function situationParams() {
 function drawSituation(answer) {
   const shown = drawTable($("#situation tbody"), answer.entries, state.view.d, handlers);
   $("#situation-empty").hidden = answer.total > 0;
+  $("#situation-empty").textContent = $("#in-view").checked ? "Nothing known in the map's view on this date." : "Nothing known as of this date.";
   $("#situation-count").textContent = shown < answer.total ? `(${shown} of ${answer.total})` : `(${answer.total})`;
   state.map.drawSituation(answer.places);
 }

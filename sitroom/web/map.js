@@ -83,7 +83,10 @@ export class SituationMap {
     };
     this.markers = new Map();
     this.selected = null;
-    this.map.on("zoomend", () => this.showCountries());
+    this.map.on("zoomend", () => {
+      this.map.getContainer().dataset.zoom = String(this.map.getZoom());
+      this.showCountries();
+    });
     this.map.on("moveend", () => this.handlers.onView());
     this.drawLegend(legend);
   }
@@ -196,10 +199,12 @@ export class SituationMap {
       this.layers.situation.addLayer(marker);
       this.placeNames.push({ name: place.name, lat: place.lat, lon: place.lon, weight: Infinity });
     }
+    this.drawLabels(this.towns || []); // the situation's places are labelled before any town
   }
 
   // Labels, largest first, each left out where it would overlap one already placed.
   drawLabels(towns) {
+    this.towns = towns;
     this.layers.labels.clearLayers();
     const taken = [];
     const candidates = [...(this.placeNames || []), ...towns.map(([name, lat, lon, population]) => ({ name, lat, lon, weight: population }))];
