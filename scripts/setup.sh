@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up sitroom on this machine, installing only what is missing, one thing at a time:
-#   bash scripts/setup.sh          the Python package and the web page's npm packages
+#   bash scripts/setup.sh          the Python package and the web page's npm packages (copied into the package)
 #   bash scripts/setup.sh --test   also the test extras, PostgreSQL and Chromium (for the store and browser tests)
 # Safe to run again: what is already there is left alone. A tool already on PATH (node, npm, psql,
 # chromium) is never reinstalled. Where this Python is externally managed (PEP 668) and no virtual
@@ -88,6 +88,11 @@ if [ node_modules/.package-lock.json -nt package-lock.json ]; then
     say "the web page's npm packages are installed"
 else
     say "installing the web page's npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # No install scripts: none of the page's packages needs one, and swagger-ui-dist's dependency
+    # @scarf/scarf would report the install over the network.
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
+# The files the page loads, copied into the Python package (sitroom/web/vendor/), so that the page is
+# served from the package itself and a wheel built from here carries them.
+"$PYTHON" scripts/vendor_web.py
 say "ready"

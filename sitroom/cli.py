@@ -599,6 +599,11 @@ def gazetteer_info(ctx) -> None:
     help="Server log lines on stderr: text, or one JSON object per line.",
 )
 @click.option(
+    "--basemap",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A PMTiles file of raster tiles to draw under the page's map (served at /basemap.pmtiles).",
+)
+@click.option(
     "--forwarded-allow-ips",
     help="Proxies (comma-separated addresses, or *) whose X-Forwarded-For/-Proto are believed"
     " (default: 127.0.0.1).",
@@ -614,6 +619,7 @@ def serve(
     workers: int | None,
     readers: int,
     log_format: str,
+    basemap: Path | None,
     forwarded_allow_ips: str | None,
 ) -> None:
     """Serve the web page at / and the JSON API under /api (OpenAPI document at /openapi.json)."""
@@ -623,7 +629,13 @@ def serve(
     from sitroom.api.state import ApiConfig
 
     _check_db(_settings(ctx).db, create=True)
-    config = ApiConfig(_settings(ctx), cors_origins=cors_origins, max_body_bytes=max_body, readers=readers)
+    config = ApiConfig(
+        _settings(ctx),
+        cors_origins=cors_origins,
+        max_body_bytes=max_body,
+        readers=readers,
+        basemap=str(basemap.resolve()) if basemap else None,
+    )
     create_app(config)  # fails here, before any worker starts, if the store cannot be opened or migrated
     shown = f"[{host}]" if ":" in host else host
     processes = workers or default_workers()
@@ -723,6 +735,21 @@ def bench_serve(
     ingest = Ingest(ingest_batch, ingest_every)
     results = run_serve_bench(reports, clients, seconds, postgres=postgres, workers=workers, ingest=ingest)
     click.echo(json.dumps(results, indent=2) if as_json else render_serve_bench(results))
+
+
+@main.command(name="bench-page")
+@click.option(
+    "--sizes", default="2000,20000,100000", show_default=True, help="Events in each store, comma-separated."
+)
+@click.option("--repeat", type=click.IntRange(1), default=3, show_default=True, help="Tries per measure.")
+@click.option("--json", "as_json", is_flag=True)
+@errors_as_click
+def bench_page(sizes: str, repeat: int, as_json: bool) -> None:
+    """The web page's first render, slider redraw and filter in headless Chromium, by store size."""
+    from sitroom.bench.page import render_page_bench, run_page_bench
+
+    rows = run_page_bench([int(s) for s in sizes.split(",") if s.strip()], repeat)
+    click.echo(json.dumps(rows, indent=2) if as_json else render_page_bench(rows))
 
 
 @main.command()

@@ -62,6 +62,15 @@ def review(
     return event_holding(store, reports[0] if action != ReviewAction.SPLIT else _kept(reports, other))
 
 
+def undo(store: Store, review_id: str) -> tuple[Review, Event | None]:
+    """Take back a review: the events are merged again as if it had never been made. The review, and the
+    event that now holds the first report it named."""
+    removed = store.remove_review(review_id)
+    if removed is None:
+        raise ReviewError(f"no review with id {review_id!r}")
+    return removed, event_holding(store, removed.reports[0]) if removed.reports else None
+
+
 def event_holding(store: Store, report_id: str) -> Event | None:
     """The merged event that holds a report now."""
     for report_event in store.events_holding([report_id]):

@@ -124,10 +124,11 @@ def test_page_and_its_packages_are_served(client):
     assert client.get("/static/app.js").status_code == 200
     topo = client.get("/vendor/world-atlas/countries-50m.json")
     assert topo.status_code == 200 and topo.json()["type"] == "Topology"
-    assert client.get("/vendor/d3-geo/dist/d3-geo.min.js").status_code == 200
-    # Only the packages package.json names are reachable, and nothing above them.
+    assert client.get("/vendor/leaflet/dist/leaflet.js").status_code == 200
+    # Only the files sitroom/web/vendor.json names are reachable, and nothing above them.
     assert_error(client.get("/vendor/commander/package.json"), 404)
-    assert client.get("/vendor/d3-geo/../../package.json").status_code == 404
+    assert_error(client.get("/vendor/leaflet/package.json"), 404)
+    assert client.get("/vendor/leaflet/../../package.json").status_code == 404
 
 
 # ---------------------------------------------------------------- documents

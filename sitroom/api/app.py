@@ -1,9 +1,9 @@
-"""The FastAPI application: the JSON API under /api, the page at /, its packages under /vendor/."""
+"""The FastAPI application: the JSON API under /api, the page at /, the files it loads from npm packages
+under /vendor/, the interactive API docs at /docs."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import logging
 from typing import Any
 
 from fastapi import FastAPI
@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from sitroom.api import exports, health, read, write
+from sitroom.api import docs, exports, feed, health, overview, read, write
 from sitroom.api.caching import CachedReads
 from sitroom.api.errors import install_error_handlers
 from sitroom.api.observe import RequestLog
@@ -21,6 +21,8 @@ from sitroom.api.security import BodyLimit, SecurityHeaders
 from sitroom.api.state import ApiConfig, Pipelines
 from sitroom.store import open_store
 from sitroom.store.pool import ReaderPool
+
+log = logging.getLogger(__name__)
 
 _DESCRIPTION = """News reports about armed conflict and force posture, as sourced, mapped, time-resolved
 events and the situation they add up to. Reads are open; writes need a bearer token from
@@ -34,7 +36,7 @@ def create_app(config: ApiConfig) -> FastAPI:
         title="sitroom",
         version=_version(),
         description=_DESCRIPTION,
-        docs_url=None,  # the interactive docs load scripts from a CDN; /openapi.json is the document
+        docs_url=None,  # FastAPI's docs page loads scripts from a CDN; sitroom.api.docs serves one offline
         redoc_url=None,
     )
     app.state.config = config
@@ -42,9 +44,10 @@ def create_app(config: ApiConfig) -> FastAPI:
     app.state.readers = ReaderPool(config.settings.db, config.readers, config.reader_wait_s)
     app.router.on_shutdown.append(app.state.readers.close)
     install_error_handlers(app)
-    for router in (health.router, read.router, exports.router, write.router):
+    for router in (health.router, read.router, overview.router, feed.router, exports.router, write.router):
         app.include_router(router)
     _serve_page(app, config)
+    app.include_router(docs.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     # Added innermost first: the body limit, the kept answers of reads (inside CORS, whose headers depend
     # on the asker), CORS (only when configured), the request log (it sees every response and any
@@ -64,14 +67,6 @@ def create_app(config: ApiConfig) -> FastAPI:
     return app
 
 
-def vendor_packages(root: Path) -> list[str]:
-    """The page's npm packages: the dependencies named in the repository's package.json."""
-    manifest = root.parent / "package.json"
-    if not manifest.is_file():
-        return []
-    return sorted(json.loads(manifest.read_text(encoding="utf-8")).get("dependencies", {}))
-
-
 def _serve_page(app: FastAPI, config: ApiConfig) -> None:
     index = config.web_dir / "index.html"
 
@@ -80,12 +75,18 @@ def _serve_page(app: FastAPI, config: ApiConfig) -> None:
         return FileResponse(index, media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=config.web_dir), name="static")
-    # Only the packages package.json names are served, each from its own folder: nothing else in
-    # node_modules is reachable.
-    for package in vendor_packages(config.vendor_dir):
-        folder = config.vendor_dir / package
-        if folder.is_dir():
-            app.mount(f"/vendor/{package}", StaticFiles(directory=folder), name=f"vendor-{package}")
+    if config.basemap:
+
+        @app.get("/basemap.pmtiles", include_in_schema=False)
+        def basemap() -> FileResponse:
+            return FileResponse(config.basemap, media_type="application/octet-stream")  # with Range
+
+    # Only the files scripts/vendor_web.py copied (sitroom/web/vendor.json names them) are there: nothing
+    # else of node_modules is reachable. Without them the page still loads, with no map.
+    if config.vendor_dir.is_dir():
+        app.mount("/vendor", StaticFiles(directory=config.vendor_dir), name="vendor")
+    else:
+        log.warning("no %s: the page will have no map (run scripts/setup.sh)", config.vendor_dir)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

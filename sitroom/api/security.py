@@ -13,7 +13,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",  # blob: the tiles a PMTiles basemap reads
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",

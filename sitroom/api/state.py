@@ -22,7 +22,7 @@ from sitroom.api.errors import ApiError
 from sitroom.settings import Settings
 from sitroom.store import Store, open_store
 
-REPO = Path(__file__).resolve().parents[2]
+WEB = Path(__file__).resolve().parent.parent / "web"
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,13 @@ class ApiConfig:
     settings: Settings
     cors_origins: tuple[str, ...] = ()  # none: no cross-origin reads (no Access-Control-* headers)
     max_body_bytes: int = 2_000_000
-    web_dir: Path = Path(__file__).resolve().parent.parent / "web"
-    vendor_dir: Path = REPO / "node_modules"  # `npm ci` at the repository root puts the page's packages here
+    web_dir: Path = WEB
+    vendor_dir: Path = WEB / "vendor"  # scripts/vendor_web.py copies the npm files the page loads here
     # Fetching URLs on a client's behalf: loopback and private addresses are refused unless this is set.
     allow_private_urls: bool = False
     fetch_timeout_s: float = 10.0
     readers: int = 8  # read-only stores per server process
+    basemap: str | None = None  # a local PMTiles file of raster tiles, served at /basemap.pmtiles
     reader_wait_s: float = 10.0  # how long a read waits for one before it is answered 503
 
 

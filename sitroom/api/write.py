@@ -16,7 +16,7 @@ from sitroom.ingest.fetch import Failed, Fetcher
 from sitroom.ingest.language import language_problem
 from sitroom.jobs import ingest
 from sitroom.records import Document, Skipped
-from sitroom.review import ReviewError, review
+from sitroom.review import ReviewError, review, undo
 
 router = APIRouter(prefix="/api", tags=["write"], responses=ERRORS | WRITE_ERRORS)
 
@@ -91,6 +91,20 @@ def review_event(
             raise ApiError(422, str(why), [{"location": "body"}]) from why
         made = [r for r in store.reviews(event_id) if r.author == name][-1]
     return JSONResponse({"review": to_dict(made), "event": to_dict(now)}, status_code=201)
+
+
+@router.post("/reviews/{review_id}/undo", responses={200: json_response("ReviewResult")})
+def undo_review(
+    request: Request, review_id: Annotated[str, Path(min_length=1, max_length=200)], name: Writer
+) -> JSONResponse:
+    """Take back a review (any writer may: the page's undo); the events are merged again without it.
+    Answers the review removed and the event as it now stands."""
+    with writable_store_for(request) as store:
+        try:
+            removed, now = undo(store, review_id)
+        except ReviewError as why:
+            raise ApiError(404, str(why)) from why
+    return JSONResponse({"review": to_dict(removed), "event": to_dict(now)})
 
 
 def _ingest(request: Request, items: list[Document | Skipped]) -> JSONResponse:

@@ -83,6 +83,8 @@ class Site:
     name: str
     aliases: tuple[str, ...]
     near_town: str
+    lat: float = 0.0
+    lon: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,14 @@ def load_sites() -> tuple[Site, ...]:
     text = data.path("sites.tsv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines(), delimiter="\t")
     return tuple(
-        Site(r["id"], r["name"], tuple(a for a in r["aliases"].split("|") if a), r["near_town"] or "")
+        Site(
+            r["id"],
+            r["name"],
+            tuple(a for a in r["aliases"].split("|") if a),
+            r["near_town"] or "",
+            float(r["lat"]),
+            float(r["lon"]),
+        )
         for r in rows
     )
 

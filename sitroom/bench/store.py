@@ -66,7 +66,7 @@ def _templates(rng: random.Random) -> list[_Template]:
             certainty=Certainty.REPORTED,
             trigger="withdrew",
             actors=refs,
-            place=Place(site.name, 33.0, 40.0, PlacePrecision.SITE, admin1=site.near_town or None),
+            place=Place(site.name, site.lat, site.lon, PlacePrecision.SITE, admin1=site.near_town or None),
             date=TimeSpan(date.fromisoformat(_START), date.fromisoformat(_END), DatePrecision.DAY),
             fatalities=rng.randint(1, 30) if kind == EventType.ASSAULT else None,
         )

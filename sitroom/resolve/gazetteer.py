@@ -174,6 +174,17 @@ class Gazetteer:
                 best[key] = cand
         return sorted(best.values(), key=lambda c: (not c.exact, -c.population, c.id))
 
+    def towns(self, min_population: int) -> list[tuple[str, float, float, int, str]]:
+        """(name, lat, lon, population, feature) of the cities and towns this large and of the sites
+        (bases, airports), largest first: the map's labels."""
+        rows = self.conn.execute(
+            "SELECT name, lat, lon, COALESCE(population, 0), feature FROM place"
+            " WHERE lat IS NOT NULL AND ((feature = 'city' AND population >= ?) OR feature = 'site')"
+            " ORDER BY COALESCE(population, 0) DESC, name",
+            (min_population,),
+        )
+        return [(name, float(lat), float(lon), int(pop), feature) for name, lat, lon, pop, feature in rows]
+
     def site_names(self) -> list[tuple[str, str]]:
         """(name or alias, site feature) for every site, for entity-ruler patterns."""
         rows = self.conn.execute("SELECT text, feature FROM site_name ORDER BY text").fetchall()

@@ -187,6 +187,18 @@ class SqlStore(Remerging):
             )
             self._remerge([*review.reports, *review.other_reports])
 
+    def remove_review(self, review_id: str) -> Review | None:
+        """Take a decision back (a reviewer's undo) and re-merge the reports it touched, in one
+        transaction; the review removed, or None if there was none with this id."""
+        row = self._db.one("SELECT record FROM reviews WHERE id = ?", (review_id,))
+        if row is None:
+            return None
+        review = decode(Review, row[0])
+        with self._db.transaction():
+            self._db.run("DELETE FROM reviews WHERE id = ?", (review_id,))
+            self._remerge([*review.reports, *review.other_reports])
+        return review
+
     def reviews(self, event_id: str | None = None) -> list[Review]:
         """Reviews, oldest first; with `event_id`, those made on that event id."""
         sql, params = "SELECT record FROM reviews", []

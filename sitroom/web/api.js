@@ -17,7 +17,7 @@ export const token = {
   },
 };
 
-function url(path, params = {}) {
+export function url(path, params = {}) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== "") query.set(key, value);
