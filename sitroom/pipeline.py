@@ -33,7 +33,7 @@ from sitroom.records import (
 from sitroom.resolve.actors import ActorResolver
 from sitroom.resolve.events import (
     Resolvers,
-    at_the_forces_site,
+    at_the_forces_sites,
     document_context,
     is_background,
     points_back_at_nothing,
@@ -101,7 +101,7 @@ class Pipeline:
         events = resolve_candidates(candidates, ctx, self.resolvers)
         events = with_document_actors(events, self.resolvers, ctx.country_code)
         events = [with_receiver(e, c, self.resolvers) for e, c in zip(events, candidates, strict=True)]
-        events = [e and at_the_forces_site(e, ctx) for e in events]
+        events = at_the_forces_sites(events, ctx)
         kept = [
             (e, not c.nominal)
             for e, c in zip(events, candidates, strict=True)

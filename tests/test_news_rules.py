@@ -983,3 +983,9 @@ def test_a_place_that_witnessed_an_attack_is_where_it_happened(pipeline, text, a
 
 def test_a_force_that_suffered_losses_is_no_place(pipeline):
     assert not _events(pipeline, "The people suffered heavy losses.", date(2018, 5, 4))
+
+
+def test_a_base_the_report_ties_only_to_another_force_is_not_where_a_foreign_force_left(pipeline):
+    text = "Rebels attacked the army base in Ayorou on Tuesday. Italy withdrew its last troops from Niger."
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Niger"

@@ -397,18 +397,38 @@ def with_receiver(event: Event, cand: EventCandidate, resolvers: Resolvers) -> E
     return replace(event, actors=(host, *event.actors))
 
 
-def at_the_forces_site(event: Event, ctx: DocumentContext) -> Event:
+def at_the_forces_sites(events: Sequence[Event | None], ctx: DocumentContext) -> list[Event | None]:
     """A foreign force placed no closer than the country it is in, leaves or is sent to ("some US troops
-    will leave Chad"), in a report that names one base or airfield of that country: the force is at that
-    site (as analysts code it), and the report's own name for the country stays the mention."""
+    will leave Chad"), in a report that names one base or airfield of that country and places that force
+    there ("US troops stationed at Adji Kossei"): the force is at that site, as analysts code it, and the
+    report's own name for the country stays the mention. A base the report ties to another force only
+    ("the attack on the army base in Ayorou") is not where the foreign force stood."""
+    stood: dict[str, set[str]] = {}
+    for event in events:
+        if event is not None and event.place is not None and _listed_site(event.place):
+            for agent in (a for a in event.actors if a.role == Role.AGENT and a.id):
+                stood.setdefault(agent.id, set()).add(event.place.gazetteer_id or "")
+    return [_at_the_forces_site(e, ctx, stood) if e is not None else None for e in events]
+
+
+def _at_the_forces_site(event: Event, ctx: DocumentContext, stood: dict[str, set[str]]) -> Event:
     place = event.place
     if event.type not in _POSTURE_TYPES or place is None or place.precision < PlacePrecision.COUNTRY:
         return event
-    foreign = any(
-        a.kind in _STATE_FORCES and a.country not in (None, place.country_code) for a in event.actors
-    )
+    foreign = [
+        a.id
+        for a in event.actors
+        if a.id and a.kind in _STATE_FORCES and a.country not in (None, place.country_code)
+    ]
     site = _only_site_named_in(place, ctx) if foreign else None
-    return replace(event, place=replace(site, mention=place.mention)) if site is not None else event
+    if site is None or not any(site.gazetteer_id in stood.get(force, ()) for force in foreign):
+        return event
+    return replace(event, place=replace(site, mention=place.mention))
+
+
+def _listed_site(place: Place) -> bool:
+    """A base or airfield of the gazetteer's own (sites.tsv, an airport), not a facility at a town."""
+    return (place.gazetteer_id or "").startswith(("sitroom:", "airport:"))
 
 
 _POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE})

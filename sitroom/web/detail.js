@@ -62,10 +62,13 @@ function evidenceBlock(evidence, sources, resolved) {
   return el("div", { class: "evidence-item" }, sentence, resolvedNote, where);
 }
 
-// The stage of the event a dated claim tells of ("began" on Wednesday, "completed" on Thursday), or "".
+// The stage of the event a dated claim tells of ("began" on Wednesday, "completed" on Thursday), or "":
+// the narrowest stage whose dates hold the claim's (an expected end "by April" holds every later stage).
 function stageOf(claim, history) {
   if (!claim.span) return "";
-  const step = history.find((s) => s.date && s.date.start <= claim.span.start && claim.span.end <= s.date.end);
+  const holding = history.filter((s) => s.date && s.date.start <= claim.span.start && claim.span.end <= s.date.end);
+  const width = (s) => Date.parse(s.date.end) - Date.parse(s.date.start);
+  const step = holding.sort((a, b) => width(a) - width(b))[0];
   return step ? step.status : "";
 }
 
