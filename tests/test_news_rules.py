@@ -275,7 +275,7 @@ def test_a_time_inside_another_mentions_window_is_the_events_own(pipeline):
     [
         "Footage from a local channel showed Belgian forces withdrawing from the town of Bunia.",
         "Videos show Belgian troops leaving the town of Bunia.",
-        "The Belgian army is in the final stages of withdrawing from the town of Bunia.",
+        "Belgian units are now in the last stages of pulling out of the town of Bunia.",
     ],
 )
 def test_a_move_seen_or_in_its_last_stages_is_under_way_on_the_day_of_the_report(pipeline, text):
@@ -308,7 +308,7 @@ def test_a_retelling_joins_the_move_that_happened_not_the_one_foreseen(pipeline)
     text = (
         "Belgian troops on Monday handed back a military base in northern Mali. "
         "Belgium plans to withdraw all its troops from Mali by August. "
-        "The departure from the base was conducted in good order, a spokesman said."
+        "The departure from the base went smoothly and to plan, a spokesman said."
     )
     withdrawals = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     (retold,) = [e for e in withdrawals if any("departure" in x.sentence for x in e.evidence)]
@@ -404,7 +404,7 @@ def test_the_capital_is_the_capital_of_the_document_s_country(pipeline):
         "A cargo ship was attacked off the coast of Hodeidah on Tuesday.",
         "A cargo ship was attacked in the Red Sea on Tuesday, 40 nautical miles west of Hodeidah.",
         "The attack on Tuesday took place 40 nautical miles west of Yemen's Hodeidah.",
-        "Gunmen attacked a tanker in the Red Sea off the Yemeni port of Hodeidah on Tuesday.",
+        "Gunmen attacked a tanker off the Yemeni port of Hodeidah in the Red Sea on Tuesday.",
     ],
 )
 def test_an_attack_at_sea_is_placed_by_the_coast_it_is_off(pipeline, text):
@@ -682,8 +682,8 @@ def test_a_name_read_as_a_place_once_is_a_place_throughout_the_report(pipeline):
         "Fighting raged in Avdiivka on Friday. Avdiivka lies 15 kilometers north of Russian-occupied Donetsk."
         " On Saturday the commander said his forces had withdrawn from the town.",
         # a capital whose announcement is told
-        "Fighting raged in Avdiivka on Friday. Russia now holds it, after Kyiv's announcement of its troops"
-        " withdrawing from the industrial city.",
+        "Fighting raged in Avdiivka on Friday. Russia now holds it, after Kyiv's announcement of its units"
+        " pulling back from the ruined city.",
         # a name joined to a participle
         "Fighting raged in Avdiivka on Friday, where Moscow-backed separatists had fought in 2014."
         " On Saturday the commander said his forces had withdrawn from the town.",
@@ -697,7 +697,7 @@ def test_what_the_town_points_back_at_is_a_place_events_happened_at(pipeline, te
 @pytest.mark.parametrize(
     ("text", "holder"),
     [
-        ("Fighting raged near the town of Sudzha, which is under Kyiv's control.", "Armed Forces of Ukraine"),
+        ("Shells fell on the outskirts of Sudzha, which is under Kyiv's control.", "Armed Forces of Ukraine"),
         ("Clashes were reported around Kidal, which remains under rebel control.", "rebel"),
         ("Gao is under army control, officials said on Tuesday.", "Malian Armed Forces"),
     ],
@@ -915,8 +915,8 @@ def test_establishing_control_is_still_a_capture(pipeline):
 @pytest.mark.parametrize(
     "text",
     [
-        "French forces have left the city of Kidal, officials said. France lowered its flag and handed over "
-        "keys to a military base to Mali's military in a ceremony.",
+        "French forces have left the city of Kidal, officials said. At a short parade France handed over "
+        "a military base to the Malian army.",
         "Belgian soldiers pulled out of the town of Kidal on Tuesday. They handed a military camp to the "
         "Malian army before leaving.",
     ],

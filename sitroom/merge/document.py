@@ -74,7 +74,7 @@ def _best_match(event: Event, merged: list[tuple[Event, bool]]) -> int | None:
     same_day = [i for i in fits if _same_day(merged[i][0].date, event.date)]
     if len(same_day) == 1:
         return same_day[0]
-    # "the departure from the base was conducted in good order": the move that happened, not the one foreseen
+    # "the departure from the base went to plan": the move that happened, not the one foreseen
     same_realm = [i for i in fits if _foreseen(merged[i][0]) == _foreseen(event)]
     if len(same_realm) == 1:
         return same_realm[0]
