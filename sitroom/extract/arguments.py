@@ -24,6 +24,7 @@ from sitroom.extract.triggers import (
     FLAG_PLACE_PREPOSITIONS,
     Trigger,
     adjacent_place,
+    doer_of_nominal,
     handover_objects,
     headline_span,
     held_by_modifier,
@@ -276,7 +277,7 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     for part in children(noun, "acl"):  # "shelling carried out by the regime forces"
         if part.lemma_.lower() in lex.word_set("event_light_verbs"):
             found += [m for _, obj in prep_objects(part, "by") for m in _actor_mentions(obj, Role.AGENT, lex)]
-    doer = _doer_of_nominal(noun, lex)
+    doer = doer_of_nominal(noun, lex)
     if doer is not None:
         found += _actor_mentions(_speaker_for_pronoun(doer, lex), Role.AGENT, lex)
     claimant = _claimant(noun)
@@ -284,15 +285,6 @@ def _nominal_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         found += _actor_mentions(claimant, Role.CLAIMANT, lex)
         found += _actor_mentions(claimant, Role.AGENT, lex)
     return _dedupe(found)
-
-
-def _doer_of_nominal(noun: Token, lex: Lexicon) -> Token | None:
-    """ "U.S. forces completed their withdrawal", "the army carried out an airstrike": the subject of the
-    verb that takes the event noun as its object does the event."""
-    verb = noun.head
-    if noun.dep_ != "dobj" or verb.lemma_.lower() not in lex.word_set("event_light_verbs"):
-        return None
-    return subject_of(verb)
 
 
 def _claimant(noun: Token) -> Token | None:
@@ -543,7 +535,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
 
 
 def _where_the_leavers_are(verb: Token, lex: Lexicon) -> list[PlaceCue]:
-    """ "70 US troops stationed in N'Djamena will leave Chad": where the leaving force is based, kept as a
+    """ "300 Italian soldiers based in Niamey will leave Niger": where the leaving force is based, kept as a
     cue that refines the place left where it lies inside it (see STATIONED)."""
     subject = subject_of(verb)
     if subject is None:

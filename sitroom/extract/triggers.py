@@ -237,7 +237,7 @@ def _located_force(noun: Token, lex: Lexicon) -> bool:
 
 
 def _force_at_place(verb: Token, lex: Lexicon) -> bool:
-    """ "Kyiv's forces have been in the town since Wednesday": a named force is at a place."""
+    """ "Kyiv's units have held positions in the village since Monday": a named force is at a place."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or not is_force_token(subject, lex) or subject.lower_ in lex.word_set("vehicle_nouns"):
         return False
@@ -616,11 +616,18 @@ def witnessing_place(noun: Token, lex: Lexicon) -> Token | None:
     return subject if subject.pos_ == "PROPN" or is_place_token(subject, lex) else None
 
 
+def doer_of_nominal(noun: Token, lex: Lexicon) -> Token | None:
+    """ "U.S. forces completed their withdrawal", "the army carried out an airstrike": the subject of the
+    verb that takes the event noun as its object does the event."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in lex.word_set("event_light_verbs"):
+        return None
+    return subject_of(verb)
+
+
 def _done_by_a_force(noun: Token, lex: Lexicon) -> bool:
     """ "the regime forces carry out an attack on X": an event noun a force's verb takes as its object."""
-    if noun.dep_ != "dobj" or noun.head.lemma_.lower() not in lex.word_set("event_light_verbs"):
-        return False
-    doer = subject_of(noun.head)
+    doer = doer_of_nominal(noun, lex)
     return doer is not None and is_force_token(doer, lex)
 
 

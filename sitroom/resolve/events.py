@@ -254,8 +254,7 @@ _SITE_FEATURES_OF_KIND = {
 
 def is_site(place: Place) -> bool:
     """A site of the gazetteer's own (sites.tsv, an airport), or a facility placed at its town."""
-    own = (place.gazetteer_id or "").startswith(("sitroom:", "airport:"))
-    return own or place.feature in _FACILITY_FEATURES
+    return _listed_site(place) or place.feature in _FACILITY_FEATURES
 
 
 # Facility words that may stand for any kind of site ("handed the facility over", "left the base").
@@ -523,7 +522,7 @@ def _at_dateline(
 ) -> Place | None:
     """A facility the text places no closer than a country: the one site of that country the report names,
     else, filed from a town of that country that is the only one the report names, at that town (coded
-    near it): "France returned its sole military base in Ivory Coast"."""
+    near it): "Belgium handed back its only base in Benin"."""
     if place is not None and place.precision < PlacePrecision.COUNTRY:
         return place
     facility = next((c for c in cand.places if c.facility is not None), None)
@@ -545,7 +544,7 @@ def _at_dateline(
 
 
 def _only_site_named_in(country: Place | None, ctx: DocumentContext) -> Place | None:
-    """ "its sole military base in Ivory Coast", in a report that names one site of that country (the camp
+    """ "its only base in Benin", in a report that names one site of that country (the camp
     at Port-Bouet): the base is that site."""
     if country is None or country.country_code is None:
         return None
@@ -559,7 +558,7 @@ def _best_place(cand: EventCandidate, ctx: DocumentContext) -> Place | None:
     best = min(found, key=lambda p: p.precision) if found else None
     if best is None or best.precision < PlacePrecision.ADMIN1:
         return best
-    # "troops stationed in N'Djamena will leave Chad": where they are based, inside the place they leave
+    # "troops based in Niamey will leave Niger": where they are based, inside the place they leave
     based = [ctx.places.get(_cue_key(c)) for c in cand.places if c.feature_hint == STATIONED]
     inside = [p for p in based if p is not None and _lies_in(p, best)]
     return min(inside, key=lambda p: p.precision) if inside else best
