@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract.parse import (
     PLACE_LABELS,
+    antecedent,
     children,
     conjuncts,
     entity_of,
@@ -33,6 +34,7 @@ from sitroom.extract.triggers import (
     is_place_token,
     is_unlabelled_name_after_place_preposition,
     occurrence_head,
+    town_of_named_facility,
     witnessing_place,
 )
 from sitroom.lexicon import Lexicon
@@ -90,7 +92,8 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         # "a drone strike by X hit the depot": the strike is the event; X, its doer, is the actor
         found += _nominal_actors(Trigger(subject, trigger.type, nominal=True), lex)
     elif subject is not None and _can_act(subject, lex):
-        passive = subject.dep_ == "nsubjpass" or trigger.kind == "toll"  # "12 died": the dead are its targets
+        # "12 died": the dead are its targets
+        passive = _passive_subject_of(verb, subject) or trigger.kind == "toll"
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
         if _gives_up_control(trigger, lex):
             role = Role.PREVIOUS  # "X handed the base over to Y": X is the old holder
@@ -162,6 +165,17 @@ def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
     for _, obj in prep_objects(control, "of", "by"):
         found += _actor_mentions(obj, Role.AGENT, lex)
     return _dedupe(found)
+
+
+def _passive_subject_of(verb: Token, subject: Token) -> bool:
+    """ "the town was shelled and captured": a passive subject of the verb or of the verbs it is joined to;
+    not of a verb governing it ("the rebels are poised to capture X": they capture)."""
+    if subject.dep_ != "nsubjpass":
+        return False
+    current = verb
+    while current.dep_ == "conj" and current.head != current and current != subject.head:
+        current = current.head
+    return current == subject.head
 
 
 def _held_places(control: Token) -> list[tuple[str, Token]]:
@@ -492,7 +506,8 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if headline is not None:
         cues += _headline_places(headline, lex, containers)
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW, EventType.ASSAULT) and not trigger.nominal:
-        objects += [("dobj", o) for o in children(token, "dobj", "nsubjpass")]
+        # "the base in X, which was handed over to Y": the base
+        objects += [("dobj", antecedent(o)) for o in children(token, "dobj", "nsubjpass")]
         objects += [("dobj", c) for o in children(token, "dobj") for c in conjuncts(o)]
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW) and not trigger.nominal:
         # "had captured it", "left it on Monday": the town or site named before
@@ -762,6 +777,12 @@ def place_cue(
         return _anaphor(obj, obj.lemma_.lower(), lex)
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
+    town = town_of_named_facility(obj)
+    if town is not None:  # "the Desert Platform of X": found under its own name, else at X
+        name = obj.doc[_name_span(obj).start : obj.i + 1]
+        return PlaceCue(
+            span_mention(_name_span(town)), feature_hint="near", alternate=name.text, facility=obj.lower_
+        )
     head_noun = obj.lemma_.lower()
     name_token = _name_token(obj, lex)
     inner_container = _inner_container(obj, name_token, lex)

@@ -22,6 +22,7 @@ from sitroom.extract.modality import (
     awaited,
     certainty_of,
     governing_verbs,
+    on_the_verge,
     sentence_hedge,
     status_of,
 )
@@ -234,6 +235,8 @@ def _second_fact(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> l
             return []
         actors = tuple(taking + giving)
         return [replace(candidate, type=EventType.CONTROL, actors=actors, facet=EventType.CONTROL.value)]
+    if _on_the_verge_of_taking(trigger, candidate):
+        return _contest_on_the_verge(candidate)
     if trigger.kind == "expel":
         leaving = [replace(a, role=Role.AGENT) for a in candidate.actors if a.role == Role.PREVIOUS]
         if not leaving:
@@ -242,6 +245,34 @@ def _second_fact(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> l
             replace(candidate, type=EventType.WITHDRAW, actors=tuple(leaving), facet=EventType.WITHDRAW.value)
         ]
     return []
+
+
+def _on_the_verge_of_taking(trigger: Trigger, candidate: EventCandidate) -> bool:
+    return (
+        candidate.type == EventType.CONTROL
+        and candidate.status == Status.EXPECTED
+        and on_the_verge(trigger.token)
+    )
+
+
+def _contest_on_the_verge(candidate: EventCandidate) -> list[EventCandidate]:
+    """ "the army is close to taking X from the RSF": the fight for X goes on now, and the RSF still
+    holds X. Both are the report's present; the capture itself stays expected."""
+    takers = [a for a in candidate.actors if a.role == Role.AGENT]
+    holders = [a for a in candidate.actors if a.role == Role.PREVIOUS]
+    certainty = Certainty.REPORTED if candidate.certainty == Certainty.EXPECTED else candidate.certainty
+    now = dict(status=Status.ONGOING, future=False, certainty=certainty)
+    fight = replace(
+        candidate,
+        type=EventType.FIGHT,
+        actors=(*takers, *(replace(a, role=Role.TARGET) for a in holders)),
+        facet=EventType.FIGHT.value,
+        **now,
+    )
+    if not holders:
+        return [fight]
+    held = replace(candidate, actors=tuple(replace(a, role=Role.AGENT) for a in holders), facet="held", **now)
+    return [fight, held]
 
 
 def _places_of_main_event(trigger: Trigger, made: list[tuple[Trigger, EventCandidate]]) -> tuple:

@@ -48,7 +48,7 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         return Status.EXPECTED, True
     if _under(token, lex, "planned_verbs"):
         return Status.PLANNED, True
-    if _is_future(token, lex) or _under(token, lex, "expected_verbs") or _on_the_verge(token):
+    if _is_future(token, lex) or _under(token, lex, "expected_verbs") or on_the_verge(token):
         return Status.EXPECTED, True
     if _in_ongoing_phrase(token, sent, lex):
         return Status.ONGOING, False
@@ -61,14 +61,27 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         if governing is not None and governing.tag_ in ("VBD", "VBN"):
             return Status.COMPLETED, False
         return Status.ONGOING, False
+    if trigger.kind == "handover" and _past_progressive(token):
+        return Status.COMPLETED, False  # "were on Monday handing back the base": a handover is done in a day
     return _status_from_tense(token, lex), False
 
 
-# Adjectives that put what they govern just ahead: "close to taking", "about to seize", "poised to".
-_VERGE = frozenset({"close", "about", "ready", "poised", "near", "set", "due", "likely"})
+def _past_progressive(verb: Token) -> bool:
+    """ "were handing back", "was handing over" (also when the parse hangs the participle off "were")."""
+    if verb.tag_ != "VBG":
+        return False
+    auxes = {a.lower_ for a in children(verb, "aux")}
+    return bool(auxes & {"was", "were"}) or verb.dep_ == "advcl" and verb.head.lower_ in ("was", "were")
 
 
-def _on_the_verge(token: Token) -> bool:
+# Words that put what they govern just ahead: "close to taking", "about to seize", "poised to", "on the
+# verge of retaking".
+_VERGE = frozenset(
+    {"close", "about", "ready", "poised", "near", "set", "due", "likely", "verge", "brink", "cusp"}
+)
+
+
+def on_the_verge(token: Token) -> bool:
     """ "the army is close to taking control of X", "forces are about to seize Y": not done yet."""
     current = token
     for _ in range(3):

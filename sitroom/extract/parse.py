@@ -82,6 +82,13 @@ def children(token: Token, *deps: str) -> Iterator[Token]:
     return (c for c in token.children if c.dep_ in deps)
 
 
+def antecedent(token: Token) -> Token:
+    """What a relative pronoun stands for: "the base, which was handed over" -> base; else the token."""
+    if token.tag_ == "WDT" and token.head.dep_ == "relcl" and token.head.head != token.head:
+        return token.head.head
+    return token
+
+
 def prep_objects(token: Token, *preps: str) -> Iterator[tuple[str, Token]]:
     """(preposition, object) pairs hanging off a token, following conjoined prepositions."""
     for prep in token.children:

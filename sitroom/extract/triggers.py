@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Span, Token
 
-from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, children, prep_objects, subject_of
+from sitroom.extract.parse import ACTOR_LABELS, PLACE_LABELS, antecedent, children, prep_objects, subject_of
 from sitroom.lexicon import Lexicon
 from sitroom.records import EventType
 
@@ -366,7 +366,7 @@ _PARTICLES = frozenset({"over", "back", "out", "up", "off"})
 def handover_objects(verb: Token, lex: Lexicon) -> list[Token]:
     """What a handover verb gives: its object or passive subject, or the place of "control of X"."""
     given = []
-    for obj in children(verb, "dobj", "nsubjpass"):
+    for obj in map(antecedent, children(verb, "dobj", "nsubjpass")):
         if obj.lemma_.lower() in lex.handover_objects:
             held = [o for _, o in prep_objects(obj, "of", "over", "for", "to")]
             # "handed over the keys to a military base in X": the parse may hang "to" off the verb
@@ -519,7 +519,17 @@ def is_place_token(token: Token, lex: Lexicon) -> bool:
         return True  # "in the northeast" of the document's country
     if is_unlabelled_name_after_place_preposition(token):
         return True
+    if town_of_named_facility(token) is not None:
+        return True
     return any(c.ent_type_ in PLACE_LABELS for c in children(token, "compound", "amod"))
+
+
+def town_of_named_facility(obj: Token) -> Token | None:
+    """X of "the <Name> Platform of X", "the <Name> Hospital of X": a facility's own name that ends with the
+    town it stands in (a model's facility or organisation name, not a place name like "Republic of X")."""
+    if obj.pos_ != "PROPN" or obj.ent_type_ not in ("FAC", "ORG", "") or not any(children(obj, "compound")):
+        return None
+    return next((o for _, o in prep_objects(obj, "of") if o.ent_type_ == "GPE"), None)
 
 
 _PLACE_PREPOSITIONS = frozenset(

@@ -175,9 +175,17 @@ _VIOLENT = frozenset({EventType.ASSAULT, EventType.FIGHT})
 
 
 def _actors_agree(a: tuple[ActorRef, ...], b: tuple[ActorRef, ...]) -> bool:
+    """No two different named agents, and no agent of one that the other names as the old holder ("the
+    army still holds X" is not "the rebels are close to taking X from the army")."""
+    if _named(a, Role.AGENT) & _named(b, Role.PREVIOUS) or _named(b, Role.AGENT) & _named(a, Role.PREVIOUS):
+        return False
     agents_a = {x.id for x in a if x.role == Role.AGENT and x.id}
     agents_b = {x.id for x in b if x.role == Role.AGENT and x.id}
     return not agents_a or not agents_b or bool(agents_a & agents_b)
+
+
+def _named(actors: tuple[ActorRef, ...], role: Role) -> set[str]:
+    return {x.id or x.name for x in actors if x.role == role}
 
 
 def combine(kept: Event, other: Event, kept_verbal: bool = True, other_verbal: bool = True) -> Event:

@@ -591,7 +591,8 @@ def _date(cand: EventCandidate, doc: Document, told_before: TimeSpan | None = No
         span = resolve_tie(cand.tie.text, told_before, doc.date)
         if span is not None:
             return replace(span, basis=DateBasis.DISCOURSE)
-    if said is not None and cand.type in _COUNTRY_FALLBACK and said.start == said.end:
+    done = cand.status != Status.ONGOING  # "is fighting for X", said on a day: that day
+    if said is not None and cand.type in _COUNTRY_FALLBACK and said.start == said.end and done:
         # news of an attack told in a statement: the day of the statement or the day before
         start = said.start - timedelta(days=1)
         return TimeSpan(start, said.end, DatePrecision.DAYS, said.text, DateBasis.DISCOURSE)
@@ -676,21 +677,29 @@ def with_document_actors(
 def _attackers_of_the_report(events: list[Event]) -> list[Event]:
     """An attack told without its attacker, in a report whose other attacks all have one and the same
     (named or claiming) attacker, is attributed to it: "the ship was hit off Hodeidah" in a report of
-    the Houthis' campaign. The inferred actor carries no mention of its own."""
-    attackers = {
+    the Houthis' campaign. Likewise a withdrawal told without who left ("the base, which was handed over
+    to the army this morning") in a report whose withdrawals all name one force. The inferred actor
+    carries no mention of its own."""
+    for family in (_COUNTRY_FALLBACK, frozenset({EventType.WITHDRAW})):
+        events = _sole_doer_of(family, events)
+    return events
+
+
+def _sole_doer_of(family: frozenset[EventType], events: list[Event]) -> list[Event]:
+    doers = {
         a.id: a
         for e in events
-        if e.type in _COUNTRY_FALLBACK
+        if e.type in family
         for a in e.actors
         if a.role in (Role.AGENT, Role.CLAIMANT) and a.id is not None
     }
-    if len(attackers) != 1:
+    if len(doers) != 1:
         return events
-    (attacker,) = attackers.values()
-    inferred = replace(attacker, role=Role.AGENT, mention="")
+    (doer,) = doers.values()
+    inferred = replace(doer, role=Role.AGENT, mention="")
     return [
         replace(e, actors=(*e.actors, inferred))
-        if e.type in _COUNTRY_FALLBACK and not any(a.role in (Role.AGENT, Role.CLAIMANT) for a in e.actors)
+        if e.type in family and not any(a.role in (Role.AGENT, Role.CLAIMANT) for a in e.actors)
         else e
         for e in events
     ]

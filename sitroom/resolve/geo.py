@@ -392,7 +392,7 @@ class GeoResolver:
         )
 
     def _scope(self, context: GeoContext, countries: frozenset[str]) -> _Scope:
-        container = self._container(context.container) if context.container else None
+        container = self._container(context.container, countries) if context.container else None
         if container is not None and container.country_code:
             countries = countries | {container.country_code}
         nearby = set(countries)
@@ -400,14 +400,17 @@ class GeoResolver:
             nearby |= self.gazetteer.neighbours(cc)
         return _Scope(countries, frozenset(nearby), container)
 
-    def _container(self, text: str) -> Candidate | None:
-        """An enclosing unit: an admin1 division or country, else an area."""
+    def _container(self, text: str, countries: frozenset[str] = frozenset()) -> Candidate | None:
+        """An enclosing unit: an admin1 division or country, else an area; in the document's countries
+        where one there has the name ("central Gaza" in a report on Gaza is not Mozambique's province)."""
         if text[:1].isupper():  # "the Somali town of X": the country of the demonym, not Ethiopia's region
             people = [c for c in self.gazetteer.candidates(text) if c.matched == DEMONYM and c.exact]
             if people:
                 return max(people, key=lambda c: c.population)
         cands = self._named(self._parse(text).core)
         units = [c for c in cands if c.exact and c.feature in ("admin1", "country", "area")]
+        if countries and any(c.exact and c.country_code in countries for c in cands):
+            units = [c for c in units if c.country_code in countries]  # else the home place itself contains
         order = {"admin1": 2, "country": 1, "area": 0}
         return max(units, key=lambda c: (order[c.feature], c.population), default=None)
 
