@@ -1106,3 +1106,47 @@ def test_a_passive_governing_verb_does_not_make_the_doer_a_target(pipeline):
         _events(pipeline, "The rebels are poised to capture Kidal from the army."), EventType.FIGHT
     )
     assert "rebels" in _agents(fight)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Kidal fell to the rebels on Tuesday.", "Kidal"),
+        ("The town of Menaka fell to the rebels on Tuesday, residents said.", "Ménaka"),
+        ("On Tuesday the army camp in Kidal fell to the rebels.", "Kidal"),
+    ],
+)
+def test_a_place_that_fell_to_a_force_is_that_forces_capture(pipeline, text, place):
+    (capture,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert capture.place is not None and place in f"{capture.place.name} {capture.place.admin1}"
+    assert capture.status == Status.COMPLETED and capture.date.start == date(2026, 5, 5)
+    assert _agents(capture) and not any(place in name for name in _agents(capture))
+
+
+def test_a_place_that_falls_silent_or_shells_that_fall_are_no_capture(pipeline):
+    assert not _of_type(_events(pipeline, "Kidal fell silent on Tuesday."), EventType.CONTROL)
+    assert not _of_type(_events(pipeline, "Shells fell on Kidal on Tuesday."), EventType.CONTROL)
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("Gao is the second town to fall to the rebels after Kidal.", {"Kidal"}),
+        ("Gao is the third town to fall to the rebels after Kidal and Ansongo.", {"Kidal", "Ansongo"}),
+        (
+            "Belgian troops handed the camp in Gao to the Malian army on Tuesday. It is the second base the "
+            "Belgians have handed back after Kidal.",
+            {"Kidal"},
+        ),
+    ],
+)
+def test_the_nth_move_after_a_place_tells_of_the_same_move_made_there_before(pipeline, text, earlier):
+    events = _events(pipeline, text)
+    done = {
+        e.place.name
+        for e in events
+        if e.place is not None
+        and e.status == Status.COMPLETED
+        and e.type in (EventType.CONTROL, EventType.WITHDRAW)
+    }
+    assert earlier <= done

@@ -34,6 +34,7 @@ from sitroom.extract.triggers import (
     is_place_token,
     is_unlabelled_name_after_place_preposition,
     occurrence_head,
+    place_subjects,
     town_of_named_facility,
     witnessing_place,
 )
@@ -91,7 +92,7 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
     if subject is not None and _names_the_attack(subject, trigger, lex):
         # "a drone strike by X hit the depot": the strike is the event; X, its doer, is the actor
         found += _nominal_actors(Trigger(subject, trigger.type, nominal=True), lex)
-    elif subject is not None and _can_act(subject, lex):
+    elif subject is not None and _can_act(subject, lex) and subject not in place_subjects(verb, lex):
         # "12 died": the dead are its targets
         passive = _passive_subject_of(verb, subject) or trigger.kind == "toll"
         role = Role.AGENT if not passive or trigger.type in AGENTIVE_PASSIVE else Role.TARGET
@@ -165,6 +166,25 @@ def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
     for _, obj in prep_objects(control, "of", "by"):
         found += _actor_mentions(obj, Role.AGENT, lex)
     return _dedupe(found)
+
+
+def earlier_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
+    """ "the second base the force hands back after X", "the third town to fall to the rebels after X and
+    Y": the same move made at X (and Y) before. The trigger describes a noun counted by an ordinal."""
+    token = trigger.token
+    if trigger.nominal or token.dep_ not in ("relcl", "acl") or not _counted(token.head):
+        return []
+    cues = []
+    for _, obj in prep_objects(token, "after"):
+        for place in [obj, *conjuncts(obj)]:
+            cue = place_cue(place, "after", lex, named=True)
+            if cue is not None:
+                cues.append(cue)
+    return cues
+
+
+def _counted(noun: Token) -> bool:
+    return any(c.ent_type_ == "ORDINAL" or c.lower_ in ("latest", "last") for c in children(noun, "amod"))
 
 
 def _passive_subject_of(verb: Token, subject: Token) -> bool:
@@ -508,6 +528,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW, EventType.ASSAULT) and not trigger.nominal:
         # "the base in X, which was handed over to Y": the base
         objects += [("dobj", antecedent(o)) for o in children(token, "dobj", "nsubjpass")]
+        objects += [("dobj", o) for o in place_subjects(token, lex)]  # "Kidal fell to the rebels"
         objects += [("dobj", c) for o in children(token, "dobj") for c in conjuncts(o)]
     if trigger.type in (EventType.CONTROL, EventType.WITHDRAW) and not trigger.nominal:
         # "had captured it", "left it on Monday": the town or site named before

@@ -14,7 +14,7 @@ from spacy.symbols import DATE, TIME
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from sitroom.extract.arguments import STATIONED, find_actors, find_places, receivers
+from sitroom.extract.arguments import STATIONED, earlier_places, find_actors, find_places, receivers
 from sitroom.extract.claims import claims_in
 from sitroom.extract.dates import find_tie, find_time_expressions
 from sitroom.extract.modality import (
@@ -215,11 +215,30 @@ def _sentence_events(
     for trigger, candidate in made:
         if not candidate.places:
             candidate = replace(candidate, places=_places_of_main_event(trigger, made))
+        earlier = _made_earlier(trigger, candidate, lex)
+        found += earlier
         if (candidate.type in _NEEDS_PLACE or trigger.kind == "flag") and not candidate.places:
             continue  # a force at or a flag over a place; without the place ("seized power") it is not one
         for one in [candidate, *_second_fact(trigger, candidate, lex)]:
             found += _one_per_place(one)
     return _keep_first_for_deaths(found)
+
+
+def _made_earlier(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> list[EventCandidate]:
+    """ "the second base the force hands back after X": the same move (and its second fact) made at X
+    before, done by the time of the report, whatever stage the move told of has reached."""
+    cues = earlier_places(trigger, lex)
+    if not cues:
+        return []
+    done = dict(times=(), linked_times=(), tie=None, status=Status.COMPLETED, future=False)
+    if candidate.certainty == Certainty.EXPECTED:
+        done["certainty"] = Certainty.REPORTED
+    at_first = replace(candidate, places=(cues[0],), **done)
+    return [
+        replace(one, places=(cue,))
+        for cue in cues
+        for one in [at_first, *_second_fact(trigger, at_first, lex)]
+    ]
 
 
 def _second_fact(trigger: Trigger, candidate: EventCandidate, lex: Lexicon) -> list[EventCandidate]:

@@ -376,6 +376,8 @@ def handover_objects(verb: Token, lex: Lexicon) -> list[Token]:
             given += held
         else:
             given.append(obj)
+    if not given and verb.dep_ == "relcl" and not any(children(verb, "dobj", "nsubjpass")):
+        given.append(verb.head)  # "the second base the force hands back": the base
     return given
 
 
@@ -494,6 +496,8 @@ def _place_pronoun(obj: Token) -> bool:
 def _names_a_place(verb: Token, lex: Lexicon) -> bool:
     """A place word (a named place, "the town", "the base") as what is held or taken: the object, a
     passive subject, or "control of X"."""
+    if _place_subject(verb, lex) is not None:
+        return True
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass") and any(is_place_token(t, lex) for t in child.subtree):
             return True
@@ -506,6 +510,22 @@ def _names_a_place(verb: Token, lex: Lexicon) -> bool:
         ):
             return True
     return False
+
+
+def _place_subject(verb: Token, lex: Lexicon) -> Token | None:
+    """The place of "X fell to the rebels": the subject of a verb whose subject is what changes hands."""
+    if verb.lemma_.lower() not in lex.word_set("place_subject_verbs"):
+        return None
+    subject = subject_of(verb)
+    subject = antecedent(subject) if subject is not None else None  # "the third town that has fallen"
+    if subject is not None and subject.dep_ == "attr":  # "X is the third town to fall to them": X
+        subject = next(children(subject.head, "nsubj"), subject)
+    return subject if subject is not None and is_place_token(subject, lex) else None
+
+
+def place_subjects(verb: Token, lex: Lexicon) -> list[Token]:
+    subject = _place_subject(verb, lex)
+    return [subject] if subject is not None else []
 
 
 def is_place_token(token: Token, lex: Lexicon) -> bool:
@@ -590,6 +610,8 @@ def is_force_token(token: Token, lex: Lexicon) -> bool:
 def _involves_force(verb: Token, lex: Lexicon) -> bool:
     candidates = [subject_of(verb)] + list(children(verb, "dobj", "nsubjpass"))
     candidates += [o for _, o in prep_objects(verb, "by")]  # "areas targeted by the regime forces"
+    if _place_subject(verb, lex) is not None:
+        candidates += [o for _, o in prep_objects(verb, "to")]  # "Kidal fell to the rebels"
     for tok in candidates:
         if tok is None:
             continue

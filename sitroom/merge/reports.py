@@ -57,7 +57,7 @@ _LASTING = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE, 
 _LASTING_GAP = timedelta(days=45)  # reports of one move may be this far apart
 _MOMENT_GAP = timedelta(days=1)  # reports of one attack may disagree on its date by a day
 _BUCKET_DAYS = {True: 30, False: 7}  # time-bucket width for lasting / momentary types
-_MAX_BUCKETS = 4  # a vaguely dated report is blocked on its first buckets only
+_MAX_BUCKETS = 4  # a vaguely dated report is blocked on its first and last buckets only
 
 # Link strength: what agrees, and how much it says.
 _THRESHOLD = 0.6
@@ -166,7 +166,11 @@ def _time_buckets(report: Event) -> tuple[str, ...]:
     # ordinals, not dates: a date near year 1 or 9999 plus the slack would overflow
     first = (span.start.toordinal() - slack.days) // width
     last = (span.end.toordinal() + slack.days) // width
-    return tuple(f"t{width}:{n}" for n in range(first, min(last, first + _MAX_BUCKETS - 1) + 1))
+    if last - first < _MAX_BUCKETS:
+        return tuple(f"t{width}:{n}" for n in range(first, last + 1))
+    # a vague window ("this year", "since 2013") is blocked at both ends: its start and the report's time
+    half = _MAX_BUCKETS // 2
+    return tuple(f"t{width}:{n}" for n in (*range(first, first + half), *range(last - half + 1, last + 1)))
 
 
 def _day_span(day: date | None) -> TimeSpan | None:
