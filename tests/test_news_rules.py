@@ -1150,3 +1150,12 @@ def test_the_nth_move_after_a_place_tells_of_the_same_move_made_there_before(pip
         and e.type in (EventType.CONTROL, EventType.WITHDRAW)
     }
     assert earlier <= done
+
+
+def test_a_commander_who_says_he_is_withdrawing_troops_names_his_side(pipeline):
+    text = (
+        "Russian forces shelled the town for weeks. On Friday the Belgian army chief said he was withdrawing "
+        "troops from the city of Kidal."
+    )
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert _agents(withdrawal) and all("Belgi" in name for name in _agents(withdrawal))

@@ -259,10 +259,11 @@ def _gives_up_control(trigger: Trigger, lex: Lexicon) -> bool:
 
 
 def _speaker_for_pronoun(subject: Token, lex: Lexicon) -> Token:
-    """ "X said its forces had captured Y" / "X said they had attacked Y": X names the actor."""
-    pronoun = subject.pos_ == "PRON" and subject.lower_ in ("they", "it", "we")
+    """ "X said its forces had captured Y" / "X said they had attacked Y" / "the army chief said he was
+    withdrawing troops": X names the actor."""
+    pronoun = subject.pos_ == "PRON" and subject.lower_ in ("they", "it", "we", "he", "she")
     if not pronoun and not any(
-        c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in subject.children
+        c.dep_ == "poss" and c.lower_ in ("its", "their", "our", "his", "her") for c in subject.children
     ):
         return subject
     for verb in subject.ancestors:

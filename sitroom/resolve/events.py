@@ -709,11 +709,13 @@ def _with_antecedents(
     event: Event, index: int, named: list[tuple[int, ActorRef]], resolvers: Resolvers
 ) -> Event:
     actors = []
-    resolved_agent = any(a.id is not None and a.role == Role.AGENT for a in event.actors)
+    agent_kinds = {a.kind for a in event.actors if a.id is not None and a.role == Role.AGENT}
     for ref in event.actors:
         kinds = None if ref.id is not None else _generic_kinds(ref.mention, resolvers)
-        if kinds and resolved_agent and _POSSESSIVE_START.match(ref.mention):
+        if kinds and agent_kinds and _POSSESSIVE_START.match(ref.mention):
             continue  # "the United States withdrew its troops": "its troops" are the agent named beside them
+        if kinds and ref.role == Role.AGENT and agent_kinds & kinds:
+            continue  # "the army chief said he was withdrawing troops": the troops of the agent named
         antecedent = _antecedent_actor(kinds, index, named) if kinds else None
         if antecedent is not None and not any(a.id == antecedent.id for a in event.actors):
             ref = replace(antecedent, role=ref.role, mention=ref.mention)
