@@ -386,6 +386,7 @@ class PlaceCue:
     alternate: str | None = None  # another name given for it ("also known as X")
     anaphoric: bool = False  # "the town", "the base": the last such place the document named
     facility: str | None = None  # "airport" of "X's airport", "military base" of "a military base in X"
+    described: str | None = None  # "city" of "a city in eastern X": an unnamed place the text names later
 
 
 @dataclass(frozen=True, slots=True)

@@ -1159,3 +1159,30 @@ def test_a_commander_who_says_he_is_withdrawing_troops_names_his_side(pipeline):
     )
     (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
     assert _agents(withdrawal) and all("Belgi" in name for name in _agents(withdrawal))
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Rebels said on Tuesday they had seized a town in northern Mali. Residents of Kidal said the "
+            "fighters entered the town at dawn.",
+            "Kidal",
+        ),
+        (
+            "Belgian soldiers on Tuesday handed back a military base in northeastern Mali. The Belgians had "
+            "been based in Menaka since 2019.",
+            "Ménaka",
+        ),
+    ],
+)
+def test_an_unnamed_place_in_the_lede_is_the_one_named_next(pipeline, text, place):
+    moves = [e for e in _events(pipeline, text) if e.type in (EventType.CONTROL, EventType.WITHDRAW)]
+    assert moves and all(e.place is not None and place in e.place.name for e in moves)
+
+
+def test_an_unnamed_town_the_report_never_names_stays_its_area(pipeline):
+    (capture,) = _of_type(
+        _events(pipeline, "Rebels seized a town in northern Mali on Tuesday."), EventType.CONTROL
+    )
+    assert capture.place is not None and capture.place.precision >= PlacePrecision.ADMIN1

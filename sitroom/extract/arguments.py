@@ -266,6 +266,17 @@ def _speaker_for_pronoun(subject: Token, lex: Lexicon) -> Token:
         c.dep_ == "poss" and c.lower_ in ("its", "their", "our", "his", "her") for c in subject.children
     ):
         return subject
+    # "X said its forces took Y, reports Z": the speaker just before the pronoun, whatever the parse hangs
+    # the clause from (here the trailing outlet's "reports")
+    before = [
+        v
+        for v in subject.sent
+        if v.i < subject.i and v.lemma_ in lex.word_set("reporting_verbs") and v.pos_ == "VERB"
+    ]
+    for verb in reversed(before):
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        if speaker is not None and speaker.pos_ != "PRON":
+            return speaker
     for verb in subject.ancestors:
         if verb.lemma_ in lex.word_set("reporting_verbs"):
             speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -806,20 +817,34 @@ def place_cue(
             span_mention(_name_span(town)), feature_hint="near", alternate=name.text, facility=obj.lower_
         )
     head_noun = obj.lemma_.lower()
+    described = None
     name_token = _name_token(obj, lex)
     inner_container = _inner_container(obj, name_token, lex)
     facility = _facility(obj, name_token, lex)
+    indefinite = any(c.lower_ in ("a", "an") for c in children(obj, "det")) and is_place_token(obj, lex)
     if name_token is None:
         if inner_container is None and facility is not None and containers:
             # "recaptured the palace in X": the verb's "in X" is where the facility is
-            return PlaceCue(span_mention(containers[0]), feature_hint=head_noun, facility=facility)
+            return PlaceCue(
+                span_mention(containers[0]),
+                feature_hint=head_noun,
+                facility=facility,
+                described=head_noun if indefinite else None,
+            )
+        if inner_container is None and indefinite and containers:  # "seized a town in northern X"
+            return PlaceCue(span_mention(containers[0]), described=head_noun)
         if inner_container is None:
             return _anaphor(obj, head_noun, lex, facility)
         name_span, feature = inner_container, None
         inner_container = None
+        if indefinite:
+            described = head_noun  # "a city in eastern X", "a military base in northern Y"
     else:
         name_span = _part_of_place(name_token, lex) or _name_span(name_token)
         feature = _feature_hint(head_noun, prep, lex)
+        where = name_token.dep_ == "pobj" and name_token.head.lower_ in ("in", "inside") and name_token != obj
+        if where and indefinite:
+            described = head_noun  # "a military base in northeastern X": which one, the report says later
     container = (
         inner_container.text if inner_container is not None else next((c.text for c in containers), None)
     )
@@ -832,6 +857,7 @@ def place_cue(
         feature_hint=feature,
         alternate=_alternate_name(obj),
         facility=facility,
+        described=described,
     )
 
 

@@ -144,6 +144,10 @@ def document_context(
             found = _country_place(country, cue.mention.text, resolvers)  # no place named before it
         places[_cue_key(cue)] = found
         told.append((cue.mention.start, places[_cue_key(cue)]))
+    for cue in (c for cand in candidates for c in cand.places if c.described):
+        later = _named_later(cue, places.get(_cue_key(cue)), named, resolvers)
+        if later is not None:
+            places[_cue_key(cue)] = later
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
     region = _main_region(country, [p for _, p in named], resolvers)
     sites = tuple(dict.fromkeys(p for _, p in named if p is not None and is_site(p)))
@@ -318,6 +322,27 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
         town = next((p for p in reversed(before) if p.feature in ("city", "town")), None)
         if town is not None:
             return _at_facility(cue, replace(town, mention=cue.mention.text), resolvers)
+    return None
+
+
+def _named_later(
+    cue: PlaceCue, area: Place | None, named: list[tuple[int, Place | None]], resolvers: Resolvers
+) -> Place | None:
+    """ "Russia took a city in eastern X ... the city of Y": the unnamed place a lede describes is the
+    first town (or, for a facility, the first site or town) the report names after it inside that area."""
+    if area is None or area.precision < PlacePrecision.ADMIN1 or not area.country_code:
+        return None  # the area must be wider than a town for a town inside it to be the one meant
+    facility = cue.described not in ("city", "town", "village")
+    for start, place in named:
+        if start <= cue.mention.start or place is None or place.country_code != area.country_code:
+            continue
+        if area.precision == PlacePrecision.ADMIN1 and place.admin1 != area.admin1:
+            continue
+        if facility and is_site(place):
+            return replace(place, mention=cue.mention.text)
+        if place.feature in ("city", "town"):
+            town = replace(place, mention=cue.mention.text)
+            return _at_facility(cue, town, resolvers) if facility else town
     return None
 
 
