@@ -1186,3 +1186,41 @@ def test_an_unnamed_town_the_report_never_names_stays_its_area(pipeline):
         _events(pipeline, "Rebels seized a town in northern Mali on Tuesday."), EventType.CONTROL
     )
     assert capture.place is not None and capture.place.precision >= PlacePrecision.ADMIN1
+
+
+@pytest.mark.parametrize(
+    ("text", "force", "admin1"),
+    [
+        ("Supplies were trucked to the French base in Gao on Tuesday.", "French", "Gao"),
+        ("Turkey's base in Idlib was shelled on Tuesday.", "Turkish", "Idlib"),
+        ("Life inside the Belgian camp in Kidal is hard, a soldier said.", "Belgian", "Kidal"),
+    ],
+)
+def test_a_nations_base_named_at_a_place_is_that_nations_presence(pipeline, text, force, admin1):
+    (presence,) = _of_type(_events(pipeline, text, date(2021, 5, 8)), EventType.PRESENCE)
+    assert presence.status == Status.ONGOING and presence.place.admin1 == admin1
+    assert any(force in name for name in _agents(presence))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters gathered outside the former French base in Gao.",
+        "French troops handed over the French base in Gao on Tuesday.",
+        "Supplies were trucked to the base in Gao.",
+    ],
+)
+def test_a_former_moved_or_unowned_base_is_no_presence(pipeline, text):
+    assert not [
+        e
+        for e in _of_type(_events(pipeline, text, date(2021, 5, 8)), EventType.PRESENCE)
+        if "French" in str(e.actors)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Rebels shelled Goma's airport on Tuesday.", "Rebels shelled the airport in Goma."]
+)
+def test_a_towns_airport_is_its_airport_not_another_site_beside_the_town(pipeline, text):
+    (attack,) = _of_type(_events(pipeline, text), EventType.ASSAULT)
+    assert attack.place is not None and attack.place.feature == "airport"

@@ -35,6 +35,7 @@ from sitroom.extract.triggers import (
     is_unlabelled_name_after_place_preposition,
     occurrence_head,
     place_subjects,
+    site_owners,
     town_of_named_facility,
     witnessing_place,
 )
@@ -80,6 +81,8 @@ def find_actors(trigger: Trigger, lex: Lexicon) -> list[ActorMention]:
         return _actor_mentions(trigger.token, Role.AGENT, lex)  # the force is the phrase itself
     if trigger.kind == "flag":
         return _flag_owners(trigger.token, lex)
+    if trigger.kind == "posted":  # "the French base in X": its owner
+        return [ActorMention(span_mention(owner), Role.AGENT) for owner in site_owners(trigger.token)]
     if trigger.kind == "held" and held_by_modifier(trigger.token):
         return _actor_mentions(trigger.token.nbor(-2), Role.AGENT, lex)
     if trigger.kind == "held":
@@ -497,6 +500,9 @@ def _dedupe(found: list[ActorMention]) -> list[ActorMention]:
 def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
     token = trigger.token
     containers = _verb_containers(token, lex)
+    if trigger.kind == "posted":  # the site itself, at its town
+        cue = place_cue(token, "at", lex, containers)
+        return [cue] if cue is not None else []
     if trigger.kind == "located":
         objects = list(prep_objects(token, "in", "at", "near", "inside", "around"))
     elif trigger.kind == "held":
@@ -992,7 +998,8 @@ def _name_token(obj: Token, lex: Lexicon) -> Token | None:
     for child in children(obj, "compound", "amod", "nmod"):
         if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN" or _capitalised_name(child):
             return child  # "the Gossi base", "the Tiyas airbase"
-    if obj.lemma_.lower() in lex.word_set("site_nouns"):
+    placed = any(is_place_token(o, lex) for _, o in prep_objects(obj, "in", "at"))
+    if obj.lemma_.lower() in lex.word_set("site_nouns") and not placed:  # "Turkey's base in X": at X
         for child in children(obj, "poss"):
             if child.ent_type_ in PLACE_LABELS or child.pos_ == "PROPN" or child.lemma_.lower() == "capital":
                 return (

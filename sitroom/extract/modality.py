@@ -33,7 +33,7 @@ def aspect_head(token: Token) -> Token | None:
 def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]:
     """The stage of the event and whether it lies in the future."""
     token = trigger.token
-    if trigger.kind in ("located", "held"):
+    if trigger.kind in ("located", "held", "posted"):
         return Status.ONGOING, False  # a force at a place, a place under someone's control: a state
     head = aspect_head(token)
     for verb in [head] if head is not None else []:

@@ -46,6 +46,8 @@ def _match(token: Token, lex: Lexicon) -> Trigger | None:
         # "Russian-held parts of the town" holds a part, not the town: only a place itself is held
         held = is_place_token(token.head, lex) and not _changes_hands(token.head, lex)
         return Trigger(token, EventType.CONTROL, nominal=True, kind="held") if held else None
+    if token.pos == NOUN and _owned_base(token, lex):
+        return Trigger(token, EventType.PRESENCE, nominal=True, kind="posted")
     if token.pos in (VERB, AUX) or token.tag_.startswith("VB") or _noun_as_verb(token):
         return _match_verb(token, lex)
     if token.pos == NOUN and _located_force(token, lex):
@@ -234,6 +236,41 @@ def _located_force(noun: Token, lex: Lexicon) -> bool:
         if c.i < noun.i
     )
     return owned and any(is_place_token(o, lex) for _, o in prep_objects(noun, *_LOCATIVE))
+
+
+def _owned_base(noun: Token, lex: Lexicon) -> bool:
+    """ "the French base in Gao", "Russia's air base at X": a nation's or force's military site, placed,
+    says that force is there, unless the sentence moves the site ("handed over the French base in X")."""
+    if noun.lemma_.lower() not in lex.word_set("posture_sites"):
+        return False
+    if any(c.lower_ in lex.word_set("past_site_words") for c in noun.children):
+        return False
+    if not site_owners(noun) or not any(
+        is_place_token(o, lex) for _, o in prep_objects(noun, "in", "at", "near")
+    ):
+        return False
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    lemma = verb.lemma_.lower()
+    moved = (
+        lex.verb_types.get(lemma) in (EventType.WITHDRAW, EventType.CONTROL) or lemma in lex.handover_verbs
+    )
+    return not moved
+
+
+def site_owners(noun: Token) -> list[Token]:
+    """The nation or force a site belongs to: "French", "Russia's", "the coalition's"."""
+    return [
+        c
+        for c in noun.children
+        if c.i < noun.i
+        and (
+            c.dep_ in ("amod", "poss", "compound")
+            and c.ent_type_ in ("NORP", "GPE", "ORG")
+            or c.dep_ == "amod"
+            and c.pos_ == "ADJ"
+            and c.is_title  # "the French base", labelled a facility
+        )
+    ]
 
 
 def _force_at_place(verb: Token, lex: Lexicon) -> bool:

@@ -767,7 +767,8 @@ def _hint_fit(c: Candidate, hint: str | None) -> int:
     if not hint or hint == "near":
         return 0
     if hint in BASE_HINTS or hint == "airbase":
-        return int(c.feature == "site")
+        site = c.feature == "site"
+        return int(site) + int(site and _kind_of_hint(c.site_feature, hint))  # "X's airport": the airport
     if hint in ADMIN_HINTS:
         return int(c.feature == "admin1") * 2 + int(c.feature in ("country", "area"))
     if hint in TOWN_HINTS:
@@ -775,6 +776,12 @@ def _hint_fit(c: Candidate, hint: str | None) -> int:
     if hint == "border":
         return int(c.feature == "site" and c.site_feature == "crossing")
     return 0
+
+
+def _kind_of_hint(site_feature: str | None, hint: str) -> bool:
+    if hint in AIRPORT_HINTS:
+        return site_feature in ("airport", "airbase")
+    return site_feature == hint
 
 
 def _inside(c: Candidate, container: Candidate | None) -> bool:
