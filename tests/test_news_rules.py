@@ -1224,3 +1224,22 @@ def test_a_former_moved_or_unowned_base_is_no_presence(pipeline, text):
 def test_a_towns_airport_is_its_airport_not_another_site_beside_the_town(pipeline, text):
     (attack,) = _of_type(_events(pipeline, text), EventType.ASSAULT)
     assert attack.place is not None and attack.place.feature == "airport"
+
+
+def test_troops_sent_to_a_country_years_before_are_not_at_the_base_the_report_names_now(pipeline):
+    text = (
+        "In 2013 Belgium sent troops to Mali. Supplies were trucked to the Belgian base in Gao on Tuesday. "
+        "Belgian soldiers also left Tessalt, a remote outpost."
+    )
+    events = _events(pipeline, text, date(2021, 5, 8))
+    (sent,) = _of_type(events, EventType.DEPLOY)
+    assert sent.place is not None and sent.place.name == "Mali"
+    assert not [
+        e for e in _of_type(events, EventType.WITHDRAW) if e.place is not None and "Gao" in e.place.name
+    ]
+
+
+def test_an_unnamed_area_that_witnessed_clashes_is_no_place_and_no_failure(pipeline):
+    text = "Two soldiers died on the front, and the southern countryside is witnessing violent clashes."
+    (fight,) = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.FIGHT)
+    assert fight.place is None

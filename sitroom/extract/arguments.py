@@ -536,7 +536,8 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
         containers = containers or _verb_containers(head, lex)
     witness = witnessing_place(token, lex) if trigger.nominal else None
     if witness is not None:  # "Harasta witnessed heavy shelling": a place, whatever the model labelled it
-        cues.append(place_cue(witness, "in", lex, containers, named=True))
+        cue = place_cue(witness, "in", lex, containers, named=True)
+        cues += [cue] if cue is not None else []
     nearby = adjacent_place(token, lex) if trigger.nominal and not objects and witness is None else None
     if nearby is not None:  # "... and clashes in the desert of Homs", parsed as if X had the clashes
         objects.append(nearby)

@@ -427,27 +427,42 @@ def at_the_forces_sites(events: Sequence[Event | None], ctx: DocumentContext) ->
     there ("US troops stationed at Adji Kossei"): the force is at that site, as analysts code it, and the
     report's own name for the country stays the mention. A base the report ties to another force only
     ("the attack on the army base in Ayorou") is not where the foreign force stood."""
-    stood: dict[str, set[str]] = {}
+    stood: dict[str, dict[str, date]] = {}  # force -> site -> the latest day the report has it there
     for event in events:
-        if event is not None and event.place is not None and _listed_site(event.place):
+        day = _last_day(event) if event is not None else None
+        if event is not None and event.place is not None and _listed_site(event.place) and day is not None:
             for agent in (a for a in event.actors if a.role == Role.AGENT and a.id):
-                stood.setdefault(agent.id, set()).add(event.place.gazetteer_id or "")
+                sites = stood.setdefault(agent.id, {})
+                key = event.place.gazetteer_id or ""
+                sites[key] = max(sites.get(key, day), day)
     return [_at_the_forces_site(e, ctx, stood) if e is not None else None for e in events]
 
 
-def _at_the_forces_site(event: Event, ctx: DocumentContext, stood: dict[str, set[str]]) -> Event:
+def _at_the_forces_site(event: Event, ctx: DocumentContext, stood: dict[str, dict[str, date]]) -> Event:
     place = event.place
     if event.type not in _POSTURE_TYPES or place is None or place.precision < PlacePrecision.COUNTRY:
         return event
+    day = _last_day(event)
+    if place.gazetteer_id is None or day is None:
+        return event  # a name the gazetteer lacks, coded at its country, is not the country itself
     foreign = [
         a.id
         for a in event.actors
         if a.id and a.kind in _STATE_FORCES and a.country not in (None, place.country_code)
     ]
     site = _only_site_named_in(place, ctx) if foreign else None
-    if site is None or not any(site.gazetteer_id in stood.get(force, ()) for force in foreign):
+    if site is None:
+        return event
+    # the force there in the same season: the troops sent to the country years before are not at the base
+    there = [stood.get(force, {}).get(site.gazetteer_id or "") for force in foreign]
+    if not any(seen is not None and abs((seen - day).days) <= _SAME_POSTING_DAYS for seen in there):
         return event
     return replace(event, place=replace(site, mention=place.mention))
+
+
+def _last_day(event: Event) -> date | None:
+    """The last day of the event's window, or the report's day where the text gave none (yet)."""
+    return event.date.end if event.date is not None else event.reported
 
 
 def _listed_site(place: Place) -> bool:
@@ -456,6 +471,7 @@ def _listed_site(place: Place) -> bool:
 
 
 _POSTURE_TYPES = frozenset({EventType.WITHDRAW, EventType.DEPLOY, EventType.PRESENCE})
+_SAME_POSTING_DAYS = 365
 _STATE_FORCES = frozenset({"state_force", "coalition"})
 
 
