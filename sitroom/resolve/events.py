@@ -145,7 +145,7 @@ def document_context(
         places[_cue_key(cue)] = found
         told.append((cue.mention.start, places[_cue_key(cue)]))
     for cue in (c for cand in candidates for c in cand.places if c.described):
-        later = _named_later(cue, places.get(_cue_key(cue)), named, resolvers)
+        later = _named_later(cue, places.get(_cue_key(cue)), named, document.text, resolvers)
         if later is not None:
             places[_cue_key(cue)] = later
     dateline = _dateline_place(dateline_city, country, [p for _, p in named], other_places, resolvers)
@@ -326,24 +326,32 @@ def _antecedent(cue: PlaceCue, named: list[tuple[int, Place | None]], resolvers:
 
 
 def _named_later(
-    cue: PlaceCue, area: Place | None, named: list[tuple[int, Place | None]], resolvers: Resolvers
+    cue: PlaceCue, area: Place | None, named: list[tuple[int, Place | None]], text: str, resolvers: Resolvers
 ) -> Place | None:
     """ "Russia took a city in eastern X ... the city of Y": the unnamed place a lede describes is the
-    first town (or, for a facility, the first site or town) the report names after it inside that area."""
+    first town (or, for a facility, the first site or town) the report names after it inside that area,
+    unless the sentence naming it names another ("at the A camp and at the B camp": which one is not said)."""
     if area is None or area.precision < PlacePrecision.ADMIN1 or not area.country_code:
         return None  # the area must be wider than a town for a town inside it to be the one meant
     facility = cue.described not in ("city", "town", "village")
-    for start, place in named:
-        if start <= cue.mention.start or place is None or place.country_code != area.country_code:
-            continue
-        if area.precision == PlacePrecision.ADMIN1 and place.admin1 != area.admin1:
-            continue
-        if facility and is_site(place):
-            return replace(place, mention=cue.mention.text)
-        if place.feature in ("city", "town"):
-            town = replace(place, mention=cue.mention.text)
-            return _at_facility(cue, town, resolvers) if facility else town
-    return None
+    later = [
+        (start, place)
+        for start, place in named
+        if start > cue.mention.start
+        and place is not None
+        and place.country_code == area.country_code
+        and (area.precision != PlacePrecision.ADMIN1 or place.admin1 == area.admin1)
+        and (place.feature in ("city", "town") or facility and is_site(place))
+    ]
+    if not later:
+        return None
+    first_start, first = later[0]
+    sentence_end = text.find(". ", first_start)
+    sentence_end = len(text) if sentence_end < 0 else sentence_end
+    if any(p.gazetteer_id != first.gazetteer_id for start, p in later if start < sentence_end):
+        return None
+    found = replace(first, mention=cue.mention.text)
+    return _at_facility(cue, found, resolvers) if facility and not is_site(found) else found
 
 
 def _country_place(code: str, mention: str, resolvers: Resolvers) -> Place | None:
