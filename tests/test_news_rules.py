@@ -1243,3 +1243,39 @@ def test_an_unnamed_area_that_witnessed_clashes_is_no_place_and_no_failure(pipel
     text = "Two soldiers died on the front, and the southern countryside is witnessing violent clashes."
     (fight,) = _of_type(_events(pipeline, text, date(2018, 5, 4)), EventType.FIGHT)
     assert fight.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "certainty"),
+    [
+        ("Belgium has no plans to withdraw its troops from Mali.", "denied"),
+        ("There are no plans to hand the Gao base to the Malian army, the ministry said.", "denied"),
+        ("Belgium announced plans to withdraw its troops from Mali.", "expected"),
+    ],
+)
+def test_a_move_under_a_plan_noun_is_planned_and_no_plan_denies_it(pipeline, text, certainty):
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.status == Status.PLANNED and withdrawal.certainty.value == certainty
+    assert not _agents(withdrawal) or all("Belgi" in name for name in _agents(withdrawal))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Belgium will withdraw its soldiers from Mali at the end of the summer. Some Belgian troops have "
+        "already left Mali.",
+        "The Belgian soldiers will leave Mali at the end of the summer. The Belgian army left Gao last week.",
+    ],
+)
+def test_a_move_to_come_and_one_done_in_one_report_stay_two(pipeline, text):
+    statuses = sorted(e.status.value for e in _of_type(_events(pipeline, text), EventType.WITHDRAW))
+    assert "completed" in statuses and "expected" in statuses
+
+
+def test_a_transfer_to_the_receiver_of_a_base_gives_the_base(pipeline):
+    text = (
+        "The Belgians will leave Mali next month with the transfer to the Malian army of their base in Gao."
+    )
+    moves = [e for e in _events(pipeline, text) if e.place is not None and e.place.admin1 == "Gao"]
+    assert {e.type for e in moves} == {EventType.WITHDRAW, EventType.CONTROL}
+    assert all(e.status == Status.EXPECTED for e in moves)

@@ -24,6 +24,11 @@ def d(iso: str) -> date:
 
 
 PAST = [
+    # seasons: three months from their first; the nearest one begun by the dateline
+    ("in the summer of 2025", MON, "2025-06-01", "2025-08-31", P.YEAR),
+    ("last summer", MON, "2025-06-01", "2025-08-31", P.YEAR),
+    ("this winter", MON, "2025-12-01", "2026-02-28", P.YEAR),
+    ("late in the autumn", MON, "2025-11-01", "2025-11-30", P.MONTH),
     # weekdays: the most recent such day on or before the dateline
     ("on Monday", MON, "2026-02-23", "2026-02-23", P.DAY),
     ("on Saturday", MON, "2026-02-21", "2026-02-21", P.DAY),
@@ -136,6 +141,9 @@ PAST = [
 ]
 
 FUTURE = [
+    ("at the end of the summer", MON, "2026-08-01", "2026-08-31", P.MONTH),
+    ("by the end of the summer", MON, "2026-02-23", "2026-08-31", P.YEAR),
+    ("next spring", MON, "2026-03-01", "2026-05-31", P.YEAR),
     ("on Friday", MON, "2026-02-27", "2026-02-27", P.DAY),
     ("on Monday", MON, "2026-02-23", "2026-02-23", P.DAY),
     ("Sunday", MON, "2026-03-01", "2026-03-01", P.DAY),
@@ -421,3 +429,11 @@ def test_cue_words_never_hide_an_expression(text: str) -> None:
 def test_cue_words_never_hide_an_expression_in_the_example_article(seed_path) -> None:
     for line in seed_path.read_text().splitlines():
         assert list(find_time_expressions(line)) == _without_cues(line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["After the fall of Kabul the army left.", "The Arab Spring protests began.", "A spring offensive."],
+)
+def test_a_season_word_unframed_or_a_fall_is_no_time(text: str) -> None:
+    assert find_time_expressions(text) == []

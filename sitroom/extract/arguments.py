@@ -26,6 +26,7 @@ from sitroom.extract.triggers import (
     Trigger,
     adjacent_place,
     doer_of_nominal,
+    given_by_noun,
     handover_objects,
     headline_span,
     held_by_modifier,
@@ -758,7 +759,7 @@ def _handover_places(trigger: Trigger, lex: Lexicon) -> list[tuple[str, Token]]:
         given = handover_objects(token, lex)
     else:
         given = []
-        for _, obj in prep_objects(token, "of"):
+        for obj in given_by_noun(token):
             if obj.lemma_.lower() in lex.handover_objects:
                 given += [o for _, o in prep_objects(obj, "of", "over")]
             else:

@@ -32,7 +32,7 @@ from sitroom.errors import DataError
 
 _VOCABULARY_FILE = data.path("temporal.toml")
 # Slots a part of a period may name: days of a week, days of the shortest month, months.
-_SLOT_LIMITS = {"week": 7, "month": 28, "year": 12}
+_SLOT_LIMITS = {"week": 7, "month": 28, "year": 12, "season": 3}
 
 Pair = tuple[float, float]
 
@@ -49,6 +49,7 @@ class TemporalVocabulary:
     qualifiers: Mapping[str, Pair]  # qualifier word -> (low, high) factor
     recent: Mapping[str, float]  # unit -> days covered by "in recent <units>"
     parts: Mapping[str, Mapping[str, tuple[int, int]]]  # period unit -> part -> slots
+    seasons: Mapping[str, int]  # season -> its first month
 
 
 @functools.cache
@@ -71,6 +72,7 @@ def _vocabulary_from(raw: dict) -> TemporalVocabulary:
         qualifiers={w: _pair(q["factor"]) for q in raw["qualifiers"].values() for w in q["words"]},
         recent={k: float(v) for k, v in raw["recent"].items()},
         parts={unit: _parts(unit, table) for unit, table in raw["parts"].items()},
+        seasons={k: _month_number(v) for k, v in raw["seasons"].items()},
     )
 
 
@@ -217,6 +219,7 @@ def _patterns() -> tuple[CueWords, Patterns]:
         **{word: "unit" for word in (*v.units, "week", "month", "year")},
         **{word: "weekday" for word in v.weekdays},
         **{word.capitalize(): "month" for word in v.months},
+        **{word: "season" for word in v.seasons},
     }
     sources: list[tuple[set[str], str, Keep]] = [
         ({"weekday"}, _weekday_source(bits), None),
@@ -224,6 +227,7 @@ def _patterns() -> tuple[CueWords, Patterns]:
         ({"month", "year"}, _explicit_date_source(bits), None),
         ({"month", "year"}, _month_year_source(bits), _names_a_date),
         ({"unit"}, _duration_source(bits), None),
+        ({"season"}, _season_source(bits, v), _names_a_season),
     ]
     patterns = tuple(
         (frozenset(needs), re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE), keep)
@@ -307,6 +311,19 @@ def _month_year_source(b: dict[str, str]) -> str:
         rf"(?P<prep>{b['prep']})?(?P<part>{b['part']})?"
         rf"(?:(?P<month>{b['month']})(?P<year>,?\s+{b['year']})?|{b['year']})"
     )
+
+
+def _season_source(b: dict[str, str], v: TemporalVocabulary) -> str:
+    """ "in the summer of 2021", "by the end of the summer", "last winter", "late in the autumn"."""
+    return (
+        rf"(?P<prep>{b['prep']})?(?P<part>{b['part']})?(?P<rel>(?:the|this|last|next)\s+)?"
+        rf"{words_pattern(v.seasons)}(?:\s+(?:of\s+)?{b['year']})?"
+    )
+
+
+def _names_a_season(match: re.Match[str]) -> bool:
+    """A season is a time only framed: "the summer", "last winter", "in spring" (not "Arab Spring")."""
+    return bool(match["prep"] or match["part"] or match["rel"])
 
 
 def _names_a_date(match: re.Match[str]) -> bool:

@@ -46,7 +46,7 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
             return Status.ONGOING, False
     if _demanded(token, lex):
         return Status.EXPECTED, True
-    if _under(token, lex, "planned_verbs"):
+    if _under(token, lex, "planned_verbs") or _planned_by_noun(token, lex):
         return Status.PLANNED, True
     if _is_future(token, lex) or _under(token, lex, "expected_verbs") or on_the_verge(token):
         return Status.EXPECTED, True
@@ -60,6 +60,8 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         governing = next(iter(governing_verbs(token)), None)
         if governing is not None and governing.tag_ in ("VBD", "VBN"):
             return Status.COMPLETED, False
+        if governing is not None and _is_future(governing, lex):
+            return Status.EXPECTED, True  # "will leave with the transfer of the base": still to come
         return Status.ONGOING, False
     if trigger.kind == "handover" and _past_progressive(token):
         return Status.COMPLETED, False  # "were on Monday handing back the base": a handover is done in a day
@@ -152,6 +154,18 @@ def _under(token: Token, lex: Lexicon, verbs: str) -> bool:
     return head is not None and head.lemma_.lower() in lex.word_set(verbs)
 
 
+def _planned_by_noun(token: Token, lex: Lexicon) -> bool:
+    """ "plans to withdraw", "the decision to pull out": an infinitive describing a noun of intent."""
+    return token.dep_ == "acl" and token.head.lemma_.lower() in lex.word_set("planned_nouns")
+
+
+def _no_plan(token: Token, lex: Lexicon) -> Token | None:
+    """The "no" of "has no plans to withdraw", "there is no intention to leave"."""
+    if not _planned_by_noun(token, lex):
+        return None
+    return next((c for c in children(token.head, "det") if c.lower_ == "no"), None)
+
+
 def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:
     before = doc_text(token.doc)[sent.start_char : token.idx].lower()
     return any(before.rstrip().endswith(p) for p in lex.word_set("ongoing_phrases"))
@@ -165,6 +179,9 @@ def certainty_of(trigger: Trigger, sent: Span, status: Status, lex: Lexicon) -> 
         negation = next((c for c in children(tok, "neg") if c.lower_ in lex.word_set("negations")), None)
         if negation is not None:
             return Certainty.DENIED, [_mark(negation, "hedge")]
+    no_plan = _no_plan(token, lex)
+    if no_plan is not None:
+        return Certainty.DENIED, [_mark(no_plan, "hedge")]
     for tok in _up_to_speech(scope[1:], lex):
         if tok.lemma_.lower() in lex.word_set("denial_verbs"):
             return Certainty.DENIED, [_mark(tok, "hedge")]

@@ -114,6 +114,10 @@ def conjuncts(token: Token) -> list[Token]:
     return found
 
 
+# Nouns whose infinitive's doer is the one who has them ("France has plans to withdraw").
+_INTENT_NOUNS = frozenset({"plan", "intention", "intent", "decision", "proposal", "bid"})
+
+
 def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, through xcomp/conj chains ("began withdrawing", "seized X and killed Y")."""
     current = verb
@@ -124,6 +128,10 @@ def subject_of(verb: Token) -> Token | None:
         obj = _acting_object(current)
         if obj is not None:
             return obj  # "forcing troops to withdraw", "filmed the army retaking X": the object acts
+        if current.dep_ == "acl" and current.head.lemma_.lower() in _INTENT_NOUNS:
+            noun = current.head  # "France has no plans to withdraw": who has the plan
+            current = noun.head if noun.dep_ in ("dobj", "attr") and noun.head != noun else noun
+            continue
         if current.dep_ == "relcl" or current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
             return current.head  # "the troops that withdrew", "the coalition operating from X"
         if (

@@ -459,9 +459,16 @@ def _match_noun(token: Token, lex: Lexicon) -> Trigger | None:
     return Trigger(token, min(listed, key=lex.trigger_rank.__getitem__), nominal=True)
 
 
+def given_by_noun(noun: Token) -> list[Token]:
+    """The "of" phrases of a handover noun: "the handover of the base to X", and "the transfer to X of the
+    base", where the parse hangs "of the base" on the receiver."""
+    given = [o for _, o in prep_objects(noun, "of")]
+    return given + [o for _, to in prep_objects(noun, "to") for _, o in prep_objects(to, "of")]
+
+
 def _hands_over_a_place(noun: Token, lex: Lexicon) -> bool:
     """ "the handover of the base (to X)", "the transfer of control of X to Y"."""
-    for _, obj in prep_objects(noun, "of"):
+    for obj in given_by_noun(noun):
         if obj.lemma_.lower() in lex.handover_objects:
             if any(_place_phrase(o, lex) for _, o in prep_objects(obj, "of", "over")):
                 return True

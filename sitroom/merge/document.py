@@ -112,8 +112,12 @@ def compatible(a: Event, b: Event) -> bool:
         return False
     # Attacks are many and alike: only windows that overlap as given join them. A move (a withdrawal, a
     # deployment, a change of control) is one per place, and a date that only bounds it may join it.
-    soft = a.type not in _VIOLENT
-    if not soft and _campaign(a.date) != _campaign(b.date):
+    # a move still to come and one done join only where their dates meet as given ("will leave at the end
+    # of the summer" is not the pullout the report dates to its own week)
+    if _foreseen(a) != _foreseen(b) and (a.date is None or b.date is None):
+        return False
+    soft = a.type not in _VIOLENT and _foreseen(a) == _foreseen(b)
+    if a.type in _VIOLENT and _campaign(a.date) != _campaign(b.date):
         return False  # "attacks since October" tell of a campaign, not of the raid told beside them
     if _same_place(a.place, b.place):
         return _dates_overlap(a.date, b.date, soft)

@@ -162,6 +162,7 @@ def _time_span(found: Range | None, expression: str) -> TimeSpan | None:
 def _grammar() -> dict[str, re.Pattern[str]]:
     v = temporal_vocabulary()
     month, weekday, unit = words_pattern(v.months), words_pattern(v.weekdays), words_pattern(v.units)
+    season = words_pattern(v.seasons)
     part = r"(?P<part>early|mid|late|earlier|later|(?:the )?(?:end|beginning|start|middle) of)"
     daypart = r"(?:morning|afternoon|evening|night)"
     sources = {
@@ -181,6 +182,8 @@ def _grammar() -> dict[str, re.Pattern[str]]:
         "rolling": rf"(?:the )?(?P<dir>past|last|previous|coming|next|recent) (?:(?P<n>.+?) )?"
         rf"(?P<unit>{unit})(?P<plural>s)?",
         "month_year": rf"(?:{part} (?:in )?)?(?:(?P<m>{month})(?: (?P<y>\d{{4}}))?|(?P<yo>\d{{4}}))",
+        "season": rf"(?:{part} (?:in )?(?:the )?)?(?:(?P<rel>this|last|next|the) )?(?P<season>{season})"
+        rf"(?: (?:of )?(?P<y>\d{{4}}))?",
     }
     return {name: re.compile(source) for name, source in sources.items()}
 
@@ -433,6 +436,38 @@ def _month_or_year(text: str, anchor: date, future: bool) -> Range | None:
     return in_year(int(match["y"])) if match["y"] else _nearest_year(in_year, anchor, future)
 
 
+def _season(text: str, anchor: date, future: bool) -> Range | None:
+    """ "the summer", "last winter", "the end of the summer", "the summer of 2021": three months from the
+    season's first; without a year the nearest one on the tense's side, "last"/"next" the one before or
+    after the anchor's own."""
+    match = _grammar()["season"].fullmatch(text)
+    part = _part_word(match["part"]) if match else None
+    if match is None or part in ("earlier", "later"):
+        return None
+    first = temporal_vocabulary().seasons[match["season"]]
+
+    def in_year(year: int) -> Range:
+        months = [(year + (first + i - 1) // 12, (first + i - 1) % 12 + 1) for i in range(3)]
+        if part:
+            low, high = temporal_vocabulary().parts["season"][_PART_ALIASES.get(part, part)]
+            months = [_slot(months, low), _slot(months, high)]
+        return _month_range(*months[0])[0], _month_range(*months[-1])[1]
+
+    if match["y"]:
+        return in_year(int(match["y"]))
+    if match["rel"] == "this":  # the one of the anchor's year (a winter: the one the anchor's January is in)
+        return in_year(anchor.year - 1 if first == 12 and anchor.month <= 2 else anchor.year)
+    if match["rel"] == "last":
+        return max(
+            (r for r in map(in_year, range(anchor.year - 2, anchor.year + 1)) if r[1] < anchor), default=None
+        )
+    if match["rel"] == "next":
+        return min(
+            (r for r in map(in_year, range(anchor.year - 1, anchor.year + 2)) if r[0] > anchor), default=None
+        )
+    return _nearest_year(in_year, anchor, future)
+
+
 def _part_word(words: str | None) -> str | None:
     """'the end of' -> 'end', 'mid' -> 'mid'."""
     return None if words is None else words.removeprefix("the ").split()[0]
@@ -456,4 +491,14 @@ def _month_range(year: int, month: int) -> Range:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-_HANDLERS = (_explicit_date, _ago, _day_word, _weekday, _weekend, _calendar, _rolling, _month_or_year)
+_HANDLERS = (
+    _explicit_date,
+    _ago,
+    _day_word,
+    _weekday,
+    _weekend,
+    _calendar,
+    _rolling,
+    _month_or_year,
+    _season,
+)
