@@ -1279,3 +1279,40 @@ def test_a_transfer_to_the_receiver_of_a_base_gives_the_base(pipeline):
     moves = [e for e in _events(pipeline, text) if e.place is not None and e.place.admin1 == "Gao"]
     assert {e.type for e in moves} == {EventType.WITHDRAW, EventType.CONTROL}
     assert all(e.status == Status.EXPECTED for e in moves)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fighting was ongoing in Kidal's outskirts, the commander said.",
+        "Combat is underway on the outskirts of Kidal.",
+    ],
+)
+def test_fighting_said_to_go_on_somewhere_is_an_ongoing_fight_there(pipeline, text):
+    (fight,) = _of_type(_events(pipeline, text), EventType.FIGHT)
+    assert fight.status == Status.ONGOING and fight.place is not None and fight.place.admin1 == "Kidal"
+
+
+def test_a_place_under_a_forces_control_names_that_force(pipeline):
+    text = "The rebels shelled positions near the town of Gao, which is under the army's control."
+    (held,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert held.status == Status.ONGOING and any("Mali" in name for name in _agents(held))
+
+
+def test_a_foreign_force_leaving_with_no_place_named_leaves_the_reports_country(pipeline):
+    text = (
+        "Senegal took over the French base in Dakar on Thursday. About 300 French soldiers are now leaving, "
+        "ending a departure that began in March."
+    )
+    (leaving,) = [
+        e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if e.status == Status.ONGOING
+    ]
+    assert leaving.place is not None and leaving.place.country_code == "SN"
+
+
+def test_a_countrys_own_force_leaving_with_no_place_named_has_no_place(pipeline):
+    text = "Senegal took over the French base in Dakar on Thursday. Senegalese soldiers are now leaving."
+    leaving = [
+        e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if "Senegal" in str(_agents(e))
+    ]
+    assert all(e.place is None for e in leaving)

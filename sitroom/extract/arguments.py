@@ -161,6 +161,8 @@ def _holders(control: Token, lex: Lexicon) -> list[ActorMention]:
     for child in control.children:
         if child.dep_ in ("poss", "amod", "compound") and (child.ent_type_ or child.pos_ == "PROPN"):
             found.append(ActorMention(span_mention(_name_span(child)), Role.AGENT))
+        elif child.dep_ == "poss" and is_force_token(child, lex):
+            found.append(ActorMention(span_mention(noun_phrase(child)), Role.AGENT))  # "the army's control"
         elif child.dep_ in ("amod", "compound") and (
             is_force_token(child, lex) or child.lemma_ in _OWNER_NOUNS
         ):

@@ -50,7 +50,7 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
         return Status.PLANNED, True
     if _is_future(token, lex) or _under(token, lex, "expected_verbs") or on_the_verge(token):
         return Status.EXPECTED, True
-    if _in_ongoing_phrase(token, sent, lex):
+    if _in_ongoing_phrase(token, sent, lex) or _said_to_go_on(token, lex):
         return Status.ONGOING, False
     if trigger.type == EventType.PRESENCE:
         return Status.ONGOING, False
@@ -164,6 +164,14 @@ def _no_plan(token: Token, lex: Lexicon) -> Token | None:
     if not _planned_by_noun(token, lex):
         return None
     return next((c for c in children(token.head, "det") if c.lower_ == "no"), None)
+
+
+def _said_to_go_on(token: Token, lex: Lexicon) -> bool:
+    """ "fighting was ongoing in X", "the withdrawal is underway": the event is the subject of a predicate
+    that says it goes on."""
+    if token.dep_ != "nsubj":
+        return False
+    return any(c.lower_ in lex.word_set("ongoing_predicates") for c in children(token.head, "acomp"))
 
 
 def _in_ongoing_phrase(token: Token, sent: Span, lex: Lexicon) -> bool:

@@ -161,7 +161,7 @@ def occurrence_head(noun: Token, lex: Lexicon) -> Token | None:
 
 def _says_it_happened(verb: Token, lex: Lexicon) -> bool:
     verbs = lex.word_set("occurrence_verbs")
-    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "prep", "dobj")]
+    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "prep", "dobj", "acomp")]
     return any(
         lemma in verbs or any(f"{lemma} {p}" in verbs for p in particles) for lemma in _verb_forms(verb)
     )

@@ -504,7 +504,14 @@ def resolve_candidate(
     doc = ctx.document
     place = _at_dateline(cand, _best_place(cand, ctx), ctx, resolvers)
     named = next((c for c in cand.places if not c.anaphoric and c.mention.text[:1].isupper()), None)
-    if place is None and ctx.country_code and (named is not None or cand.type in _COUNTRY_FALLBACK):
+    when = _date(cand, doc, told_before)
+    actors = _actors(cand, ctx.country_code, resolvers, when.start if when else doc.date)
+    leaving = cand.type == EventType.WITHDRAW and not cand.places and _foreign_agent(actors, ctx.country_code)
+    if (
+        place is None
+        and ctx.country_code
+        and (named is not None or cand.type in _COUNTRY_FALLBACK or leaving)
+    ):
         country = resolvers.geo.resolve(ctx.country_code, GeoContext(country_hint=ctx.country_code))
         if country is not None and named is not None:
             # a place the gazetteer does not know: keep its name, placed no finer than the province most
@@ -517,8 +524,9 @@ def resolve_candidate(
                 mention=named.mention.text,
             )
         elif country is not None:
-            place = replace(country, mention="")
-    when = _date(cand, doc, told_before)
+            place = replace(
+                country, mention=""
+            )  # an attack, or a foreign force leaving, in the report's country
     claims = tuple(_resolve_claim(c, when, doc) for c in cand.claims)
     quantities = cand.quantities
     fatalities = _headline_toll(quantities)
@@ -540,7 +548,7 @@ def resolve_candidate(
         status=cand.status,
         certainty=cand.certainty,
         trigger=cand.trigger.text,
-        actors=_actors(cand, ctx.country_code, resolvers, when.start if when else doc.date),
+        actors=actors,
         place=place,
         date=when,
         fatalities=fatalities,
@@ -550,6 +558,14 @@ def resolve_candidate(
         evidence=(Evidence(doc.id, cand.sentence.start, cand.sentence.end, cand.sentence.text, cand.marks),),
         expected_end=_expected_end(claims),
         reported=doc.date,
+    )
+
+
+def _foreign_agent(actors: Sequence[ActorRef], country: str | None) -> bool:
+    """ "Around 350 French soldiers are now leaving", in a report on Senegal: a state's force of another
+    country, whose leaving with no place named is leaving the report's country."""
+    return any(
+        a.role == Role.AGENT and a.kind in _STATE_FORCES and a.country not in (None, country) for a in actors
     )
 
 
