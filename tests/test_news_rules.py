@@ -1316,3 +1316,35 @@ def test_a_countrys_own_force_leaving_with_no_place_named_has_no_place(pipeline)
         e for e in _of_type(_events(pipeline, text), EventType.WITHDRAW) if "Senegal" in str(_agents(e))
     ]
     assert all(e.place is None for e in leaving)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The withdrawal of about 75 Belgian soldiers from Mali will begin at the end of next week.",
+        "Belgium will complete the pullout of its troops from Mali by the end of the month.",
+    ],
+)
+def test_a_stage_still_to_come_is_expected(pipeline, text):
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.status == Status.EXPECTED and withdrawal.date.end > DATELINE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The withdrawal of 60 Belgian troops from Mali began on Tuesday.",
+        "The relocation of about 60 Belgian soldiers from Mali to Niger was completed on Tuesday.",
+        "Belgium said on Tuesday it would reposition some of its forces from Mali.",
+    ],
+)
+def test_a_counted_force_leaving_is_no_place_and_its_from_phrase_is(pipeline, text):
+    (withdrawal,) = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert withdrawal.place is not None and withdrawal.place.name == "Mali"
+    assert any("Belgi" in name for name in _agents(withdrawal))
+
+
+def test_residents_relocated_are_no_withdrawal(pipeline):
+    assert not _of_type(
+        _events(pipeline, "Thousands of residents were relocated from Gao."), EventType.WITHDRAW
+    )

@@ -576,6 +576,15 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
     cues += _offset_places(token, lex) + (_offset_places(head, lex) if head is not None else [])
+    if (
+        trigger.type == EventType.WITHDRAW
+    ):  # "the withdrawal of 60 troops from X": the parse may hang it there
+        objects += [
+            ("from", o)
+            for _, force in list(objects)
+            if is_force_token(force, lex)
+            for _, o in prep_objects(force, "from")
+        ]
     for prep, obj in objects:
         listed = _listed_places(obj, lex)
         if listed:
@@ -818,6 +827,8 @@ def place_cue(
         return None  # "The Eternity C, a Liberia-flagged vessel, was attacked": a ship, not a place
     if is_country_anaphor(obj):
         return _anaphor(obj, obj.lemma_.lower(), lex)
+    if is_force_token(obj, lex) and obj.ent_type_ not in PLACE_LABELS and obj.pos_ == "NOUN":
+        return None  # "the withdrawal of 60 US troops": a force, whatever place its modifiers name
     if not is_place_token(obj, lex) and not any(t.ent_type_ in PLACE_LABELS for t in obj.subtree):
         return None
     town = town_of_named_facility(obj)

@@ -38,10 +38,11 @@ def status_of(trigger: Trigger, sent: Span, lex: Lexicon) -> tuple[Status, bool]
     head = aspect_head(token)
     for verb in [head] if head is not None else []:
         lemma = verb.lemma_.lower()
-        if lemma in lex.word_set("began_verbs"):
-            return Status.BEGAN, _is_future(verb, lex)
-        if lemma in lex.word_set("completed_verbs"):
-            return Status.COMPLETED, _is_future(verb, lex)
+        if lemma in lex.word_set("began_verbs") | lex.word_set("completed_verbs"):
+            if _is_future(verb, lex):
+                return Status.EXPECTED, True  # "will begin withdrawing", "will complete the pullout": to come
+            began = lemma in lex.word_set("began_verbs")
+            return (Status.BEGAN if began else Status.COMPLETED), False
         if lemma in lex.word_set("ongoing_verbs"):
             return Status.ONGOING, False
     if _demanded(token, lex):

@@ -114,8 +114,10 @@ def compatible(a: Event, b: Event) -> bool:
     # deployment, a change of control) is one per place, and a date that only bounds it may join it.
     # a move still to come and one done join only where their dates meet as given ("will leave at the end
     # of the summer" is not the pullout the report dates to its own week)
-    if _foreseen(a) != _foreseen(b) and (a.date is None or b.date is None):
-        return False
+    if _foreseen(a) != _foreseen(b):
+        done, due = (b, a) if _foreseen(a) else (a, b)
+        if done.date is None and due.date is not None:
+            return False  # an undated move done is not the one the report dates to come
     soft = a.type not in _VIOLENT and _foreseen(a) == _foreseen(b)
     if a.type in _VIOLENT and _campaign(a.date) != _campaign(b.date):
         return False  # "attacks since October" tell of a campaign, not of the raid told beside them
