@@ -438,16 +438,14 @@ def test_dates_at_the_ends_of_the_calendar_block_and_merge():
 
 
 def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_the_same(monkeypatch):
-    import threading
-
     import sitroom.merge.linking as linking_module
-    import sitroom.merge.memo as memo_module
+    from sitroom.merge.memo import MergeMemo
     from sitroom.merge.reports import ReportMerger
 
     compared: list[tuple[str, str]] = []
     real_link = linking_module._link
     monkeypatch.setattr(
-        linking_module, "_link", lambda a, b: compared.append((a.id, b.id)) or real_link(a, b)
+        linking_module, "_link", lambda a, b, memo: compared.append((a.id, b.id)) or real_link(a, b, memo)
     )
     merger = ReportMerger()
     first = [report(f"d{i}", reported=f"2026-03-0{i}") for i in range(1, 4)]
@@ -465,14 +463,18 @@ def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_th
     with merger.session():
         merger.merge([dataclasses.replace(r) for r in first])
     assert len(compared) == 3
-    # The memo is this thread's only, and it is emptied past its limits.
-    seen_elsewhere = []
+    # The memo is passed explicitly: each merger's is its own and used only inside its sessions, so
+    # another merger's merge, inside this merger's session or outside any, keeps nothing in either memo.
+    held = dict(merger.memo.pairs)
+    other = ReportMerger()
     with merger.session():
-        worker = threading.Thread(target=lambda: seen_elsewhere.append(memo_module._active_memo()))
-        worker.start()
-        worker.join()
-    assert seen_elsewhere == [None]
-    small = ReportMerger(memo=memo_module.MergeMemo(reports=2, pairs=100))
+        other.merge(first)
+    other.merge(first)
+    assert merger.memo.pairs == held and not other.memo.pairs and not other.memo.features
+    given = MergeMemo()
+    assert merge_reports(first, memo=given) == once and given.pairs
+    # It is emptied past its limits.
+    small = ReportMerger(memo=MergeMemo(reports=2, pairs=100))
     with small.session():
         small.merge(first)
     assert not small.memo.pairs and not small.memo.features

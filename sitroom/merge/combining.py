@@ -15,6 +15,7 @@ from sitroom.merge.cards import LASTING
 from sitroom.merge.clusters import Clusters
 from sitroom.merge.document import _union, specificity
 from sitroom.merge.linking import STATUS_STAGE, Link, jaccard, wording
+from sitroom.merge.memo import MergeMemo
 from sitroom.records import (
     Certainty,
     Claim,
@@ -38,7 +39,9 @@ _CERTAINTY_RANK = {
 _FORESEEN = frozenset({Status.EXPECTED, Status.PLANNED})
 
 
-def combine_cluster(reports: list[Event], links: dict[tuple[str, str], Link]) -> Event:
+def combine_cluster(
+    reports: list[Event], links: dict[tuple[str, str], Link], memo: MergeMemo | None = None
+) -> Event:
     """The event a cluster of reports describes; `links`: the links found, by pair of report ids."""
     ordered = sorted(reports, key=lambda r: (r.reported or date.max, r.id))
     if len(ordered) == 1:
@@ -46,11 +49,11 @@ def combine_cluster(reports: list[Event], links: dict[tuple[str, str], Link]) ->
         return replace(
             only,
             updated=only.reported,
-            reports=(_report_link(only, ordered, links, origin=_origins(ordered)[only.id]),),
+            reports=(_report_link(only, ordered, links, origin=_origins(ordered, memo)[only.id]),),
             history=_history(ordered),
         )
     anchor, latest = ordered[0], ordered[-1]
-    origins = _origins(ordered)
+    origins = _origins(ordered, memo)
     place = min((r.place for r in ordered if r.place), key=specificity, default=None)
     return replace(
         anchor,
@@ -163,14 +166,14 @@ def _history(reports: list[Event]) -> tuple[StatusStep, ...]:
     return tuple(steps)
 
 
-def _origins(reports: list[Event]) -> dict[str, str]:
+def _origins(reports: list[Event], memo: MergeMemo | None) -> dict[str, str]:
     """Each report's origin: reports from one outlet, or with near-identical wording (an agency story
     republished elsewhere), share one, labelled by the outlet of the group's earliest report."""
     groups = Clusters(r.id for r in reports)
     for i, a in enumerate(reports):
         for b in reports[i + 1 :]:
             same_outlet = _outlet(a) is not None and _outlet(a) == _outlet(b)
-            if same_outlet or jaccard(wording(a), wording(b)) >= 0.8:
+            if same_outlet or jaccard(wording(a, memo), wording(b, memo)) >= 0.8:
                 groups.union(a.id, b.id)
     by_id = {r.id: r for r in reports}
     origin = {}

@@ -3,18 +3,19 @@
 A pair links when nothing tells the reports apart (`conflict`: type, documents, link cards, methods,
 named targets) and enough agrees (place, date, actors, wording) to pass the threshold; the reasons are
 kept so that every merge can be explained. The report features this reads (documents, methods, words)
-go through the merge memo.
+are read through the merge memo passed in, or worked out afresh without one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sitroom.lexicon import load_lexicon
 from sitroom.merge.cards import LASTING, card_conflict, distance, gap, link_card, same_place
-from sitroom.merge.memo import memoised_feature, per_pair
+from sitroom.merge.memo import MergeMemo
 from sitroom.records import OFFSET_FEATURE, Event, Evidence, Place, PlacePrecision, Role, Status
 
 # Link strength: what agrees, and how much it says.
@@ -36,29 +37,31 @@ class Link:
     reasons: tuple[str, ...]
 
 
-def link(a: Event, b: Event) -> Link | None:
+def link(a: Event, b: Event, memo: MergeMemo | None = None) -> Link | None:
     """How strongly two reports from different documents describe one event; None when they cannot."""
+    if memo is None:
+        return _link(a, b, memo)
     # Only links are kept, not pairs that do not link: most pairs in a block do not, and would fill the memo.
-    return per_pair("link", a, b, _link, keep=lambda found: found is not None)
+    return memo.pair("link", a, b, lambda: _link(a, b, memo), keep=lambda found: found is not None)
 
 
-def _link(a: Event, b: Event) -> Link | None:
-    if conflict(a, b):
+def _link(a: Event, b: Event, memo: MergeMemo | None) -> Link | None:
+    if conflict(a, b, memo):
         return None
     reasons: list[str] = [f"same type ({a.type.value})"]
     score = _place_score(a.place, b.place, reasons) + _date_score(a, b, reasons)
-    score += _actor_score(a, b, reasons) + _text_score(a, b, reasons)
+    score += _actor_score(a, b, reasons) + _text_score(a, b, reasons, memo)
     return Link(round(score, 3), tuple(reasons)) if score >= _THRESHOLD else None
 
 
-def conflict(a: Event, b: Event) -> str | None:
+def conflict(a: Event, b: Event, memo: MergeMemo | None = None) -> str | None:
     """Why two reports cannot be one event, or None."""
     if a.type != b.type:
         return "different types"
-    if _documents(a) & _documents(b):
+    if _documents(a, memo) & _documents(b, memo):
         return "one document told them apart"
     found = card_conflict(link_card(a), link_card(b))
-    if found is None and _methods(a) and _methods(b) and not _methods(a) & _methods(b):
+    if found is None and _different_methods(a, b, memo):
         return "different methods"
     hit_a, hit_b = _named_targets(a), _named_targets(b)
     if found is None and hit_a and hit_b and not hit_a & hit_b:
@@ -79,10 +82,16 @@ def _named_targets(event: Event) -> frozenset[str]:
 _PROPER_NAME = re.compile(r"^(?:[A-Z0-9][\w'’.-]*)(?:\s+[A-Z0-9][\w'’.-]*)*$")
 
 
-def _documents(report: Event) -> frozenset[str]:
+def _feature(
+    what: str, report: Event, compute: Callable[[], frozenset[str]], memo: MergeMemo | None
+) -> frozenset[str]:
+    return compute() if memo is None else memo.feature(what, report, compute)
+
+
+def _documents(report: Event, memo: MergeMemo | None) -> frozenset[str]:
     if report.reports:
         return frozenset(report.documents)
-    return memoised_feature("documents", report, lambda: frozenset(e.document for e in report.evidence))
+    return _feature("documents", report, lambda: frozenset(e.document for e in report.evidence), memo)
 
 
 # How an attack was carried out (lexicon.toml [methods]): two reports naming different methods describe
@@ -93,8 +102,12 @@ _METHOD_PATTERNS = {
 }
 
 
-def _methods(event: Event) -> frozenset[str]:
-    return memoised_feature("methods", event, lambda: _methods_in(event.trigger, event.evidence[:1]))
+def _different_methods(a: Event, b: Event, memo: MergeMemo | None) -> bool:
+    return bool(_methods(a, memo) and _methods(b, memo) and not _methods(a, memo) & _methods(b, memo))
+
+
+def _methods(event: Event, memo: MergeMemo | None) -> frozenset[str]:
+    return _feature("methods", event, lambda: _methods_in(event.trigger, event.evidence[:1]), memo)
 
 
 def _methods_in(trigger: str, evidence: tuple[Evidence, ...]) -> frozenset[str]:
@@ -150,16 +163,16 @@ def _agent_ids(event: Event) -> set[str]:
     return {x.id for x in event.actors if x.id and x.role.value in ("agent", "claimant")}
 
 
-def _text_score(a: Event, b: Event, reasons: list[str]) -> float:
-    similarity = jaccard(wording(a), wording(b))
+def _text_score(a: Event, b: Event, reasons: list[str], memo: MergeMemo | None) -> float:
+    similarity = jaccard(wording(a, memo), wording(b, memo))
     if similarity >= 0.3:
         reasons.append(f"wording {similarity:.0%} alike")
     return 0.15 * similarity
 
 
-def wording(event: Event) -> frozenset[str]:
+def wording(event: Event, memo: MergeMemo | None = None) -> frozenset[str]:
     """The words of a report's evidence sentences."""
-    return memoised_feature("words", event, lambda: _words_in(event.evidence))
+    return _feature("words", event, lambda: _words_in(event.evidence), memo)
 
 
 def _words_in(evidence: tuple[Evidence, ...]) -> frozenset[str]:

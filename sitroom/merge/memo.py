@@ -1,15 +1,14 @@
 """The merge memo: what merging learns about reports, kept so that it is not worked out again.
 
 `MergeMemo` holds each report's features (documents, methods, words) and each pair's conflict and link,
-by the identity of the report objects. A merge uses one for its own pass; a store keeps one across its
-writes, trimmed after each and emptied past its limits.
+by the identity of the report objects. It is passed explicitly: a merge makes one for its own pass unless
+given one, and a store's merger keeps one across the store's writes, trimmed after each and emptied past
+its limits. Functions that take `memo=None` work everything out without keeping it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sitroom.records import Event
@@ -28,6 +27,7 @@ class MergeMemo:
     def __init__(self, reports: int = 2048, pairs: int = 50_000, reads: MergeMemo | None = None) -> None:
         self._limits = (reports, pairs)
         self.reads = reads  # a memo whose features this one reads, without keeping its reports alive
+        self.passes = 0  # the passes (store writes) using the memo now; see `ReportMerger.session`
         self.clear()
 
     def clear(self) -> None:
@@ -42,13 +42,39 @@ class MergeMemo:
             self._reports[found] = report
         return found
 
-    def feature(self, what: str, report: Event) -> frozenset[str] | None:
-        """A feature found before, here or in `reads` (a memo keeps alive every report it has an entry
-        for, so an id found in either is this report's)."""
+    def feature(self, what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """A report's feature `what`: found before, here or in `reads` (a memo keeps alive every report
+        it has an entry for, so an id found in either is this report's), or else computed and kept."""
         found = self.features.get((what, id(report)))
         if found is None and self.reads is not None:
             found = self.reads.features.get((what, id(report)))
+        if found is None:
+            found = self.features[(what, self.key(report))] = compute()
         return found
+
+    def pair(
+        self,
+        what: str,
+        a: Event,
+        b: Event,
+        compute: Callable[[], Any],
+        keep: Callable[[Any], bool] = lambda found: True,
+    ) -> Any:
+        """What `what` found for the pair (a, b) before, or else what `compute` finds, kept if `keep`
+        says so."""
+        found = self.pairs.get((what, id(a), id(b)), _UNKNOWN)
+        if found is _UNKNOWN:
+            found = compute()
+            if keep(found):
+                self.remember(what, a, b, found)
+        return found
+
+    def recall(self, what: str, a: Event, b: Event) -> Any:
+        """What `what` found for the pair (a, b) before, or None."""
+        return self.pairs.get((what, id(a), id(b)))
+
+    def remember(self, what: str, a: Event, b: Event, found: Any) -> None:
+        self.pairs[(what, self.key(a), self.key(b))] = found
 
     def merging(self, reports: Iterable[Event]) -> None:
         self._merged.update(id(report) for report in reports)
@@ -64,55 +90,6 @@ class MergeMemo:
         reports, pairs = self._limits
         if len(self._reports) > reports or len(self.pairs) > pairs:
             self.clear()
-
-
-# The memo of the merge or store write running in this thread, if any.
-_local = threading.local()
-
-
-def _active_memo() -> MergeMemo | None:
-    return getattr(_local, "memo", None)
-
-
-@contextlib.contextmanager
-def memoised(memo: MergeMemo, instead: bool = False) -> Iterator[None]:
-    """Use `memo` in this thread while the block runs, unless an outer block already set one (`instead`:
-    even then)."""
-    outer = _active_memo()
-    _local.memo = outer if outer is not None and not instead else memo
-    try:
-        yield
-    finally:
-        _local.memo = outer
-
-
-def memoised_feature(what: str, report: Event, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
-    memo = _active_memo()
-    if memo is None:
-        return compute()
-    found = memo.feature(what, report)
-    if found is None:
-        found = memo.features[(what, memo.key(report))] = compute()
-    return found
-
-
-def per_pair(
-    what: str,
-    a: Event,
-    b: Event,
-    compute: Callable[[Event, Event], Any],
-    keep: Callable[[Any], bool] = lambda found: True,
-) -> Any:
-    memo = _active_memo()
-    if memo is None:
-        return compute(a, b)
-    key = (what, id(a), id(b))
-    found = memo.pairs.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        found = compute(a, b)
-        if keep(found):
-            memo.pairs[(what, memo.key(a), memo.key(b))] = found
-    return found
 
 
 _UNKNOWN = object()

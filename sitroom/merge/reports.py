@@ -14,7 +14,7 @@ reviewers' decisions, so the order in which documents arrive never changes the r
    its reports.
 
 This module holds the clustering and the entry points: `merge_reports`, and `ReportMerger`, the merge
-stage as a store uses it.
+stage as a store uses it, which keeps a memo (`memo`) across a store's writes.
 """
 
 from __future__ import annotations
@@ -29,21 +29,26 @@ from sitroom.merge.cards import LinkCard, card_conflict, card_text, read_card
 from sitroom.merge.clusters import Clusters
 from sitroom.merge.combining import combine_cluster
 from sitroom.merge.linking import Link, conflict, link
-from sitroom.merge.memo import MergeMemo, _active_memo, memoised, per_pair
+from sitroom.merge.memo import MergeMemo
 from sitroom.merge.reviews import apply_reviews, review_constraints
 from sitroom.records import Event, Review
 
 
-def merge_reports(reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
-    """The events that a set of reports describe, each with its sources; the same for any order."""
+def merge_reports(
+    reports: Sequence[Event], reviews: Sequence[Review] = (), memo: MergeMemo | None = None
+) -> list[Event]:
+    """The events that a set of reports describe, each with its sources; the same for any order.
+    `memo`: what earlier merges learnt about these report objects (a store's), used and added to; by
+    default a memo for this call only."""
+    memo = memo if memo is not None else MergeMemo()
     # The cyclic collector's full passes over every live record cost a third of the time at 100k reports
     # (bench-merge); merging makes no reference cycles.
-    with collector_paused(), memoised(MergeMemo()):
-        _active_memo().merging(reports)
-        return _merge(reports, reviews)
+    with collector_paused():
+        memo.merging(reports)
+        return _merge(reports, reviews, memo)
 
 
-def _merge(reports: Sequence[Event], reviews: Sequence[Review]) -> list[Event]:
+def _merge(reports: Sequence[Event], reviews: Sequence[Review], memo: MergeMemo) -> list[Event]:
     by_id = {r.id: r for r in sorted(reports, key=lambda r: r.id)}
     clusters = Clusters(by_id)
     joined, forbidden = review_constraints(reviews, by_id)
@@ -51,14 +56,15 @@ def _merge(reports: Sequence[Event], reviews: Sequence[Review]) -> list[Event]:
         clusters.union(a, b)
     links: dict[tuple[str, str], Link] = {}
     for a, b in _candidate_pairs(by_id.values()):
-        found = link(by_id[a], by_id[b]) if (a, b) not in forbidden else None
+        found = link(by_id[a], by_id[b], memo) if (a, b) not in forbidden else None
         if found is not None:
             links[(a, b)] = found
     for (a, b), _ in sorted(links.items(), key=lambda item: (-item[1].score, item[0])):
         ra, rb = clusters.find(a), clusters.find(b)
-        if ra != rb and _joinable(clusters.members[ra], clusters.members[rb], by_id, forbidden):
+        if ra != rb and _joinable(clusters.members[ra], clusters.members[rb], by_id, forbidden, memo):
             clusters.union(a, b)
-    events = [combine_cluster([by_id[i] for i in members], links) for members in clusters.members.values()]
+    clustered = ([by_id[i] for i in members] for members in clusters.members.values())
+    events = [combine_cluster(cluster, links, memo) for cluster in clustered]
     return sorted(apply_reviews(events, reviews), key=lambda e: e.id)
 
 
@@ -80,20 +86,29 @@ def _candidate_pairs(reports: Iterable[Event]) -> set[tuple[str, str]]:
 
 
 def _joinable(
-    left: list[str], right: list[str], by_id: dict[str, Event], forbidden: set[tuple[str, str]]
+    left: list[str],
+    right: list[str],
+    by_id: dict[str, Event],
+    forbidden: set[tuple[str, str]],
+    memo: MergeMemo,
 ) -> bool:
     """Single links join clusters only when no pair across them conflicts (no chaining across events)."""
     for a in left:
         for b in right:
             pair = (a, b) if a < b else (b, a)
-            if pair in forbidden or per_pair("conflict", by_id[a], by_id[b], conflict):
+            if pair in forbidden or _conflict(by_id[a], by_id[b], memo):
                 return False
     return True
 
 
+def _conflict(a: Event, b: Event, memo: MergeMemo) -> str | None:
+    return memo.pair("conflict", a, b, lambda: conflict(a, b, memo))
+
+
 @dataclass(frozen=True)
 class ReportMerger:
-    """What the store needs from this stage: blocking keys and the merge itself."""
+    """What the store needs from this stage: blocking keys and the merge itself. Like the store that
+    holds it, a merger is used by one thread at a time."""
 
     memo: MergeMemo = field(default_factory=MergeMemo, compare=False, repr=False)
 
@@ -123,35 +138,39 @@ class ReportMerger:
         """For each pair, whether merging may join the two (clusters grow along links only). Each pair
         is read in the order merging reads it, by report id, so that a session's memo serves both."""
         ordered = [(a, b) if a.id < b.id else (b, a) for a, b in pairs]
-        session = _active_memo()
+        session = self._session_memo()
         # The store decodes a block's reports a chunk at a time, so that a write's memory does not grow
         # with its blocks: their features are kept for this call only, and the session keeps the links.
         # The features of reports that the session holds already are read from it.
-        known = session.pairs if session is not None else {}
-        with memoised(MergeMemo(reads=session), instead=True):
-            found = [known.get(("link", id(a), id(b))) or link(a, b) for a, b in ordered]
+        call = MergeMemo(reads=session)
+        found = [_known_link(session, a, b) or link(a, b, call) for a, b in ordered]
         if session is not None:
             for (a, b), one in zip(ordered, found, strict=True):
                 if one is not None:
-                    session.pairs[("link", session.key(a), session.key(b))] = one
+                    session.remember("link", a, b, one)
         return [one is not None for one in found]
 
     def merge(self, reports: Sequence[Event], reviews: Sequence[Review] = ()) -> list[Event]:
-        return merge_reports(reports, reviews)
-
-    def session(self) -> contextlib.AbstractContextManager[None]:
-        """A pass of linking and merging (one store write) that uses this merger's memo, kept from one
-        pass to the next: a link found once is not looked for again while both reports stay the same
-        objects."""
-        return self._session()
+        return merge_reports(reports, reviews, self._session_memo())
 
     @contextlib.contextmanager
-    def _session(self) -> Iterator[None]:
+    def session(self) -> Iterator[None]:
+        """A pass of linking and merging (one store write) that uses this merger's memo, kept from one
+        pass to the next: a link found once is not looked for again while both reports stay the same
+        objects. Outside a session, each call works with a memo of its own."""
+        self.memo.passes += 1
         try:
-            with memoised(self.memo):
-                yield
+            yield
         finally:
+            self.memo.passes -= 1
             self.memo.trim()
+
+    def _session_memo(self) -> MergeMemo | None:
+        return self.memo if self.memo.passes else None
+
+
+def _known_link(session: MergeMemo | None, a: Event, b: Event) -> Link | None:
+    return session.recall("link", a, b) if session is not None else None
 
 
 @dataclass(frozen=True)
