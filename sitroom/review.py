@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sitroom.errors import SitroomError
-from sitroom.merge.reports import corrected, review_id
+from sitroom.merge.reviews import corrected, review_id
 from sitroom.records import Event, Review, ReviewAction
 from sitroom.store import Store
 

@@ -13,7 +13,7 @@ from support.builders import actor, day
 
 from sitroom.codec import to_dict
 from sitroom.merge import merge_reports
-from sitroom.merge.reports import blocking_keys
+from sitroom.merge.blocking import blocking_keys
 from sitroom.records import (
     OFFSET_FEATURE,
     Certainty,
@@ -438,15 +438,14 @@ def test_dates_at_the_ends_of_the_calendar_block_and_merge():
 
 
 def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_the_same(monkeypatch):
-    import threading
-
-    import sitroom.merge.reports as reports_module
+    import sitroom.merge.linking as linking_module
+    from sitroom.merge.memo import MergeMemo
     from sitroom.merge.reports import ReportMerger
 
     compared: list[tuple[str, str]] = []
-    real_link = reports_module._link
+    real_link = linking_module._link
     monkeypatch.setattr(
-        reports_module, "_link", lambda a, b: compared.append((a.id, b.id)) or real_link(a, b)
+        linking_module, "_link", lambda a, b, memo: compared.append((a.id, b.id)) or real_link(a, b, memo)
     )
     merger = ReportMerger()
     first = [report(f"d{i}", reported=f"2026-03-0{i}") for i in range(1, 4)]
@@ -464,27 +463,31 @@ def test_a_merger_compares_a_pair_once_across_sessions_while_the_reports_stay_th
     with merger.session():
         merger.merge([dataclasses.replace(r) for r in first])
     assert len(compared) == 3
-    # The memo is this thread's only, and it is emptied past its limits.
-    seen_elsewhere = []
+    # The memo is passed explicitly: each merger's is its own and used only inside its sessions, so
+    # another merger's merge, inside this merger's session or outside any, keeps nothing in either memo.
+    held = dict(merger.memo.pairs)
+    other = ReportMerger()
     with merger.session():
-        worker = threading.Thread(target=lambda: seen_elsewhere.append(reports_module._active_memo()))
-        worker.start()
-        worker.join()
-    assert seen_elsewhere == [None]
-    small = ReportMerger(memo=reports_module.MergeMemo(reports=2, pairs=100))
+        other.merge(first)
+    other.merge(first)
+    assert merger.memo.pairs == held and not other.memo.pairs and not other.memo.features
+    given = MergeMemo()
+    assert merge_reports(first, memo=given) == once and given.pairs
+    # It is emptied past its limits.
+    small = ReportMerger(memo=MergeMemo(reports=2, pairs=100))
     with small.session():
         small.merge(first)
     assert not small.memo.pairs and not small.memo.features
 
 
 def test_linking_reads_the_features_the_session_holds_and_works_out_the_others(monkeypatch):
-    import sitroom.merge.reports as reports_module
+    import sitroom.merge.linking as linking_module
     from sitroom.merge.reports import ReportMerger
 
     worded: list[str] = []
-    real_words = reports_module._words_in
+    real_words = linking_module._words_in
     monkeypatch.setattr(
-        reports_module,
+        linking_module,
         "_words_in",
         lambda evidence: worded.append(evidence[0].document) or real_words(evidence),
     )
@@ -525,7 +528,9 @@ def test_after_a_write_the_memo_keeps_only_the_reports_that_write_merged():
 
 @given(reports=report_sets())
 def test_a_stored_card_rules_out_exactly_what_the_report_would(reports):
-    from sitroom.merge.reports import ReportMerger, card_conflict, card_text, link, link_card, read_card
+    from sitroom.merge.cards import card_conflict, card_text, link_card, read_card
+    from sitroom.merge.linking import link
+    from sitroom.merge.reports import ReportMerger
 
     merger = ReportMerger()
     for a in reports:
@@ -540,7 +545,8 @@ def test_a_stored_card_rules_out_exactly_what_the_report_would(reports):
 
 @pytest.mark.parametrize("text", [None, "", "not json", "[]", '[99, "assault"]', '[1, "no-such-type"]'])
 def test_a_missing_or_unreadable_card_rules_nothing_out(text):
-    from sitroom.merge.reports import ReportMerger, card_text, read_card
+    from sitroom.merge.cards import card_text, read_card
+    from sitroom.merge.reports import ReportMerger
 
     if text is not None and text.startswith("[99"):
         text = "[99" + card_text(report("d1"))[2:]  # a card of another layout, otherwise fine
