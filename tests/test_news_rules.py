@@ -1348,3 +1348,25 @@ def test_residents_relocated_are_no_withdrawal(pipeline):
     assert not _of_type(
         _events(pipeline, "Thousands of residents were relocated from Gao."), EventType.WITHDRAW
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Troops took over the strategic Jebel Awliya area in southern Khartoum on Tuesday.",
+        "The army said on Tuesday it had seized the Jabal Auliya area south of Khartoum.",
+    ],
+)
+def test_a_town_known_by_its_site_is_found_under_another_spelling_in_the_reports_country(pipeline, text):
+    (capture,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert (
+        capture.place is not None
+        and capture.place.name == "Jebel Aulia"
+        and capture.place.admin1 == "Khartoum"
+    )
+
+
+def test_a_capture_an_army_looks_to_make_is_planned(pipeline):
+    text = "The army is close to encircling the rebels as it looks to recapture the town of Kidal."
+    (capture,) = _of_type(_events(pipeline, text), EventType.CONTROL)
+    assert capture.status == Status.PLANNED

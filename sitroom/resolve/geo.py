@@ -487,7 +487,10 @@ class GeoResolver:
 
     def _town_of_site(self, mention: str, core: str, scope: _Scope) -> Place | None:
         """A town GeoNames lacks but a site is named after ("Tell Baydar"): the site's point, coded NEAR."""
-        sites = [c for c in self._named(core) if c.matched == "near_town" and c.exact]
+        sites = [c for c in self._named(core) if c.matched == "near_town"]
+        # another spelling of the town ("Jebel Auliya", "Jebel Aulia") only for a long name in the report's
+        # own country, where a skeleton that two spellings share is unlikely to be a third town's
+        sites = [c for c in sites if c.exact or len(core) >= 8 and c.country_code in scope.countries]
         best = self._best(sites, "base", scope)
         if best is None or (scope.countries and best.country_code not in scope.nearby):
             return None
