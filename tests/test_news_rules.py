@@ -1370,3 +1370,19 @@ def test_a_capture_an_army_looks_to_make_is_planned(pipeline):
     text = "The army is close to encircling the rebels as it looks to recapture the town of Kidal."
     (capture,) = _of_type(_events(pipeline, text), EventType.CONTROL)
     assert capture.status == Status.PLANNED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebel units were barricading themselves inside the hospital in Kidal on Tuesday.",
+        "Rebel fighters holed up in the hospital in Kidal, the army said.",
+    ],
+)
+def test_a_force_holding_out_inside_a_place_is_present_there(pipeline, text):
+    (presence,) = _of_type(_events(pipeline, text), EventType.PRESENCE)
+    assert presence.place is not None and presence.place.admin1 == "Kidal" and _agents(presence)
+
+
+def test_residents_barricading_their_doors_are_no_force(pipeline):
+    assert not _of_type(_events(pipeline, "Residents barricaded their doors in Kidal."), EventType.PRESENCE)
