@@ -266,6 +266,12 @@ def test_changes_in_a_window(client):
     assert_error(client.get("/api/changes", params={"since": "2026-03-25", "until": "2026-03-01"}), 422)
 
 
+def test_a_limit_past_the_largest_integer_pages_every_change(client):
+    every = client.get("/api/changes", params={"since": "2026-01-01"}).json()
+    huge = client.get("/api/changes", params={"since": "2026-01-01", "limit": str(10**30), "offset": "1"})
+    assert huge.status_code == 200 and huge.json()["changes"] == every["changes"][1:]
+
+
 def test_places_actors_and_timeline(client):
     places = client.get("/api/places").json()
     counts = [p["events"] for p in places]

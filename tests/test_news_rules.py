@@ -1386,3 +1386,13 @@ def test_a_force_holding_out_inside_a_place_is_present_there(pipeline, text):
 
 def test_residents_barricading_their_doors_are_no_force(pipeline):
     assert not _of_type(_events(pipeline, "Residents barricaded their doors in Kidal."), EventType.PRESENCE)
+
+
+def test_villages_listed_in_a_province_are_one_place_each_inside_it(pipeline):
+    text = (
+        "The army said its forces had retaken the villages of Zorkino, Belyanka and Staraya Gorka in the"
+        " Kursk region."
+    )
+    captures = _of_type(_events(pipeline, text, date(2025, 3, 8)), EventType.CONTROL)
+    assert len({e.place.name for e in captures}) == 3
+    assert all(e.place.country_code == "RU" and e.place.admin1 == "Kursk" for e in captures)

@@ -567,7 +567,8 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
         objects = [(p, o) for p, o in objects if o not in named]
     if trigger.type == EventType.CONTROL and not trigger.nominal:
         for ctl in children(token, "dobj"):
-            objects += list(prep_objects(ctl, "of", "over"))
+            if ctl.lemma_.lower() in lex.handover_objects:  # "took control of X" (not "took the villages of")
+                objects += list(prep_objects(ctl, "of", "over"))
     if not trigger.nominal:
         objects += [
             ("of", o)
@@ -576,9 +577,8 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             for _, o in prep_objects(out, "of")
         ]  # "pulled X out of Y"
     cues += _offset_places(token, lex) + (_offset_places(head, lex) if head is not None else [])
-    if (
-        trigger.type == EventType.WITHDRAW
-    ):  # "the withdrawal of 60 troops from X": the parse may hang it there
+    if trigger.type == EventType.WITHDRAW:
+        # "the withdrawal of 60 troops from X": the parse may hang "from X" on the force
         objects += [
             ("from", o)
             for _, force in list(objects)
@@ -586,7 +586,7 @@ def find_places(trigger: Trigger, lex: Lexicon) -> list[PlaceCue]:
             for _, o in prep_objects(force, "from")
         ]
     for prep, obj in objects:
-        listed = _listed_places(obj, lex)
+        listed = _listed_places(obj, lex, containers)
         if listed:
             cues += listed
             continue
@@ -742,7 +742,7 @@ def _own_phrase(verb: Token) -> list[Token]:
 _LISTING = ("including", "like", "such", "notably", "among")
 
 
-def _listed_places(obj: Token, lex: Lexicon) -> list[PlaceCue]:
+def _listed_places(obj: Token, lex: Lexicon, containers: Sequence[Span] = ()) -> list[PlaceCue]:
     """ "several villages including A and B", "the towns of A, B and C": one place for each name listed."""
     if obj.lemma_.lower() not in lex.word_set("area_nouns") or obj.tag_ not in ("NNS", "NNPS"):
         return []
@@ -754,7 +754,12 @@ def _listed_places(obj: Token, lex: Lexicon) -> list[PlaceCue]:
     listed = dict.fromkeys(
         name for head in names for name in [head, *conjuncts(head)] if name.pos_ == "PROPN"
     )
-    return [PlaceCue(span_mention(_name_span(name)), feature_hint=hint) for name in listed]
+    # "the villages of A, B and C in the X region": all in X, wherever the parse hangs "in the X region"
+    area = next((a for name in [None, *listed] if (a := _inner_container(obj, name, lex)) is not None), None)
+    container = area.text if area is not None else next((c.text for c in containers), None)
+    return [
+        PlaceCue(span_mention(_name_span(name)), container=container, feature_hint=hint) for name in listed
+    ]
 
 
 def _facility_first(cues: list[PlaceCue]) -> list[PlaceCue]:

@@ -37,6 +37,7 @@ BASE_HINTS = load_lexicon().word_set("base_hints")
 AIRPORT_HINTS = load_lexicon().word_set("airport_hints")
 ADMIN_HINTS = load_lexicon().word_set("admin_hints")
 TOWN_HINTS = load_lexicon().word_set("town_hints")
+UNRESOLVED = "unresolved"  # the Place feature of a name the gazetteer lacks, placed at the area around it
 DEMONYM = "demonym"  # the feature hint, and the Place feature, of a nationality word read as its country
 SMALL_PLACE = 100_000  # below this a populated place is "small" for abstention purposes
 # A town named by one of its other spellings after "in", "from", ... is a place when it is at least this big
@@ -250,7 +251,11 @@ class GeoResolver:
         if place is None:
             place = self._direction(mention, scope)
         if place is None and scope.container is not None:
-            return _to_place(scope.container, mention, near=False)
+            # a town the gazetteer lacks, in the area the text names: its own name at the area's point, so
+            # that two unknown villages of one province stay two places
+            inside = _to_place(scope.container, mention, near=False)
+            name = re.sub(r"^the\s+", "", " ".join(mention.split()), flags=re.IGNORECASE)
+            return replace(inside, name=name, gazetteer_id=None, feature=UNRESOLVED)
         return place
 
     def _in_named_country(self, mention: str) -> tuple[str, str] | None:

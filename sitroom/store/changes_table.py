@@ -70,7 +70,7 @@ def changes_in(
     sql = f"SELECT record FROM situation_changes WHERE {where} ORDER BY {_ORDER}"
     if limit is not None or offset:
         sql += " LIMIT ? OFFSET ?"
-        params += [_ALL if limit is None else limit, offset]
+        params += [_ALL if limit is None else min(limit, _ALL), offset]  # past the largest SQL integer: all
     rows = db.all(sql, params)
     with collector_paused():
         return [_KEPT.get(row[0], _decode) for row in rows]
