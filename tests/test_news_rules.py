@@ -1396,3 +1396,18 @@ def test_villages_listed_in_a_province_are_one_place_each_inside_it(pipeline):
     captures = _of_type(_events(pipeline, text, date(2025, 3, 8)), EventType.CONTROL)
     assert len({e.place.name for e in captures}) == 3
     assert all(e.place.country_code == "RU" and e.place.admin1 == "Kursk" for e in captures)
+
+
+def test_congo_in_a_report_on_the_democratic_republic_is_the_democratic_republic(pipeline):
+    text = (
+        "Rebels took the town of Lubero in North Kivu on Sunday. Congo's army said its forces had carried "
+        "out a tactical repositioning from Lubero."
+    )
+    leaving = _of_type(_events(pipeline, text), EventType.WITHDRAW)
+    assert leaving and all("Democratic Republic of the Congo" in " ".join(_agents(e)) for e in leaving)
+
+
+def test_an_unknown_name_that_is_no_town_stays_the_area_it_is_in(pipeline):
+    text = "Guatemalan soldiers arrived in Haiti on Saturday to join the U.N.-backed Gang Suppression Force."
+    (arrival,) = _of_type(_events(pipeline, text), EventType.DEPLOY)
+    assert arrival.place is not None and arrival.place.name == "Haiti"

@@ -122,6 +122,7 @@ class ActorResolver:
         self._regular = self._nouns["military"] | self._nouns["security"] | self._nouns["police"]
         self.force_nouns = self._regular | frozenset(nouns.get("irregular", ()))
         self._countries = dict(self._index_countries(codes))
+        self._shared = {fold(name): tuple(c) for name, c in countries.get("shared", {}).items()}
         self._demonyms = [(d, code) for code, forms in codes.items() for d in forms.get("demonyms", ())]
         generic = dict(raw.get("generic", {}))
         self._phrase_forms: dict[str, str] = generic.pop("phrases", {})
@@ -285,8 +286,8 @@ class ActorResolver:
 
     def _country_phrase(self, words: list[str], hint: str | None) -> ActorEntity | None:
         """'Syrian troops', "Syria's defense ministry", 'Iraqi army units', "Iran's Revolutionary Guards"."""
-        for size in range(min(4, len(words)), 0, -1):
-            country = self._country(_POSSESSIVE.sub("", " ".join(words[:size])))
+        for size in range(min(6, len(words)), 0, -1):  # "Democratic Republic of the Congo"
+            country = self._country(_POSSESSIVE.sub("", " ".join(words[:size])), hint)
             if country:
                 return self._country_rest(country, words[size:])
         return None
@@ -347,8 +348,11 @@ class ActorResolver:
         is_demonym = bool(country and not country[1])
         return is_demonym or fold(word) in self._descriptors or bool(_HYPHEN_MODIFIER.match(word))
 
-    def _country(self, text: str) -> tuple[str, bool] | None:
-        """(code, is_name) for a country name or demonym."""
+    def _country(self, text: str, hint: str | None = None) -> tuple[str, bool] | None:
+        """(code, is_name) for a country name or demonym; a name two states share is the hinted one's."""
+        shared = self._shared.get(fold(text))
+        if shared is not None:
+            return (hint if hint in shared else shared[0]), True
         return self._countries.get(fold(text, keep_case=True)) or self._countries.get(fold(text))
 
     def case_sensitive(self, alias: str) -> bool:

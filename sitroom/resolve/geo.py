@@ -251,9 +251,11 @@ class GeoResolver:
         if place is None:
             place = self._direction(mention, scope)
         if place is None and scope.container is not None:
-            # a town the gazetteer lacks, in the area the text names: its own name at the area's point, so
-            # that two unknown villages of one province stay two places
             inside = _to_place(scope.container, mention, near=False)
+            if hint not in TOWN_HINTS:
+                return inside
+            # a town or village the gazetteer lacks, in the area the text names: its own name at the area's
+            # point, so that two unknown villages of one province stay two places
             name = re.sub(r"^the\s+", "", " ".join(mention.split()), flags=re.IGNORECASE)
             return replace(inside, name=name, gazetteer_id=None, feature=UNRESOLVED)
         return place
