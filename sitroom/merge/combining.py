@@ -13,7 +13,7 @@ from datetime import date
 
 from sitroom.merge.cards import LASTING
 from sitroom.merge.clusters import Clusters
-from sitroom.merge.document import _union, specificity
+from sitroom.merge.document import CERTAINTY_RANK, _union, specificity
 from sitroom.merge.linking import STATUS_STAGE, Link, jaccard, wording
 from sitroom.merge.memo import MergeMemo
 from sitroom.records import (
@@ -29,13 +29,6 @@ from sitroom.records import (
     TimeSpan,
 )
 
-_CERTAINTY_RANK = {
-    Certainty.REPORTED: 0,
-    Certainty.CLAIMED: 1,
-    Certainty.UNCERTAIN: 2,
-    Certainty.EXPECTED: 3,
-    Certainty.DENIED: 4,
-}
 _FORESEEN = frozenset({Status.EXPECTED, Status.PLANNED})
 
 
@@ -58,7 +51,7 @@ def combine_cluster(
     return replace(
         anchor,
         status=_status(ordered),
-        certainty=min((r.certainty for r in ordered), key=_CERTAINTY_RANK.__getitem__),
+        certainty=min((r.certainty for r in ordered), key=CERTAINTY_RANK.__getitem__),
         actors=_union_all(ordered, "actors", lambda a: (a.id or a.name, a.role)),
         place=place,
         date=_date(ordered),

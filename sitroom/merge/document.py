@@ -35,7 +35,7 @@ _STATUS_RANK = {
     Status.EXPECTED: 4,
 }
 # The best-established reading among the mentions stands; a denial stays visible as a denying source.
-_CERTAINTY_RANK = {
+CERTAINTY_RANK = {
     Certainty.REPORTED: 0,
     Certainty.CLAIMED: 1,
     Certainty.UNCERTAIN: 2,
@@ -227,7 +227,7 @@ def _pick_certainty(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Certa
     first, then = sorted((a, b), key=lambda e: e.evidence[0].start if e.evidence else 0)
     if first.certainty == Certainty.UNCERTAIN and then.certainty == Certainty.REPORTED:
         return Certainty.UNCERTAIN
-    return min(a.certainty, b.certainty, key=_CERTAINTY_RANK.__getitem__)
+    return min(a.certainty, b.certainty, key=CERTAINTY_RANK.__getitem__)
 
 
 def _pick_status(a: Event, b: Event, a_verbal: bool, b_verbal: bool) -> Status:
